@@ -1,0 +1,135 @@
+import type { DecodeHint } from "@/lib/codecs/types";
+import type { PyValue } from "@/lib/codecs/pyvalue";
+import type { CacheConfig } from "@/lib/config/types";
+
+/** The backend interface: every page and route works through it. A new backend is one new file implementing it. */
+
+export type BackendKind = "redis" | "memcached" | "filebased" | "dummy" | "unsupported";
+
+export interface Capabilities {
+  listKeys: boolean;
+  invalidatePrefix: boolean;
+  serverStats: boolean;
+  ttl: boolean;
+  sizes: boolean;
+}
+
+export interface BackendStatus {
+  ok: boolean;
+  latencyMs?: number;
+  error?: string;
+  /** Per server of a pool (memcached, several Redis locations). */
+  servers?: { server: string; ok: boolean; latencyMs?: number; error?: string }[];
+}
+
+/** One listed entry, before Django's key layout is applied (lib/django does that). */
+export interface KeyRow {
+  /** The exact stored key; null where the backend cannot know it (FileBasedCache stores only a hash). */
+  raw: string | null;
+  /** FileBasedCache: the 32-hex file name without ".djcache". */
+  file?: string;
+  /** The server that listed it (pools): deletes of listed keys go there. */
+  server?: string;
+  /** Seconds to expiry; null = never; undefined = not fetched. */
+  ttl?: number | null;
+  /** Bytes (Redis MEMORY USAGE, memcached item size, file size); undefined = not fetched. */
+  size?: number | null;
+  /** Redis TYPE ("string", "hash", ...), "item" for memcached, "file" for FileBasedCache. */
+  type?: string;
+  /** Set by backends that can tell the kind without the key (FileBasedCache guesses it from the value). */
+  kindHint?: "page" | "page_header" | "fragment" | "session" | "key";
+  /** Short value preview where it is cheap (FileBasedCache). */
+  preview?: string;
+  expired?: boolean;
+}
+
+export interface KeyPage {
+  keys: KeyRow[];
+  /** null = the end. Opaque to callers. */
+  cursor: string | null;
+  /** How many keys the server walked for this page. */
+  scanned: number;
+}
+
+export interface ListOptions {
+  /** Raw key prefix, matched literally (the backend escapes glob characters). "" = all. */
+  prefix: string;
+  cursor: string | null;
+  /** Rows wanted (a hint: a SCAN page may return fewer or more). */
+  count: number;
+  /** Fetch ttl/size/type for the rows returned (pipelined). */
+  withMeta: boolean;
+}
+
+export type EntryRef = { raw: string } | { file: string };
+
+export interface RawEntry {
+  raw: string | null;
+  file?: string;
+  /** Redis TYPE or "item"/"file". */
+  type: string;
+  ttl: number | null;
+  size: number | null;
+  /** Stored bytes (cut at the backend's read limit for huge values); null for non-string Redis types. */
+  bytes: Uint8Array | null;
+  /** Total stored length of the value in bytes, when known (bytes may be a prefix of it). */
+  valueLength?: number;
+  /** How to decode bytes. */
+  hint?: DecodeHint;
+  /** For non-string Redis types (hash, set, zset, list, stream): the members as a PyValue, bounded. */
+  structured?: PyValue;
+  /** Things the UI must say, e.g. "reading this value counted as a get on the server". */
+  notes?: string[];
+}
+
+export interface IterateOptions {
+  prefix: string;
+  /** Keys asked per server round trip. */
+  batch: number;
+  withSizes: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ServerStats {
+  server: string;
+  ok: boolean;
+  error?: string;
+  hits: number | null;
+  misses: number | null;
+  items: number | null;
+  bytes: number | null;
+  maxBytes: number | null;
+  evictions: number | null;
+  expirations?: number | null;
+  uptimeSeconds: number | null;
+  version: string | null;
+  extra?: Record<string, unknown>;
+}
+
+export interface StatsSnapshot {
+  at: number;
+  supported: boolean;
+  /** Why there are no counters (FileBasedCache, DummyCache). */
+  reason?: string;
+  /** Redis counters cover the whole server, not only this alias's keys. */
+  serverWide: boolean;
+  servers: ServerStats[];
+}
+
+export interface CacheBackend {
+  readonly config: CacheConfig;
+  readonly kind: BackendKind;
+  readonly capabilities: Capabilities;
+  status(): Promise<BackendStatus>;
+  listKeys(opts: ListOptions): Promise<KeyPage>;
+  /** null when absent. */
+  readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null>;
+  /** Delete by exact name/file (on every server of a pool). Returns how many were deleted. */
+  deleteEntries(refs: EntryRef[]): Promise<number>;
+  /** Delete rows this backend listed (each on the server that listed it). */
+  deleteListed(rows: KeyRow[]): Promise<number>;
+  /** Every key under prefix, in batches, for purges and analysis. */
+  iterate(opts: IterateOptions): AsyncIterable<KeyRow[]>;
+  stats(): Promise<StatsSnapshot>;
+  close(): Promise<void>;
+}

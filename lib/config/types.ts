@@ -1,0 +1,28 @@
+import type { BackendKind } from "@/lib/backends/types";
+
+/** One alias of Django's CACHES, validated and normalised. */
+export interface CacheConfig {
+  alias: string;
+  /** The BACKEND dotted path as configured. */
+  backend: string;
+  kind: BackendKind;
+  /** LOCATION split the way Django splits it (strings on ";" and ","). */
+  locations: string[];
+  keyPrefix: string;
+  version: number;
+  /** OPTIONS as given (validated per backend by the backend itself). */
+  options: Record<string, unknown>;
+  /** TIMEOUT as given (seconds; null = never). */
+  timeout: number | null;
+  /** Why this alias cannot be inspected (kind "unsupported"), or a custom KEY_FUNCTION warning. */
+  note?: string;
+  /** True when KEY_FUNCTION is set: keys may not follow prefix:version:key. */
+  customKeyFunction?: boolean;
+}
+
+export interface LoadedConfig {
+  caches: CacheConfig[];
+  /** Where it came from: "env", "file:<path>", or "demo". */
+  source: string;
+  demo: boolean;
+}
