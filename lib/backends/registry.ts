@@ -1,0 +1,12 @@
+import type { CacheConfig } from "@/lib/config/types";
+import type { BackendKind, CacheBackend } from "./types";
+
+type Factory = (config: CacheConfig) => CacheBackend;
+
+/** One factory per backend kind: adding a backend is adding its line here. */
+const factories: Partial<Record<BackendKind, Factory>> = {};
+
+export function createBackend(config: CacheConfig): CacheBackend | null {
+  const factory = factories[config.kind];
+  return factory ? factory(config) : null;
+}
