@@ -1,0 +1,17 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { parseQuery } from "@/lib/api/query";
+import { apiRoute } from "@/lib/api/route";
+import { readAudit } from "@/lib/audit/log";
+import { getContext } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+const auditQuery = z.object({
+  limit: z.coerce.number().int("limit: expected an integer").min(1).max(10000, "limit: at most 10000").default(200),
+});
+
+export const GET = apiRoute(async ({ req }) => {
+  const { limit } = parseQuery(auditQuery, req.nextUrl.searchParams);
+  return NextResponse.json({ entries: await readAudit(getContext().auditLogPath, limit) });
+});

@@ -1,0 +1,31 @@
+import { NextResponse } from "next/server";
+import { ApiError, notFound } from "@/lib/api/errors";
+import { entryQuery, parseQuery } from "@/lib/api/query";
+import { apiRoute } from "@/lib/api/route";
+import { deleteEntry } from "@/lib/browse/delete-entry";
+import { entryRef, readEntryView } from "@/lib/browse/read-entry";
+import { backendFor, findCache, getContext } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+function target(alias: string) {
+  const cache = findCache(alias);
+  const backend = backendFor(cache);
+  if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backend} cannot be inspected`);
+  return { cache, backend };
+}
+
+export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
+  const { cache, backend } = target(params.alias);
+  const ref = entryRef(cache, parseQuery(entryQuery, req.nextUrl.searchParams));
+  const view = await readEntryView(backend, cache, ref);
+  if (!view) throw notFound("no such entry (it may have expired or been deleted)");
+  return NextResponse.json(view);
+});
+
+export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor }) => {
+  const { cache, backend } = target(params.alias);
+  const ref = entryRef(cache, parseQuery(entryQuery, req.nextUrl.searchParams));
+  const deleted = await deleteEntry(backend, cache, ref, actor, getContext().auditLogPath);
+  return NextResponse.json({ deleted });
+});

@@ -1,0 +1,31 @@
+import { mkdtemp, readFile, rm, appendFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { appendAudit, readAudit, type AuditEntry } from "./log";
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+const entry = (n: number): AuditEntry => ({
+  at: new Date(1_700_000_000_000 + n).toISOString(), actor: "token", action: "delete", alias: "default",
+  target: { raw: `:1:k${n}` }, dryRun: false, matched: 1, deleted: 1, outcome: "done",
+});
+
+describe("audit log on disk", () => {
+  it("appends JSON lines and reads the newest first, skipping torn lines", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "audit-"));
+    dirs.push(dir);
+    const file = path.join(dir, "nested", "audit.log");
+    await Promise.all([0, 1, 2, 3, 4].map((n) => appendAudit(file, entry(n))));
+    await appendFile(file, "{torn\n");
+    const lines = (await readFile(file, "utf8")).trim().split("\n");
+    expect(lines).toHaveLength(6);
+    const got = await readAudit(file, 3);
+    expect(got).toHaveLength(3);
+    expect(new Set((await readAudit(file, 10)).map((e) => (e.target as { raw: string }).raw)).size).toBe(5);
+  });
+  it("reads a missing log as empty", async () => {
+    expect(await readAudit("/nonexistent/dir/audit.log", 5)).toEqual([]);
+  });
+});

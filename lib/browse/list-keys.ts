@@ -1,0 +1,48 @@
+import type { CacheBackend } from "@/lib/backends/types";
+import type { CacheConfig } from "@/lib/config/types";
+import { parseRawKey, rawPrefixFor } from "@/lib/django/keys";
+import { toKeyView, type KeyView } from "./rows";
+
+export interface ListKeysQuery {
+  /** A Django key prefix (or a raw key prefix with raw=true), matched literally. */
+  prefix: string;
+  cursor: string | null;
+  count: number;
+  allVersions: boolean;
+  raw: boolean;
+}
+
+export interface ListKeysResult {
+  keys: KeyView[];
+  cursor: string | null;
+  scanned: number;
+}
+
+/** Backend calls one "all versions" page may make while its filter drops keys (bounded: a page must answer fast). */
+const MAX_FILTERED_CALLS = 10;
+
+/**
+ * One page of keys in Django's terms. The current version and raw modes are one literal prefix the backend can match;
+ * all versions with a key prefix is "{KEY_PREFIX}:" then a filter on the parsed key.
+ */
+export async function listKeys(backend: CacheBackend, cache: CacheConfig, q: ListKeysQuery): Promise<ListKeysResult> {
+  if (q.raw || !q.allVersions || q.prefix === "") {
+    const prefix = q.raw ? q.prefix : rawPrefixFor(cache.keyPrefix, q.allVersions ? null : cache.version, q.prefix);
+    const page = await backend.listKeys({ prefix, cursor: q.cursor, count: q.count, withMeta: true });
+    return { keys: page.keys.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
+  }
+  const keys: KeyView[] = [];
+  let cursor = q.cursor;
+  let scanned = 0;
+  for (let calls = 0; calls < MAX_FILTERED_CALLS; calls++) {
+    const page = await backend.listKeys({ prefix: rawPrefixFor(cache.keyPrefix, null), cursor, count: q.count, withMeta: true });
+    scanned += page.scanned;
+    cursor = page.cursor;
+    for (const row of page.keys) {
+      const parsed = row.raw === null ? null : parseRawKey(row.raw, cache.keyPrefix);
+      if (parsed && parsed.key.startsWith(q.prefix)) keys.push(toKeyView(row, cache));
+    }
+    if (keys.length >= q.count || cursor === null) break;
+  }
+  return { keys, cursor, scanned };
+}

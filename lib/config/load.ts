@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { parseCaches, type ConfigError } from "./parse";
+import type { CacheConfig } from "./types";
+
+export interface ConfigSource {
+  caches: CacheConfig[];
+  errors: ConfigError[];
+  /** "CACHESCOPE_CACHES", "CACHESCOPE_CONFIG (<path>)", or "demo". */
+  source: string;
+  demo: boolean;
+}
+
+function parseJson(text: string, where: string): { value?: unknown; error?: ConfigError } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    return { error: { alias: null, field: null, message: `${where} is not valid JSON: ${(e as Error).message}` } };
+  }
+}
+
+/**
+ * Reads CACHESCOPE_CACHES (JSON) or CACHESCOPE_CONFIG (a JSON file). Neither set: the demo, whose caches the caller supplies.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, demoCaches: () => unknown): ConfigSource {
+  const inline = env.CACHESCOPE_CACHES?.trim();
+  const file = env.CACHESCOPE_CONFIG?.trim();
+  if (inline) {
+    const { value, error } = parseJson(inline, "CACHESCOPE_CACHES");
+    if (error) return { caches: [], errors: [error], source: "CACHESCOPE_CACHES", demo: false };
+    return { ...parseCaches(value), source: "CACHESCOPE_CACHES", demo: false };
+  }
+  if (file) {
+    const source = `CACHESCOPE_CONFIG (${file})`;
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      const message = `cannot read CACHESCOPE_CONFIG file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      return { caches: [], errors: [{ alias: null, field: null, message }], source, demo: false };
+    }
+    const { value, error } = parseJson(text, file);
+    if (error) return { caches: [], errors: [error], source, demo: false };
+    return { ...parseCaches(value), source, demo: false };
+  }
+  return { ...parseCaches(demoCaches()), source: "demo", demo: true };
+}

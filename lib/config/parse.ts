@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { classifyBackend } from "./backends";
+import type { CacheConfig } from "./types";
+
+export interface ConfigError {
+  /** The alias the problem is in; null for the document as a whole. */
+  alias: string | null;
+  field: string | null;
+  message: string;
+}
+
+const aliasSchema = z
+  .object({
+    BACKEND: z.string({ error: "expected the backend's dotted path as a string" }).min(1, "must not be empty"),
+    LOCATION: z
+      .union([z.string(), z.array(z.string())], { error: "expected a string or a list of strings" })
+      .optional(),
+    KEY_PREFIX: z.string({ error: "expected a string" }).optional(),
+    VERSION: z.number({ error: "expected an integer" }).int("expected an integer").optional(),
+    TIMEOUT: z.number({ error: "expected a number of seconds or null" }).nullable().optional(),
+    OPTIONS: z.record(z.string(), z.unknown(), { error: "expected an object" }).optional(),
+    KEY_FUNCTION: z.string({ error: "expected a dotted path" }).optional(),
+  })
+  .passthrough();
+
+/** Django splits a LOCATION string on ";" and "," for Redis and memcached (a list is taken as is). */
+function splitLocations(location: string | string[] | undefined, splits: boolean): string[] {
+  if (location === undefined) return [];
+  const list = Array.isArray(location) ? location : splits ? location.split(/[;,]/) : [location];
+  return list.map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+const NEEDS_LOCATION = new Set(["redis", "memcached", "filebased"]);
+
+function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors: ConfigError[] } {
+  const parsed = aliasSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      errors: parsed.error.issues.map((issue) => ({
+        alias,
+        field: issue.path.length ? issue.path.join(".") : null,
+        message: issue.message,
+      })),
+    };
+  }
+  const s = parsed.data;
+  const known = classifyBackend(s.BACKEND);
+  const locations = splitLocations(s.LOCATION, known.kind === "redis" || known.kind === "memcached");
+  if (NEEDS_LOCATION.has(known.kind) && locations.length === 0) {
+    return { errors: [{ alias, field: "LOCATION", message: `${s.BACKEND} needs a LOCATION` }] };
+  }
+  const config: CacheConfig = {
+    alias,
+    backend: s.BACKEND,
+    kind: known.kind,
+    locations,
+    keyPrefix: s.KEY_PREFIX ?? "",
+    version: s.VERSION ?? 1,
+    options: s.OPTIONS ?? {},
+    timeout: s.TIMEOUT === undefined ? 300 : s.TIMEOUT,
+  };
+  if (known.note) config.note = known.note;
+  if (s.KEY_FUNCTION) {
+    config.customKeyFunction = true;
+    config.note = `KEY_FUNCTION ${s.KEY_FUNCTION} is set: keys may not follow "prefix:version:key", so Django names are shown raw.`;
+  }
+  return { config, errors: [] };
+}
+
+/** Validates a Django CACHES object. A broken alias is reported and left out; the others still load. */
+export function parseCaches(input: unknown): { caches: CacheConfig[]; errors: ConfigError[] } {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { caches: [], errors: [{ alias: null, field: null, message: "expected an object of aliases like Django's CACHES" }] };
+  }
+  const caches: CacheConfig[] = [];
+  const errors: ConfigError[] = [];
+  for (const [alias, value] of Object.entries(input)) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(alias)) {
+      errors.push({ alias, field: null, message: "an alias must be 1-64 letters, digits, '_', '.' or '-'" });
+      continue;
+    }
+    const r = parseAlias(alias, value);
+    errors.push(...r.errors);
+    if (r.config) caches.push(r.config);
+  }
+  if (caches.length === 0 && errors.length === 0) {
+    errors.push({ alias: null, field: null, message: "no cache aliases configured" });
+  }
+  return { caches, errors };
+}
+
+export function formatConfigError(e: ConfigError): string {
+  const where = e.alias === null ? "CACHES" : `CACHES["${e.alias}"]${e.field ? `.${e.field}` : ""}`;
+  return `${where}: ${e.message}`;
+}

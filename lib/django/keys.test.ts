@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { sharedDir } from "@/lib/shared/paths";
+import { kindOfKey, makeKey, parseRawKey, rawPrefixFor } from "./keys";
+
+interface Vector {
+  id: string;
+  keyPrefix: string;
+  version: number;
+  key: string;
+  rawKey: string;
+  kind: string;
+}
+
+const vectors: Vector[] = JSON.parse(readFileSync(path.join(sharedDir(), "vectors/vectors.json"), "utf8"));
+
+describe("Django key layout on every vector", () => {
+  it("has all 310 vectors", () => expect(vectors.length).toBe(310));
+  for (const v of vectors) {
+    it(`${v.id}: ${v.rawKey.slice(0, 60)}`, () => {
+      expect(makeKey(v.key, v.keyPrefix, v.version)).toBe(v.rawKey);
+      expect(parseRawKey(v.rawKey, v.keyPrefix)).toEqual({ key: v.key, version: v.version });
+      expect(kindOfKey(v.key)).toBe(v.kind);
+    });
+  }
+});
+
+describe("parseRawKey", () => {
+  it("handles prefixes and keys that contain colons", () => {
+    expect(parseRawKey("my:app:12:a:b", "my:app")).toEqual({ key: "a:b", version: 12 });
+    expect(parseRawKey(":1:", "")).toEqual({ key: "", version: 1 });
+  });
+  it("rejects keys outside the layout", () => {
+    expect(parseRawKey("other:1:x", "shop")).toBeNull();
+    expect(parseRawKey("shop:v1:x", "shop")).toBeNull();
+    expect(parseRawKey("shop:1", "shop")).toBeNull();
+    expect(parseRawKey("plainkey", "")).toBeNull();
+  });
+  it("builds the raw prefix for one version or all", () => {
+    expect(rawPrefixFor("shop", 3, "cart.")).toBe("shop:3:cart.");
+    expect(rawPrefixFor("shop", null)).toBe("shop:");
+  });
+});

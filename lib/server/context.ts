@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createBackend } from "@/lib/backends/registry";
+import type { CacheBackend } from "@/lib/backends/types";
+import { loadConfig, type ConfigSource } from "@/lib/config/load";
+import type { CacheConfig } from "@/lib/config/types";
+import { notFound } from "@/lib/api/errors";
+import { demoCaches } from "@/lib/demo/caches";
+
+export interface ServerContext {
+  config: ConfigSource;
+  token: string;
+  tokenGenerated: boolean;
+  readOnly: boolean;
+  auditLogPath: string;
+  dataDir: string;
+  backends: Map<string, CacheBackend | null>;
+}
+
+/** Next may load this module more than once (route bundles): keep one context per process. */
+const holder = globalThis as unknown as { __cachescope?: ServerContext };
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.CACHESCOPE_DATA_DIR ?? path.join(process.cwd(), "data"));
+}
+
+function build(env: NodeJS.ProcessEnv): ServerContext {
+  const dir = dataDir(env);
+  const config = loadConfig(env, () => demoCaches(dir));
+  const given = env.CACHESCOPE_TOKEN?.trim();
+  return {
+    config,
+    token: given || randomBytes(18).toString("base64url"),
+    tokenGenerated: !given,
+    readOnly: env.CACHESCOPE_READ_ONLY === "1" || env.CACHESCOPE_READ_ONLY === "true",
+    auditLogPath: path.resolve(env.CACHESCOPE_AUDIT_LOG ?? path.join(dir, "audit.log")),
+    dataDir: dir,
+    backends: new Map(),
+  };
+}
+
+export function getContext(): ServerContext {
+  holder.__cachescope ??= build(process.env);
+  return holder.__cachescope;
+}
+
+export function findCache(alias: string): CacheConfig {
+  const cache = getContext().config.caches.find((c) => c.alias === alias);
+  if (!cache) throw notFound(`no cache alias "${alias}" is configured`);
+  return cache;
+}
+
+/** The backend of an alias, made on first use; null for kinds Cachescope cannot inspect. */
+export function backendFor(cache: CacheConfig): CacheBackend | null {
+  const { backends } = getContext();
+  if (!backends.has(cache.alias)) backends.set(cache.alias, createBackend(cache));
+  return backends.get(cache.alias) ?? null;
+}
