@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Make the e2e Redis ready: start it if nothing answers on its port, then fill it with real Django + DRF data
+# (e2e/django/write_cache.py) and write the manifest the specs compare against.
+# The port is the one e2e/django/caches.json names (6391, the suite's own, never 6379).
+# A server this script starts writes .run/e2e-redis.pid; the caller stops it: kill "$(cat .run/e2e-redis.pid)".
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+run="$root/.run"
+mkdir -p "$run"
+# Debian's interpreter on purpose: its Django, django-redis and DRF are the versions the suite is written against.
+python=/usr/bin/python3
+
+port=$("$python" -c 'import json, sys, urllib.parse
+print(urllib.parse.urlsplit(json.load(open(sys.argv[1]))["default"]["LOCATION"]).port)' "$root/e2e/django/caches.json")
+
+if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != "PONG" ]; then
+  rm -f "$run/e2e-redis.pid"
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$run" --pidfile "$run/e2e-redis.pid" --logfile "$run/e2e-redis.log"
+  for _ in $(seq 1 100); do
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && [ -s "$run/e2e-redis.pid" ] && break
+    sleep 0.1
+  done
+  if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != "PONG" ]; then
+    echo "e2e: redis-server did not answer on port $port (log: $run/e2e-redis.log)" >&2
+    exit 1
+  fi
+  echo "e2e: redis-server started on port $port (pid $(cat "$run/e2e-redis.pid"))"
+fi
+
+"$python" "$root/e2e/django/write_cache.py" --manifest "$run/e2e-manifest.json"
