@@ -1,0 +1,292 @@
+import type {
+  BackendStatus,
+  CacheBackend,
+  Capabilities,
+  EntryRef,
+  IterateOptions,
+  KeyPage,
+  KeyRow,
+  ListOptions,
+  RawEntry,
+  StatsSnapshot,
+} from "@/lib/backends/types";
+import type { CacheConfig } from "@/lib/config/types";
+import type Redis from "ioredis";
+import { RedisConnection } from "./redis/connection";
+import { RedisBackendError, toBackendError } from "./redis/errors";
+import { redisDecodeHint, type HintChoice } from "./redis/hint";
+import { infoToStats } from "./redis/info";
+import { parseRedisLocation, type RedisTarget } from "./redis/location";
+import { MAX_SCAN_COUNT, fetchMeta, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
+import { readStructured } from "./redis/structured";
+
+/**
+ * The backend for Django's RedisCache (django.core.cache.backends.redis.RedisCache, 4.0+) and django-redis
+ * (django_redis.cache.RedisCache, DefaultClient/HerdClient).
+ *
+ * Only the first LOCATION is used: both write every key to server 0 and treat the others as read replicas
+ * (Django reads from a random other server, django-redis likewise), so server 0 holds the truth and deletes must
+ * go there; a delete on a replica would fail (READONLY) or be undone by replication.
+ */
+
+const CAPABILITIES: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
+
+/** One listKeys call stops after this many SCAN calls or this long, and hands back its cursor for the rest. */
+const LIST_MAX_SCAN_CALLS = 50;
+const LIST_BUDGET_MS = 150;
+/** iterate() hands over what it has at least this often, so progress and cancellation stay live on sparse prefixes. */
+const ITERATE_FLUSH_MS = 250;
+/** Keys per UNLINK/DEL call: bounds each command's work on the server. */
+const DELETE_BATCH = 500;
+/** Members shown of a hash/set/zset/list/stream value, and bytes shown of each. */
+const STRUCTURED_LIMIT = 100;
+const MEMBER_BYTES = 4_096;
+
+function clampInt(value: number, min: number, max: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a number`);
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+function validCursor(cursor: string | null): string {
+  if (cursor === null || cursor === "") return "0";
+  if (!/^\d{1,20}$/.test(cursor)) throw new RangeError(`bad cursor "${cursor}"`);
+  return cursor;
+}
+
+class RedisBackend implements CacheBackend {
+  readonly kind = "redis" as const;
+  readonly capabilities = CAPABILITIES;
+  private readonly conn: RedisConnection | null;
+  private readonly configError: RedisBackendError | null;
+  private readonly hint: HintChoice;
+  /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
+  private unlinkMissing = false;
+
+  constructor(readonly config: CacheConfig) {
+    this.hint = redisDecodeHint(config.backend, config.options);
+    let target: RedisTarget | null = null;
+    let configError: RedisBackendError | null = null;
+    try {
+      const location = config.locations[0];
+      if (location === undefined) throw new Error("LOCATION is empty");
+      target = parseRedisLocation(location, config.options);
+    } catch (err) {
+      // Kept, not thrown: the console still lists the alias and shows why it cannot be inspected.
+      configError = new RedisBackendError("config", config.locations[0] ?? "", err instanceof Error ? err.message : String(err));
+    }
+    this.conn = target ? new RedisConnection(target) : null;
+    this.configError = configError;
+  }
+
+  private get server(): string {
+    return this.conn?.target.label ?? this.config.locations[0] ?? "";
+  }
+
+  private connection(): RedisConnection {
+    if (!this.conn) throw this.configError ?? new RedisBackendError("config", "", "no usable LOCATION");
+    return this.conn;
+  }
+
+  async status(): Promise<BackendStatus> {
+    const server = this.server;
+    try {
+      const started = performance.now();
+      await this.connection().run((c) => c.ping());
+      const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      return { ok: true, latencyMs, servers: [{ server, ok: true, latencyMs }] };
+    } catch (err) {
+      const error = toBackendError(err, server).message;
+      return { ok: false, error, servers: [{ server, ok: false, error }] };
+    }
+  }
+
+  async listKeys(opts: ListOptions): Promise<KeyPage> {
+    const wanted = clampInt(opts.count, 1, MAX_SCAN_COUNT, "count");
+    let cursor = validCursor(opts.cursor);
+    const conn = this.connection();
+    return conn.run(async (client) => {
+      const deadline = performance.now() + LIST_BUDGET_MS;
+      const keys: Buffer[] = [];
+      let count = firstScanCount(opts.prefix, wanted);
+      let scanned = 0;
+      for (let calls = 1; ; calls++) {
+        const step = await scanOnce(client, cursor, opts.prefix, count);
+        // Every name of every call is kept, surplus included: the cursor has moved past them.
+        keys.push(...step.keys);
+        // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
+        scanned += count;
+        cursor = step.cursor;
+        if (cursor === "0" || keys.length >= wanted) break;
+        if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+        count = nextScanCount(count, step.keys.length, wanted - keys.length);
+      }
+      const rows = opts.withMeta ? await fetchMeta(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
+      return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+    });
+  }
+
+  private bareRow(key: Buffer): KeyRow {
+    return { raw: keyText(key), server: this.server };
+  }
+
+  async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
+    if (!("raw" in ref)) return null;
+    const limit = clampInt(maxBytes, 1, 512 * 1024 * 1024, "maxBytes");
+    const key = ref.raw;
+    return this.connection().run(async (client) => {
+      // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
+      // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
+      const replies =
+        (await client
+          .pipeline()
+          .type(key)
+          .pttl(key)
+          .memory("USAGE", key, "SAMPLES", 5)
+          .strlen(key)
+          .getrangeBuffer(key, 0, limit - 1)
+          .exec()) ?? [];
+      const [typeErr, type] = replies[0] ?? [null, null];
+      if (typeErr) throw typeErr;
+      if (type === "none" || typeof type !== "string") return null;
+      const [, pttl] = replies[1] ?? [null, null];
+      const [sizeErr, size] = replies[2] ?? [null, null];
+      const notes: string[] = [];
+      if (this.hint.warning) notes.push(this.hint.warning);
+      const base = {
+        raw: key,
+        type,
+        ttl: ttlSeconds(Number(pttl)) ?? null,
+        size: sizeErr || typeof size !== "number" ? null : size,
+      };
+
+      if (type === "string") {
+        const [lenErr, length] = replies[3] ?? [null, null];
+        const [bytesErr, bytes] = replies[4] ?? [null, null];
+        if (lenErr) throw lenErr;
+        if (bytesErr) throw bytesErr;
+        const valueLength = Number(length);
+        const data = bytes instanceof Buffer ? new Uint8Array(bytes) : new Uint8Array();
+        if (valueLength > data.length) notes.push(`showing the first ${data.length} of ${valueLength} bytes`);
+        notes.push("reading the value counted as a keyspace hit on the server (INFO keyspace_hits)");
+        return { ...base, bytes: data, valueLength, hint: this.hint.hint, notes };
+      }
+
+      const read = await readStructured(client, key, type, { limit: STRUCTURED_LIMIT, memberBytes: MEMBER_BYTES });
+      if (!read) {
+        notes.push(`Redis type "${type}" is not shown`);
+        return { ...base, bytes: null, notes };
+      }
+      if (read.total > read.shown) notes.push(`showing ${read.shown} of ${read.total} members`);
+      if (read.membersCut) notes.push(`members longer than ${MEMBER_BYTES} bytes are cut`);
+      return { ...base, bytes: null, structured: read.value, hint: this.hint.hint, notes };
+    });
+  }
+
+  async deleteEntries(refs: EntryRef[]): Promise<number> {
+    const keys = refs.flatMap((ref) => ("raw" in ref ? [ref.raw] : []));
+    return this.deleteKeys(keys);
+  }
+
+  async deleteListed(rows: KeyRow[]): Promise<number> {
+    const keys = rows.flatMap((row) => (row.raw === null ? [] : [row.raw]));
+    return this.deleteKeys(keys);
+  }
+
+  private async deleteKeys(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.connection().run(async (client) => {
+      let deleted = 0;
+      for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+        const batch = keys.slice(i, i + DELETE_BATCH);
+        deleted += await this.unlink(client, batch);
+      }
+      return deleted;
+    });
+  }
+
+  /** UNLINK frees big values off the main thread; DEL where the server predates it. */
+  private async unlink(client: Redis, keys: string[]): Promise<number> {
+    if (!this.unlinkMissing) {
+      try {
+        return await client.unlink(...keys);
+      } catch (err) {
+        if (!(err instanceof Error) || !/unknown command/i.test(err.message)) throw err;
+        this.unlinkMissing = true;
+      }
+    }
+    return client.del(...keys);
+  }
+
+  async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
+    const { prefix, withSizes, signal } = opts;
+    const conn = this.connection();
+    const scan = (cursor: string) => {
+      const step = conn.run((c) => scanOnce(c, cursor, prefix, batch));
+      // The next SCAN runs while the caller works on the last batch; if the caller stops early, nobody awaits it.
+      step.catch(() => undefined);
+      return step;
+    };
+    let next: ReturnType<typeof scan> | null = scan("0");
+    let pending: Buffer[] = [];
+    let lastFlush = performance.now();
+    while (next) {
+      const step: Awaited<ReturnType<typeof scan>> = await next;
+      signal?.throwIfAborted();
+      pending.push(...step.keys);
+      const ended = step.cursor === "0";
+      next = ended ? null : scan(step.cursor);
+      const due = pending.length >= batch || ended || performance.now() - lastFlush >= ITERATE_FLUSH_MS;
+      if (!due || pending.length === 0) continue;
+      const keys = pending;
+      pending = [];
+      lastFlush = performance.now();
+      yield withSizes ? await conn.run((c) => fetchMeta(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
+      signal?.throwIfAborted();
+    }
+  }
+
+  async stats(): Promise<StatsSnapshot> {
+    const server = this.server;
+    const at = Date.now();
+    try {
+      const conn = this.connection();
+      const text = await conn.run((c) => c.info());
+      return { at, supported: true, serverWide: true, servers: [infoToStats(server, text, conn.target.db)] };
+    } catch (err) {
+      const error = toBackendError(err, server).message;
+      return {
+        at,
+        supported: true,
+        serverWide: true,
+        servers: [
+          {
+            server,
+            ok: false,
+            error,
+            hits: null,
+            misses: null,
+            items: null,
+            bytes: null,
+            maxBytes: null,
+            evictions: null,
+            expirations: null,
+            uptimeSeconds: null,
+            version: null,
+          },
+        ],
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.conn?.close();
+  }
+}
+
+export function createRedisBackend(config: CacheConfig): CacheBackend {
+  return new RedisBackend(config);
+}
+
+export { escapeGlob } from "./redis/glob";
+export { RedisBackendError } from "./redis/errors";

@@ -1,0 +1,87 @@
+import Redis from "ioredis";
+import { toBackendError } from "./errors";
+import type { RedisTarget } from "./location";
+
+/**
+ * One lazily opened connection to one Redis server, built to fail fast: no offline queue, no retries, no
+ * automatic reconnect loop. A dead connection is replaced on the next call, so a server that comes back is
+ * picked up without restarting the console, and a server that is down answers every call at once with the cause.
+ */
+export class RedisConnection {
+  readonly target: RedisTarget;
+  private current: Redis | null = null;
+  private opening: Promise<Redis> | null = null;
+
+  constructor(target: RedisTarget) {
+    this.target = target;
+  }
+
+  /** Runs fn on a ready client; any failure comes out as a RedisBackendError naming the server. */
+  async run<T>(fn: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.client());
+    } catch (err) {
+      throw toBackendError(err, this.target.label);
+    }
+  }
+
+  client(): Promise<Redis> {
+    if (this.current?.status === "ready") return Promise.resolve(this.current);
+    this.opening ??= this.open().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<Redis> {
+    this.current?.disconnect();
+    this.current = null;
+    const t = this.target;
+    const client = new Redis({
+      ...(t.path ? { path: t.path } : { host: t.host, port: t.port }),
+      db: t.db,
+      ...(t.username ? { username: t.username } : {}),
+      ...(t.password ? { password: t.password } : {}),
+      ...(t.tls ? { tls: { rejectUnauthorized: t.rejectUnauthorized, servername: t.host } } : {}),
+      // RESP2 is what every Redis (and every managed look-alike) speaks; replies keep one shape.
+      protocol: 2,
+      lazyConnect: true,
+      connectTimeout: t.connectTimeoutMs,
+      commandTimeout: t.commandTimeoutMs,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      // The ready check sends INFO, which a restricted ACL user may not be allowed to run.
+      enableReadyCheck: false,
+      disableClientInfo: true,
+      // Lets an operator tell the console's connection apart in CLIENT LIST.
+      connectionName: "cachescope",
+    });
+    // The first error says why a connect failed ("Connection is closed" from connect() does not).
+    let firstError: unknown = null;
+    client.on("error", (err: unknown) => {
+      firstError ??= err;
+    });
+    try {
+      await client.connect();
+    } catch (err) {
+      client.disconnect();
+      throw firstError ?? err;
+    }
+    // Setup commands (AUTH, SELECT) that failed after the socket opened surface as an error event, then a close.
+    if (client.status !== "ready") {
+      client.disconnect();
+      throw firstError ?? new Error("Connection is closed.");
+    }
+    firstError = null;
+    this.current = client;
+    return client;
+  }
+
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => undefined);
+    const client = this.current;
+    this.current = null;
+    if (client) await client.quit().catch(() => client.disconnect());
+  }
+}
