@@ -1,10 +1,13 @@
 import type { CacheConfig } from "@/lib/config/types";
 import type { BackendKind, CacheBackend } from "./types";
+import { createRedisBackend } from "./redis";
 
 type Factory = (config: CacheConfig) => CacheBackend;
 
 /** One factory per backend kind: adding a backend is adding its line here. */
-const factories: Partial<Record<BackendKind, Factory>> = {};
+const factories: Partial<Record<BackendKind, Factory>> = {
+  redis: createRedisBackend,
+};
 
 export function createBackend(config: CacheConfig): CacheBackend | null {
   const factory = factories[config.kind];
