@@ -1,12 +1,14 @@
 import type { CacheConfig } from "@/lib/config/types";
 import type { BackendKind, CacheBackend } from "./types";
 import { createRedisBackend } from "./redis";
+import { createMemcachedBackend } from "./memcached";
 
 type Factory = (config: CacheConfig) => CacheBackend;
 
 /** One factory per backend kind: adding a backend is adding its line here. */
 const factories: Partial<Record<BackendKind, Factory>> = {
   redis: createRedisBackend,
+  memcached: createMemcachedBackend,
 };
 
 export function createBackend(config: CacheConfig): CacheBackend | null {

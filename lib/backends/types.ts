@@ -49,6 +49,8 @@ export interface KeyPage {
   cursor: string | null;
   /** How many keys the server walked for this page. */
   scanned: number;
+  /** Servers of a pool that could not be listed for this page (the others still were). */
+  errors?: { server: string; error: string }[];
 }
 
 export interface ListOptions {

@@ -240,3 +240,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     );
   });
 }
+
+/** `all` mode can print an item twice (it moved between LRUs mid-crawl); `hash` never does, so only `all` pays for a set. */
+export class DumpDeduper {
+  private seen: Set<string> | null = null;
+
+  readonly onMode = (mode: DumpMode): void => {
+    this.seen = mode === "all" ? new Set() : null;
+  };
+
+  /** True the first time a key is seen in this dump. */
+  fresh(key: string): boolean {
+    if (!this.seen) return true;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
