@@ -53,4 +53,7 @@ export interface DecodedEntry {
   response?: ResponseSummary;
   /** FileBasedCache only: the expiry at the head of the file (unix seconds) or null for never. */
   fileExpiry?: number | null;
+  /** django-redis HerdClient entries: `value` stays the whole stored tuple; this is the unwrapped value and the
+   * logical expiry (unix seconds) for display. */
+  herd?: { value: PyValue; logicalExpiry: number };
 }

@@ -1,0 +1,244 @@
+import type { Budget } from "./budget";
+import { qualName, type PNode, type PObj } from "./pickle-model";
+import { compareCodePoints, pyRepr } from "./pyrepr";
+import type { PyValue } from "./pyvalue";
+import {
+  dateFromState,
+  datetimeIso,
+  timedeltaSeconds,
+  timeFromState,
+  wallFromDatetimeState,
+  type TzInfo,
+} from "./pytime";
+
+/**
+ * Turns the unpickler's object model into PyValue, following shared/vectors/README.md "Rules for object": known
+ * standard-library classes become builtin PyValues, everything else an object carrying its pickled state.
+ * Shared references are expanded (a Budget bounds the output); a reference cycle becomes a truncated node.
+ */
+
+/** Dict subclasses that may be pickled without any SETITEMS (when empty) but still carry "items". */
+const DICT_SUBCLASSES: ReadonlySet<string> = new Set([
+  "collections.OrderedDict",
+  "collections.defaultdict",
+  "collections.Counter",
+  "http.cookies.SimpleCookie",
+  "http.cookies.BaseCookie",
+  "http.cookies.Morsel",
+  "django.utils.datastructures.MultiValueDict",
+  "django.http.request.QueryDict",
+]);
+
+const EMPTY_STATE: PyValue = { type: "dict", items: [] };
+
+export function toPyValue(root: PNode, budget: Budget): PyValue {
+  return new Converter(budget).convert(root, 0);
+}
+
+class Converter {
+  private readonly active = new Set<PNode>();
+
+  constructor(private readonly budget: Budget) {}
+
+  convert(n: PNode, depth: number): PyValue {
+    if (!this.budget.take(depth)) return this.budget.cut(1);
+    if (this.active.has(n)) return this.budget.cut(0);
+    this.active.add(n);
+    try {
+      return this.convertNode(n, depth);
+    } finally {
+      this.active.delete(n);
+    }
+  }
+
+  private convertNode(n: PNode, depth: number): PyValue {
+    switch (n.k) {
+      case "none":
+        return { type: "none" };
+      case "bool":
+        return { type: "bool", value: n.v };
+      case "int":
+        return { type: "int", value: n.v.toString() };
+      case "float":
+        return { type: "float", value: floatValue(n.v) };
+      case "str":
+        return { type: "str", value: n.v };
+      case "bytes":
+      case "bytearray":
+        return { type: n.k, base64: Buffer.from(n.v).toString("base64"), length: n.v.length };
+      case "list":
+      case "tuple":
+        return { type: n.k, items: this.list(n.items, depth) };
+      case "set":
+      case "frozenset": {
+        const items = this.list(n.items, depth);
+        const keyed = items.map((v) => ({ v, r: pyRepr(v) }));
+        keyed.sort((a, b) => compareCodePoints(a.r, b.r));
+        return { type: n.k, items: keyed.map((x) => x.v) };
+      }
+      case "dict":
+        return { type: "dict", items: this.pairs(n.items, depth) };
+      case "global":
+      case "attr":
+        return this.named(n);
+      case "obj":
+        return this.object(n, depth);
+    }
+  }
+
+  private list(items: PNode[], depth: number): PyValue[] {
+    const out: PyValue[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const v = this.convert(items[i], depth + 1);
+      if (v.type === "truncated" && v.omitted > 0) {
+        out.push(this.budget.cut(items.length - i));
+        break;
+      }
+      out.push(v);
+    }
+    return out;
+  }
+
+  private pairs(items: [PNode, PNode][], depth: number): [PyValue, PyValue][] {
+    const out: [PyValue, PyValue][] = [];
+    for (let i = 0; i < items.length; i++) {
+      const k = this.convert(items[i][0], depth + 1);
+      const v = this.convert(items[i][1], depth + 1);
+      out.push([k, v]);
+      if ((k.type === "truncated" && k.omitted > 0) || (v.type === "truncated" && v.omitted > 0)) {
+        if (i + 1 < items.length) out.push([this.budget.cut(items.length - i - 1), { type: "none" }]);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** A bare name as a value: an Enum member (getattr(cls, 'NAME')), or a class/function reference. */
+  private named(n: Extract<PNode, { k: "global" | "attr" }>): PyValue {
+    if (n.k === "attr") {
+      const owner = qualName(n.owner);
+      if (owner !== null) return { type: "object", class: owner, value: { type: "str", value: n.name } };
+    }
+    const name = qualName(n) ?? "?";
+    return { type: "object", class: name, value: { type: "str", value: name } };
+  }
+
+  private object(o: PObj, depth: number): PyValue {
+    const cls = qualName(o.callee);
+    const known = cls === null ? null : this.knownClass(cls, o, depth);
+    if (known !== null) return known;
+    const className = cls ?? "?";
+    const value = this.stateOf(o, depth);
+    const out: PyValue = { type: "object", class: className, value };
+    if (o.dictItems !== undefined || DICT_SUBCLASSES.has(className)) {
+      out.items = this.pairs(o.dictItems ?? [], depth);
+    } else if (o.listItems !== undefined) {
+      out.items = this.list(o.listItems, depth);
+    }
+    return out;
+  }
+
+  private stateOf(o: PObj, depth: number): PyValue {
+    // str/bytes/int/float subclasses (SafeString, ...) are created from their plain value: that is their value.
+    if (o.isNew && o.args.length === 1 && ["str", "bytes", "bytearray", "int", "float"].includes(o.args[0].k)) {
+      return this.convert(o.args[0], depth + 1);
+    }
+    if (o.state === undefined || o.state.k === "none") return EMPTY_STATE;
+    return this.convert(o.state, depth + 1);
+  }
+
+  private knownClass(cls: string, o: PObj, depth: number): PyValue | null {
+    const a = o.args;
+    switch (cls) {
+      case "datetime.datetime": {
+        const state = a[0];
+        if (state?.k !== "bytes" && state?.k !== "str") return null;
+        const w = wallFromDatetimeState(stateBytes(state));
+        if (w === null) return null;
+        return { type: "datetime", value: datetimeIso(w, a[1] === undefined ? null : tzInfo(a[1])) };
+      }
+      case "datetime.date": {
+        const state = a[0];
+        if (state?.k !== "bytes" && state?.k !== "str") return null;
+        const v = dateFromState(stateBytes(state));
+        return v === null ? null : { type: "date", value: v };
+      }
+      case "datetime.time": {
+        const state = a[0];
+        if (state?.k !== "bytes" && state?.k !== "str") return null;
+        const v = timeFromState(stateBytes(state), a[1] === undefined ? null : tzInfo(a[1]));
+        return v === null ? null : { type: "time", value: v };
+      }
+      case "datetime.timedelta": {
+        if (a.length > 3 || a.some((x) => x.k !== "int")) return null;
+        const [d, s, us] = [0, 1, 2].map((i) => (a[i]?.k === "int" ? a[i].v : BigInt(0)));
+        return { type: "timedelta", value: timedeltaSeconds(d, s, us) };
+      }
+      case "decimal.Decimal":
+        return a.length === 1 && a[0].k === "str" ? { type: "decimal", value: a[0].v } : null;
+      case "uuid.UUID": {
+        const int = stateEntry(o.state, "int");
+        if (int?.k !== "int" || int.v < BigInt(0) || int.v >= BigInt(1) << BigInt(128)) return null;
+        const hex = int.v.toString(16).padStart(32, "0");
+        const value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+        return { type: "uuid", value };
+      }
+    }
+    return null;
+  }
+}
+
+function floatValue(v: number): number | "nan" | "inf" | "-inf" {
+  if (Number.isNaN(v)) return "nan";
+  if (v === Infinity) return "inf";
+  if (v === -Infinity) return "-inf";
+  return v;
+}
+
+/** Protocol 0–2 pickles under Python 2 compatibility may give the state as a latin-1 str. */
+function stateBytes(n: Extract<PNode, { k: "bytes" | "str" }>): Uint8Array {
+  return n.k === "bytes" ? n.v : new Uint8Array(Buffer.from(n.v, "latin1"));
+}
+
+function stateEntry(state: PNode | undefined, key: string): PNode | undefined {
+  if (state?.k !== "dict") return undefined;
+  for (const [k, v] of state.items) if (k.k === "str" && k.v === key) return v;
+  return undefined;
+}
+
+function intArg(n: PNode | undefined): number | null {
+  return n?.k === "int" ? Number(n.v) : null;
+}
+
+function timedeltaOffset(n: PNode | undefined): number | null {
+  if (n?.k !== "obj" || qualName(n.callee) !== "datetime.timedelta") return null;
+  const [d, s, us] = [0, 1, 2].map((i) => intArg(n.args[i]) ?? 0);
+  return d * 86400 + s + us / 1e6;
+}
+
+/** The tzinfo forms Django writes: pytz (3.2), datetime.timezone and zoneinfo (4.0+). */
+export function tzInfo(n: PNode): TzInfo | null {
+  if (n.k === "none") return null;
+  if (n.k !== "obj") return { kind: "unknown" };
+  const name = qualName(n.callee);
+  const a = n.args;
+  switch (name) {
+    case "pytz._UTC":
+      return { kind: "fixed", offsetSeconds: 0 };
+    case "pytz._p": {
+      const offset = intArg(a[1]);
+      if (offset !== null) return { kind: "fixed", offsetSeconds: offset };
+      if (a[0]?.k === "str") return a[0].v === "UTC" ? { kind: "fixed", offsetSeconds: 0 } : { kind: "zone", name: a[0].v };
+      return { kind: "unknown" };
+    }
+    case "datetime.timezone": {
+      const offset = timedeltaOffset(a[0]);
+      return offset === null ? { kind: "unknown" } : { kind: "fixed", offsetSeconds: offset };
+    }
+    case "zoneinfo.ZoneInfo._unpickle":
+    case "zoneinfo.ZoneInfo":
+    case "backports.zoneinfo.ZoneInfo._unpickle":
+      return a[0]?.k === "str" ? { kind: "zone", name: a[0].v } : { kind: "unknown" };
+  }
+  return { kind: "unknown" };
+}
