@@ -61,6 +61,8 @@ export interface ListOptions {
   count: number;
   /** Fetch ttl/size/type for the rows returned (pipelined). */
   withMeta: boolean;
+  /** Row order where the backend offers a choice (FileBasedCache: by file name, size largest first, expiry soonest first). Default "name". */
+  sort?: "name" | "size" | "expiry";
 }
 
 export type EntryRef = { raw: string } | { file: string };
