@@ -125,7 +125,7 @@ class Converter {
 
   private object(o: PObj, depth: number): PyValue {
     const cls = qualName(o.callee);
-    const known = cls === null ? null : this.knownClass(cls, o, depth);
+    const known = cls === null ? null : knownClass(cls, o);
     if (known !== null) return known;
     const className = cls ?? "?";
     const value = this.stateOf(o, depth);
@@ -146,46 +146,47 @@ class Converter {
     if (o.state === undefined || o.state.k === "none") return EMPTY_STATE;
     return this.convert(o.state, depth + 1);
   }
+}
 
-  private knownClass(cls: string, o: PObj, depth: number): PyValue | null {
-    const a = o.args;
-    switch (cls) {
-      case "datetime.datetime": {
-        const state = a[0];
-        if (state?.k !== "bytes" && state?.k !== "str") return null;
-        const w = wallFromDatetimeState(stateBytes(state));
-        if (w === null) return null;
-        return { type: "datetime", value: datetimeIso(w, a[1] === undefined ? null : tzInfo(a[1])) };
-      }
-      case "datetime.date": {
-        const state = a[0];
-        if (state?.k !== "bytes" && state?.k !== "str") return null;
-        const v = dateFromState(stateBytes(state));
-        return v === null ? null : { type: "date", value: v };
-      }
-      case "datetime.time": {
-        const state = a[0];
-        if (state?.k !== "bytes" && state?.k !== "str") return null;
-        const v = timeFromState(stateBytes(state), a[1] === undefined ? null : tzInfo(a[1]));
-        return v === null ? null : { type: "time", value: v };
-      }
-      case "datetime.timedelta": {
-        if (a.length > 3 || a.some((x) => x.k !== "int")) return null;
-        const [d, s, us] = [0, 1, 2].map((i) => (a[i]?.k === "int" ? a[i].v : BigInt(0)));
-        return { type: "timedelta", value: timedeltaSeconds(d, s, us) };
-      }
-      case "decimal.Decimal":
-        return a.length === 1 && a[0].k === "str" ? { type: "decimal", value: a[0].v } : null;
-      case "uuid.UUID": {
-        const int = stateEntry(o.state, "int");
-        if (int?.k !== "int" || int.v < BigInt(0) || int.v >= BigInt(1) << BigInt(128)) return null;
-        const hex = int.v.toString(16).padStart(32, "0");
-        const value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-        return { type: "uuid", value };
-      }
+/** Standard-library classes that have a builtin PyValue, from their constructor arguments or state. */
+function knownClass(cls: string, o: PObj): PyValue | null {
+  const a = o.args;
+  switch (cls) {
+    case "datetime.datetime": {
+      const state = a[0];
+      if (state?.k !== "bytes" && state?.k !== "str") return null;
+      const w = wallFromDatetimeState(stateBytes(state));
+      if (w === null) return null;
+      return { type: "datetime", value: datetimeIso(w, a[1] === undefined ? null : tzInfo(a[1])) };
     }
-    return null;
+    case "datetime.date": {
+      const state = a[0];
+      if (state?.k !== "bytes" && state?.k !== "str") return null;
+      const v = dateFromState(stateBytes(state));
+      return v === null ? null : { type: "date", value: v };
+    }
+    case "datetime.time": {
+      const state = a[0];
+      if (state?.k !== "bytes" && state?.k !== "str") return null;
+      const v = timeFromState(stateBytes(state), a[1] === undefined ? null : tzInfo(a[1]));
+      return v === null ? null : { type: "time", value: v };
+    }
+    case "datetime.timedelta": {
+      if (a.length > 3 || a.some((x) => x.k !== "int")) return null;
+      const [d, s, us] = [0, 1, 2].map((i) => (a[i]?.k === "int" ? a[i].v : BigInt(0)));
+      return { type: "timedelta", value: timedeltaSeconds(d, s, us) };
+    }
+    case "decimal.Decimal":
+      return a.length === 1 && a[0].k === "str" ? { type: "decimal", value: a[0].v } : null;
+    case "uuid.UUID": {
+      const int = stateEntry(o.state, "int");
+      if (int?.k !== "int" || int.v < BigInt(0) || int.v >= BigInt(1) << BigInt(128)) return null;
+      const hex = int.v.toString(16).padStart(32, "0");
+      const value = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      return { type: "uuid", value };
+    }
   }
+  return null;
 }
 
 function floatValue(v: number): number | "nan" | "inf" | "-inf" {
@@ -196,8 +197,8 @@ function floatValue(v: number): number | "nan" | "inf" | "-inf" {
 }
 
 /** Protocol 0–2 pickles under Python 2 compatibility may give the state as a latin-1 str. */
-function stateBytes(n: Extract<PNode, { k: "bytes" | "str" }>): Uint8Array {
-  return n.k === "bytes" ? n.v : new Uint8Array(Buffer.from(n.v, "latin1"));
+function stateBytes(n: Extract<PNode, { k: "str" }> | Extract<PNode, { k: "bytes" | "bytearray" }>): Uint8Array {
+  return n.k === "str" ? new Uint8Array(Buffer.from(n.v, "latin1")) : n.v;
 }
 
 function stateEntry(state: PNode | undefined, key: string): PNode | undefined {

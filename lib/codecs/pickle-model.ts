@@ -10,13 +10,27 @@ export type PNode =
   | { k: "float"; v: number }
   | { k: "str"; v: string }
   | { k: "bytes" | "bytearray"; v: Uint8Array }
-  | { k: "list" | "tuple" | "set" | "frozenset"; items: PNode[]; index?: Map<string, number> }
-  | { k: "dict"; items: [PNode, PNode][]; index?: Map<string, number> }
+  | { k: "list" | "tuple"; items: PNode[] }
+  | PSet
+  | PDict
   /** A module-level name: GLOBAL / STACK_GLOBAL / INST. */
   | { k: "global"; module: string; name: string }
   /** `builtins.getattr(owner, name)`: an Enum member when used as a value, a classmethod when called. */
   | { k: "attr"; owner: PNode; name: string }
   | PObj;
+
+/** `index` maps hashKey() of members/keys to their position, for Python's de-duplication. */
+export interface PSet {
+  k: "set" | "frozenset";
+  items: PNode[];
+  index?: Map<string, number>;
+}
+
+export interface PDict {
+  k: "dict";
+  items: [PNode, PNode][];
+  index?: Map<string, number>;
+}
 
 /** An instance built by NEWOBJ / NEWOBJ_EX / REDUCE / INST / OBJ, then filled by BUILD, SETITEM(S), APPEND(S). */
 export interface PObj {

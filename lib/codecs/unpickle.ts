@@ -1,4 +1,4 @@
-import { hashKey, qualName, type PNode, type PObj } from "./pickle-model";
+import { hashKey, qualName, type PDict, type PNode, type PObj, type PSet } from "./pickle-model";
 
 /**
  * A safe unpickler for protocols 0–5. It never imports or calls anything: globals become names and calls become
@@ -205,7 +205,7 @@ class Machine {
         return;
       case 0x64: {
         // DICT
-        const d: PNode = { k: "dict", items: [] };
+        const d: PDict = { k: "dict", items: [] };
         setItems(d, pairsOf(this.popMark()));
         this.push(d);
         return;
@@ -215,7 +215,7 @@ class Machine {
         return;
       case 0x91: {
         // FROZENSET
-        const s: PNode = { k: "frozenset", items: [] };
+        const s: PSet = { k: "frozenset", items: [] };
         addMembers(s, this.popMark());
         this.push(s);
         return;
@@ -265,17 +265,17 @@ class Machine {
       }
       case 0x63: {
         // GLOBAL
-        const module = this.readLine();
+        const moduleName = this.readLine();
         const name = this.readLine();
-        this.push(makeGlobal(module, name));
+        this.push(makeGlobal(moduleName, name));
         return;
       }
       case 0x93: {
         // STACK_GLOBAL
         const name = this.pop();
-        const module = this.pop();
-        if (module.k !== "str" || name.k !== "str") throw new UnpickleError("STACK_GLOBAL needs two str");
-        this.push(makeGlobal(module.v, name.v));
+        const moduleName = this.pop();
+        if (moduleName.k !== "str" || name.k !== "str") throw new UnpickleError("STACK_GLOBAL needs two str");
+        this.push(makeGlobal(moduleName.v, name.v));
         return;
       }
       case 0x52: {
@@ -307,9 +307,9 @@ class Machine {
       }
       case 0x69: {
         // INST
-        const module = this.readLine();
+        const moduleName = this.readLine();
         const name = this.readLine();
-        this.push(call(makeGlobal(module, name), this.popMark(), true));
+        this.push(call(makeGlobal(moduleName, name), this.popMark(), true));
         return;
       }
       case 0x6f: {
@@ -522,8 +522,8 @@ function unquotePy2String(line: string): string {
   });
 }
 
-function makeGlobal(module: string, name: string): PNode {
-  return { k: "global", module: MODULE_ALIASES.get(module) ?? module, name };
+function makeGlobal(moduleName: string, name: string): PNode {
+  return { k: "global", module: MODULE_ALIASES.get(moduleName) ?? moduleName, name };
 }
 
 function pairsOf(flat: PNode[]): [PNode, PNode][] {
@@ -534,7 +534,7 @@ function pairsOf(flat: PNode[]): [PNode, PNode][] {
 }
 
 /** Dict assignment with Python semantics: an equal key keeps its place and takes the new value. */
-function setItems(d: Extract<PNode, { k: "dict" }>, pairs: [PNode, PNode][]): void {
+function setItems(d: PDict, pairs: [PNode, PNode][]): void {
   for (const pair of pairs) {
     const h = hashKey(pair[0]);
     if (h === null) {
@@ -562,7 +562,7 @@ function appendTo(target: PNode, items: PNode[]): void {
   else throw new UnpickleError(`APPEND on a ${target.k}`);
 }
 
-function addMembers(s: Extract<PNode, { k: "set" | "frozenset" }>, items: PNode[]): void {
+function addMembers(s: PSet, items: PNode[]): void {
   for (const item of items) {
     const h = hashKey(item);
     if (h !== null) {
@@ -635,7 +635,7 @@ function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
     case "builtins.frozenset": {
       const items = iterableItems(args[0]);
       if (items !== null && args.length <= 1) {
-        const s: PNode = { k: name === "builtins.set" ? "set" : "frozenset", items: [] };
+        const s: PSet = { k: name === "builtins.set" ? "set" : "frozenset", items: [] };
         addMembers(s, items);
         return s;
       }
