@@ -1,0 +1,48 @@
+import { defineConfig } from "@playwright/test";
+import { APP_PORT, AUDIT_LOG, BASE_URL, CACHES, TOKEN } from "./e2e/env";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  globalSetup: "./e2e/global-setup.ts",
+  // One app, one Redis, specs that delete keys: run them one at a time.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  timeout: 30_000,
+  reporter: "list",
+  use: {
+    baseURL: BASE_URL,
+    browserName: "chromium",
+    trace: "retain-on-failure",
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not reachable from these machines.
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    // The README's own start command: it builds first when the build is missing or stale.
+    command: "bash scripts/start.sh",
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(APP_PORT),
+      NEXT_TELEMETRY_DISABLED: "1",
+      CACHESCOPE_TOKEN: TOKEN,
+      CACHESCOPE_CACHES: JSON.stringify(CACHES),
+      CACHESCOPE_AUDIT_LOG: AUDIT_LOG,
+    },
+  },
+});

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# npm test: the whole suite. Installs what is missing, then runs every stage even when one fails:
+#   deps -> typecheck -> lint -> unit -> integration -> build -> e2e
+# and ends with one line adding up all of them: "unit+integration+e2e: N passed, N failed".
+# Exits non-zero when any stage failed. Servers run on the suite's own ports (never 6379 / 11211):
+#   integration: redis 6390 (+1 for its password server), memcached 11290, 11291 (started and stopped by the tests)
+#   e2e: redis 6391 (started here, filled by the real Django site, stopped on exit by its pid)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+export NEXT_TELEMETRY_DISABLED=1
+export CACHESCOPE_TEST_REDIS_PORT=6390
+export CACHESCOPE_TEST_MEMCACHED_PORTS=11290,11291
+# shared/ (the API contract and the decoder's test vectors) lies beside the project; CI lays a copy there too.
+export CACHESCOPE_SHARED="${CACHESCOPE_SHARED:-$(cd "$root/.." && pwd)/shared}"
+if [ ! -d "$CACHESCOPE_SHARED" ]; then
+  echo "test: warning: no shared/ directory at $CACHESCOPE_SHARED (set CACHESCOPE_SHARED): tests reading it will fail" >&2
+fi
+
+run="$root/.run"
+reports="$run/reports"
+mkdir -p "$run"
+rm -rf "$reports"
+mkdir -p "$reports"
+
+# Everything together stays well under 15 minutes: a stage that hangs is cut off at what is left of this budget.
+deadline=$(($(date +%s) + 780))
+
+stop_e2e_redis() {
+  # The pidfile exists only while a redis-server that e2e/prepare.sh started is running (Redis removes it on exit).
+  if [ -s "$run/e2e-redis.pid" ]; then
+    kill "$(cat "$run/e2e-redis.pid")" 2>/dev/null || true
+  fi
+}
+trap stop_e2e_redis EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+names=()
+results=()
+failed_stages=0
+last_rc=0
+total_passed=0
+total_failed=0
+
+# run_stage NAME LIMIT_SECONDS REPORT_FILE|- COMMAND...
+run_stage() {
+  local name=$1 limit=$2 report=$3
+  shift 3
+  local left=$((deadline - $(date +%s)))
+  local result rc=0 started counts passed failed skipped
+  echo
+  echo "=== $name: $* ==="
+  started=$(date +%s)
+  if [ "$left" -le 0 ]; then
+    rc=124
+    limit=0
+  else
+    [ "$limit" -le "$left" ] || limit=$left
+    timeout --kill-after=10 "$limit" "$@" </dev/null || rc=$?
+  fi
+  local took=$(($(date +%s) - started))s
+  case $rc in
+    0) result="ok" ;;
+    124 | 137) result="FAILED (stopped after ${limit}s)" ;;
+    *) result="FAILED (exit $rc)" ;;
+  esac
+  if [ "$report" != "-" ]; then
+    if counts=$(node scripts/test-summary.mjs "$report" 2>/dev/null); then
+      read -r passed failed skipped <<<"$counts"
+    else
+      passed=0 failed=0 skipped=0
+    fi
+    # A test stage that failed without a failing test (crash, no tests found, time out) still counts once.
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    result="$result  $passed passed, $failed failed, $skipped skipped"
+  elif [ "$rc" -ne 0 ]; then
+    # A failed check (deps, typecheck, lint, build) counts as one failure in the closing line.
+    total_failed=$((total_failed + 1))
+  fi
+  [ "$rc" -eq 0 ] || failed_stages=$((failed_stages + 1))
+  last_rc=$rc
+  names+=("$name")
+  results+=("$(printf '%-5s %s' "$took" "$result")")
+  return 0
+}
+
+# record_failure NAME WHY: a stage that could not run at all.
+record_failure() {
+  echo
+  echo "=== $1: not run: $2 ==="
+  names+=("$1")
+  results+=("$(printf '%-5s %s' "0s" "FAILED ($2)")")
+  failed_stages=$((failed_stages + 1))
+  total_failed=$((total_failed + 1))
+}
+
+run_stage deps 600 - bash scripts/ensure-deps.sh
+run_stage typecheck 300 - bash -c 'npx next typegen && npx tsc --noEmit'
+run_stage lint 300 - npx eslint .
+run_stage unit 300 "$reports/unit.json" \
+  npx vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
+run_stage integration 420 "$reports/integration.json" \
+  npx vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
+run_stage build 420 - npx next build
+
+if [ "$last_rc" -ne 0 ]; then
+  record_failure e2e "the build failed"
+else
+  # The e2e Redis is filled by the real Django site before Playwright starts the app (Playwright starts its
+  # webServer before globalSetup); the audit log starts empty for the same reason.
+  rm -f "$run/e2e-audit.log"
+  run_stage e2e-data 120 - bash e2e/prepare.sh
+  if [ "$last_rc" -ne 0 ]; then
+    record_failure e2e "no e2e data"
+  else
+    run_stage e2e 420 "$reports/e2e.json" env CACHESCOPE_E2E_PREPARED=1 PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" \
+      npx playwright test --reporter=list,json
+  fi
+fi
+stop_e2e_redis
+
+echo
+echo "=== summary ==="
+for i in "${!names[@]}"; do
+  printf '%-12s %s\n' "${names[$i]}" "${results[$i]}"
+done
+echo "(a failed check such as typecheck, lint or build counts as one failure below)"
+echo "unit+integration+e2e: $total_passed passed, $total_failed failed"
+[ "$failed_stages" -eq 0 ]
