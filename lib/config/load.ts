@@ -21,7 +21,9 @@ function parseJson(text: string, where: string): { value?: unknown; error?: Conf
 /**
  * Reads CACHESCOPE_CACHES (JSON) or CACHESCOPE_CONFIG (a JSON file). Neither set: the demo, whose caches the caller supplies.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, demoCaches: () => unknown): ConfigSource {
+export type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env, demoCaches: () => unknown): ConfigSource {
   const inline = env.CACHESCOPE_CACHES?.trim();
   const file = env.CACHESCOPE_CONFIG?.trim();
   if (inline) {

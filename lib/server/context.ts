@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createBackend } from "@/lib/backends/registry";
 import type { CacheBackend } from "@/lib/backends/types";
-import { loadConfig, type ConfigSource } from "@/lib/config/load";
+import { loadConfig, type ConfigSource, type Env } from "@/lib/config/load";
 import type { CacheConfig } from "@/lib/config/types";
 import { notFound } from "@/lib/api/errors";
 import { demoCaches } from "@/lib/demo/caches";
@@ -20,11 +20,11 @@ export interface ServerContext {
 /** Next may load this module more than once (route bundles): keep one context per process. */
 const holder = globalThis as unknown as { __cachescope?: ServerContext };
 
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+export function dataDir(env: Env = process.env): string {
   return path.resolve(env.CACHESCOPE_DATA_DIR ?? path.join(process.cwd(), "data"));
 }
 
-function build(env: NodeJS.ProcessEnv): ServerContext {
+function build(env: Env): ServerContext {
   const dir = dataDir(env);
   const config = loadConfig(env, () => demoCaches(dir));
   const given = env.CACHESCOPE_TOKEN?.trim();

@@ -1,0 +1,53 @@
+"use client";
+
+import { useSearchParams } from "next/navigation";
+import { Suspense, useState, type FormEvent } from "react";
+import { api } from "./api-client";
+
+function Form() {
+  const params = useSearchParams();
+  const [token, setToken] = useState("");
+  const [error, setError] = useState<string | null>(params.get("error") === "invalid" ? "That token is not valid." : null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api("/api/login", { method: "POST", body: JSON.stringify({ token }) });
+      const next = params.get("next") ?? "/";
+      window.location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-2">
+      <label className="block">
+        <span className="text-xs text-slate-600">Token</span>
+        <input
+          type="password"
+          autoFocus
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          className="mono mt-1 w-full rounded border border-slate-300 px-2 py-1.5"
+        />
+      </label>
+      {error ? <p role="alert" className="text-red-700">{error}</p> : null}
+      <button disabled={busy || !token} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-50">
+        {busy ? "Logging in…" : "Log in"}
+      </button>
+    </form>
+  );
+}
+
+export function LoginForm() {
+  return (
+    <Suspense>
+      <Form />
+    </Suspense>
+  );
+}

@@ -1,0 +1,162 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { formatBytes, formatTtl } from "@/lib/format";
+import { api } from "../api-client";
+import type { CacheItem, EntryAnswer } from "../types";
+import { KindBadge, Notice, Spinner } from "../ui";
+import { ConfirmDialog } from "../ConfirmDialog";
+import { PyValueView } from "./PyValueView";
+
+function Meta({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mono">{children}</dd>
+    </div>
+  );
+}
+
+function hexDump(hex: string): string {
+  const lines: string[] = [];
+  for (let off = 0; off < hex.length; off += 32) {
+    const chunk = hex.slice(off, off + 32);
+    const bytes = chunk.match(/../g) ?? [];
+    const ascii = bytes.map((b) => {
+      const c = parseInt(b, 16);
+      return c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+    });
+    lines.push(`${(off / 2).toString(16).padStart(6, "0")}  ${bytes.join(" ").padEnd(47)}  ${ascii.join("")}`);
+  }
+  return lines.join("\n");
+}
+
+export function EntryView({ alias }: { alias: string }) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const query = params.toString();
+  const base = `/api/caches/${encodeURIComponent(alias)}`;
+  const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(base) });
+  const entry = useQuery({ queryKey: ["entry", alias, query], queryFn: () => api<EntryAnswer>(`${base}/entry?${query}`) });
+  const del = useMutation({
+    mutationFn: () => api<{ deleted: number }>(`${base}/entry?${query}`, { method: "DELETE" }),
+    onSuccess: () => router.push(`/caches/${encodeURIComponent(alias)}`),
+  });
+
+  if (entry.isPending) return <Spinner label="Reading entry…" />;
+  if (entry.isError) {
+    return (
+      <Notice tone={entry.error.message.includes("no such entry") ? "warn" : "error"} title="Cannot show this entry">
+        {entry.error.message}
+      </Notice>
+    );
+  }
+  const e = entry.data;
+  const name = e.key ?? e.raw ?? e.file ?? "";
+  const readOnly = info.data?.readOnly ?? true;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mono break-all text-base font-semibold" data-testid="entry-name">
+          {name}
+        </h1>
+        <KindBadge kind={e.kind} />
+        {!readOnly ? (
+          <button className="ml-auto rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50" onClick={() => setConfirming(true)}>
+            Delete…
+          </button>
+        ) : null}
+      </div>
+      {confirming ? (
+        <ConfirmDialog
+          title="Delete this entry?"
+          confirmLabel="Delete"
+          busy={del.isPending}
+          error={del.error?.message}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => del.mutate()}
+        >
+          <p>
+            This deletes <code className="break-all rounded bg-slate-100 px-1">{e.raw ?? `${e.file}.djcache`}</code> from cache{" "}
+            <strong>{alias}</strong>. Django will compute it again on the next request that needs it.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      <dl className="grid grid-cols-2 gap-3 rounded border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-8">
+        <Meta label="Stored key">{e.raw ?? "unknown (file)"}</Meta>
+        {e.file ? <Meta label="File">{e.file}.djcache</Meta> : null}
+        <Meta label="Version">{e.version ?? "—"}</Meta>
+        <Meta label="Encoding">
+          <span data-testid="entry-encoding">
+            {e.encoding.format}
+            {e.encoding.compression ? ` + ${e.encoding.compression}` : ""}
+            {e.encoding.flags !== undefined ? ` (flags ${e.encoding.flags})` : ""}
+          </span>
+        </Meta>
+        <Meta label="TTL">{formatTtl(e.ttl)}</Meta>
+        <Meta label="Size">{formatBytes(e.size)}</Meta>
+        <Meta label="Value bytes">{formatBytes(e.valueLength)}</Meta>
+        <Meta label="Type">{e.type}</Meta>
+        {e.fileExpiry !== undefined ? (
+          <Meta label="Expires">{e.fileExpiry === null ? "never" : new Date(e.fileExpiry * 1000).toISOString()}</Meta>
+        ) : null}
+      </dl>
+      {e.notes.map((n) => (
+        <Notice key={n} tone="warn" title={n} />
+      ))}
+      {e.error ? <Notice tone={e.truncated ? "warn" : "error"} title={e.truncated ? "Value cut" : "Undecodable"}>{e.error}</Notice> : null}
+      {e.truncated && !e.error ? <Notice tone="warn" title="Truncated">The value was larger than the display limits; the parts marked “truncated” were left out.</Notice> : null}
+      {e.herd ? (
+        <Notice tone="info" title="django-redis HerdClient entry">
+          The stored tuple wraps the value with a logical expiry of {new Date(e.herd.logicalExpiry * 1000).toISOString()}; Django sees the
+          value below.
+        </Notice>
+      ) : null}
+      {e.response ? (
+        <section className="rounded border border-slate-200 bg-white p-3" data-testid="entry-response">
+          <h2 className="mb-2 font-semibold">
+            Cached page: {e.response.status} · {e.response.contentType ?? "no content type"}{" "}
+            <span className="text-xs font-normal text-slate-500">{e.response.className}</span>
+          </h2>
+          <table className="mb-2 text-xs">
+            <tbody>
+              {Object.entries(e.response.headers).map(([k, v]) => (
+                <tr key={k}>
+                  <td className="mono pr-3 text-slate-500">{k}</td>
+                  <td className="mono break-all">{v}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs" data-testid="entry-body">
+            {e.response.bodyText}
+          </pre>
+          {e.response.bodyTruncated ? <p className="text-xs text-amber-700">Body cut for display.</p> : null}
+        </section>
+      ) : null}
+      {e.value ? (
+        <section className="rounded border border-slate-200 bg-white p-3">
+          <h2 className="mb-2 font-semibold">Value, as Python sees it</h2>
+          <div className="mono text-xs leading-relaxed" data-testid="entry-value">
+            <PyValueView value={e.value} />
+          </div>
+          <details className="mt-2 text-xs">
+            <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
+            <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">{JSON.stringify(e.value, null, 2)}</pre>
+          </details>
+        </section>
+      ) : null}
+      <section className="rounded border border-slate-200 bg-white p-3">
+        <h2 className="mb-2 font-semibold">Raw bytes {e.hexTruncated ? "(first 4 KiB)" : ""}</h2>
+        <pre className="max-h-80 overflow-auto text-xs">{e.hex ? hexDump(e.hex) : "—"}</pre>
+      </section>
+      <Link href={`/caches/${encodeURIComponent(alias)}`} className="text-sky-700 hover:underline">
+        ← back to {alias}
+      </Link>
+    </div>
+  );
+}
