@@ -2,6 +2,8 @@ import type { CacheConfig } from "@/lib/config/types";
 import type { BackendKind, CacheBackend } from "./types";
 import { createRedisBackend } from "./redis";
 import { createMemcachedBackend } from "./memcached";
+import { createFileBasedBackend } from "./filebased";
+import { createDummyBackend } from "./dummy";
 
 type Factory = (config: CacheConfig) => CacheBackend;
 
@@ -9,6 +11,8 @@ type Factory = (config: CacheConfig) => CacheBackend;
 const factories: Partial<Record<BackendKind, Factory>> = {
   redis: createRedisBackend,
   memcached: createMemcachedBackend,
+  filebased: createFileBasedBackend,
+  dummy: createDummyBackend,
 };
 
 export function createBackend(config: CacheConfig): CacheBackend | null {

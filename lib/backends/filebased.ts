@@ -1,0 +1,161 @@
+import { constants, promises as fsp } from "node:fs";
+import type { CacheConfig } from "@/lib/config/types";
+import type {
+  BackendStatus,
+  CacheBackend,
+  Capabilities,
+  EntryRef,
+  IterateOptions,
+  KeyPage,
+  KeyRow,
+  ListOptions,
+  RawEntry,
+  StatsSnapshot,
+} from "./types";
+import { cachedScan, directoryError, forgetScan } from "./filebased/directory";
+import { readEntryFile } from "./filebased/entry-file";
+import { FileCacheError } from "./filebased/errors";
+import { headOf, isExpired, readHeads, ttlOf } from "./filebased/heads";
+import { forgetSnapshots, listFiles } from "./filebased/listing";
+import { assertFileName, cacheDir, entryPath, fileForRawKey } from "./filebased/location";
+import { describeRows, rowFromHead } from "./filebased/rows";
+
+export { FileCacheError } from "./filebased/errors";
+export { clearFileCache, fileCacheHealth, purgeExpired } from "./filebased/maintenance";
+export type { ClearResult, FileCacheHealth, PurgeResult } from "./filebased/maintenance";
+
+const CAPABILITIES: Capabilities = { listKeys: true, invalidatePrefix: false, serverStats: false, ttl: true, sizes: true };
+
+const PREFIX_MESSAGE =
+  "FileBasedCache names each file by the md5 of its key, so entries cannot be filtered by a key prefix. " +
+  "Look up an exact key instead (its file is md5 of the full stored key), or list by file.";
+
+/** Django's django.core.cache.backends.filebased.FileBasedCache: one directory of "<md5(key)>.djcache" files. */
+export function createFileBasedBackend(config: CacheConfig): CacheBackend {
+  // Resolved per call: a missing LOCATION must surface as a clear status/listing error, not at construction.
+  const dir = () => cacheDir(config);
+
+  const fileOf = (ref: EntryRef): string =>
+    "file" in ref ? assertFileName(ref.file) : fileForRawKey(requireString(ref.raw, "raw"));
+
+  const unlink = async (file: string): Promise<number> => {
+    try {
+      await fsp.unlink(entryPath(dir(), file));
+      return 1;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      throw err;
+    }
+  };
+
+  const forgetListings = () => {
+    const where = config.locations[0];
+    if (typeof where !== "string" || where.trim() === "") return;
+    forgetScan(cacheDir(config));
+    forgetSnapshots(cacheDir(config));
+  };
+
+  const deleteEntries = async (refs: EntryRef[]): Promise<number> => {
+    // Validate every ref before deleting any.
+    const files = refs.map(fileOf);
+    let deleted = 0;
+    for (const file of files) deleted += await unlink(file);
+    forgetListings();
+    return deleted;
+  };
+
+  return {
+    config,
+    kind: "filebased",
+    capabilities: CAPABILITIES,
+
+    async status(): Promise<BackendStatus> {
+      const started = performance.now();
+      try {
+        const where = dir();
+        const stat = await fsp.stat(where).catch((err: unknown) => {
+          throw directoryError(where, err);
+        });
+        if (!stat.isDirectory()) throw directoryError(where, Object.assign(new Error(), { code: "ENOTDIR" }));
+        await fsp.access(where, constants.R_OK | constants.X_OK).catch((err: unknown) => {
+          throw directoryError(where, err);
+        });
+        return { ok: true, latencyMs: performance.now() - started };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
+    async listKeys(opts: ListOptions): Promise<KeyPage> {
+      if (opts.prefix !== "") throw new FileCacheError("prefix_unsupported", PREFIX_MESSAGE);
+      const page = await listFiles(dir(), opts.sort ?? "name", opts.cursor, opts.count);
+      const keys = opts.withMeta
+        ? await describeRows(dir(), page.files)
+        : page.files.map((file): KeyRow => ({ raw: null, file, type: "file" }));
+      return { keys, cursor: page.cursor, scanned: page.scanned };
+    },
+
+    async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
+      const file = fileOf(ref);
+      const read = await readEntryFile(dir(), file, maxBytes);
+      if (read === null) return null;
+      const now = Date.now() / 1000;
+      const head = headOf(file, read.bytes, read.size);
+      const notes: string[] = [];
+      if (isExpired(head, now)) {
+        notes.push("Expired: Django treats this entry as a miss and deletes the file on its next get().");
+      }
+      if (head.state === "unreadable") notes.push("The file does not start with an expiry pickle: Django's get() would fail on it.");
+      return {
+        raw: "raw" in ref ? ref.raw : null,
+        file,
+        type: "file",
+        ttl: ttlOf(head, now) ?? null,
+        size: read.size,
+        bytes: read.bytes,
+        valueLength: read.size,
+        hint: { source: "filebased" },
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+    },
+
+    deleteEntries,
+
+    async deleteListed(rows: KeyRow[]): Promise<number> {
+      const refs = rows.map((row): EntryRef => (row.file !== undefined ? { file: row.file } : { raw: requireString(row.raw, "raw") }));
+      return deleteEntries(refs);
+    },
+
+    async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+      if (opts.prefix !== "") throw new FileCacheError("prefix_unsupported", PREFIX_MESSAGE);
+      const where = dir();
+      const { files } = await cachedScan(where);
+      const batch = Math.max(1, Math.min(20_000, Math.floor(opts.batch) || 1));
+      for (let start = 0; start < files.length; start += batch) {
+        if (opts.signal?.aborted) return;
+        const slice = files.slice(start, start + batch);
+        if (!opts.withSizes) {
+          yield slice.map((file): KeyRow => ({ raw: null, file, type: "file" }));
+          continue;
+        }
+        const heads = await readHeads(where, slice);
+        const now = Date.now() / 1000;
+        yield heads.flatMap((head) => (head === null ? [] : [rowFromHead(head, now)]));
+      }
+    },
+
+    async stats(): Promise<StatsSnapshot> {
+      return { at: Date.now(), supported: false, reason: "FileBasedCache keeps no hit/miss counters", serverWide: false, servers: [] };
+    },
+
+    async close(): Promise<void> {
+      forgetListings();
+    },
+  };
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== "string") throw new FileCacheError("invalid_file", `${name} must be a string.`);
+  return value;
+}
+

@@ -1,0 +1,56 @@
+import { decodeEntry } from "@/lib/codecs/decode";
+import type { DecodeLimits } from "@/lib/codecs/types";
+import type { KeyRow } from "@/lib/backends/types";
+import { readEntryFile } from "./entry-file";
+import { headOf, isExpired, ttlOf, type FileHead } from "./heads";
+import { kindFromValue, previewOf } from "./summary";
+
+/** A row needs the top of the value only: small limits keep a page of 1000 rows cheap whatever the files hold. */
+const PREVIEW_LIMITS: DecodeLimits = { maxNodes: 400, maxInflatedBytes: 2 * 1024 * 1024, maxDepth: 12, maxBodyChars: 400 };
+/** Files larger than this are listed without kind or preview (their zlib stream would be cut). */
+const PREVIEW_READ_BYTES = 1024 * 1024;
+/** Files read at once for a page. */
+const CONCURRENCY = 8;
+
+/** The cheap row: what the head of the file tells. */
+export function rowFromHead(head: FileHead, nowSeconds: number): KeyRow {
+  const row: KeyRow = { raw: null, file: head.file, type: "file", size: head.size, expired: isExpired(head, nowSeconds) };
+  const ttl = ttlOf(head, nowSeconds);
+  if (ttl !== undefined) row.ttl = ttl;
+  return row;
+}
+
+/** Full rows for one page: head, size, and the value decoded (bounded) for a kind guess and a preview. */
+export async function describeRows(dir: string, files: string[]): Promise<KeyRow[]> {
+  const rows: (KeyRow | null)[] = new Array(files.length).fill(null);
+  let next = 0;
+  const work = async () => {
+    while (next < files.length) {
+      const i = next++;
+      rows[i] = await describeRow(dir, files[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, work));
+  // Files deleted since the listing are gone: they are not rows any more.
+  return rows.filter((r): r is KeyRow => r !== null);
+}
+
+async function describeRow(dir: string, file: string): Promise<KeyRow | null> {
+  const read = await readEntryFile(dir, file, PREVIEW_READ_BYTES);
+  if (read === null) return null;
+  const now = Date.now() / 1000;
+  const head = headOf(file, read.bytes, read.size);
+  const row = rowFromHead(head, now);
+  if (head.state === "empty") {
+    row.preview = "(empty file: Django treats it as expired)";
+    return row;
+  }
+  if (read.bytes.length < read.size) {
+    row.preview = `(${read.size} bytes: open the entry to decode it)`;
+    return row;
+  }
+  const decoded = await decodeEntry(read.bytes, { source: "filebased" }, PREVIEW_LIMITS);
+  if (decoded.value !== null) row.kindHint = kindFromValue(decoded.value);
+  row.preview = previewOf(decoded, row.kindHint ?? "key");
+  return row;
+}
