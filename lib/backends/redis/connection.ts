@@ -16,8 +16,21 @@ export class RedisConnection {
     this.target = target;
   }
 
-  /** Runs fn on a ready client; any failure comes out as a RedisBackendError naming the server. */
+  /**
+   * Runs fn on a ready client; any failure comes out as a RedisBackendError naming the server. A kept connection
+   * found dead (the server restarted, an idle timeout closed it) is replaced and fn tried once more on a fresh one;
+   * a fresh connection that fails is not retried, so a down server answers at once.
+   */
   async run<T>(fn: (client: Redis) => Promise<T>): Promise<T> {
+    const reused = this.current?.status === "ready";
+    let client: Redis | null = null;
+    try {
+      client = await this.client();
+      return await fn(client);
+    } catch (err) {
+      if (!(reused && client && isConnectionLoss(err))) throw toBackendError(err, this.target.label);
+      this.drop(client);
+    }
     try {
       return await fn(await this.client());
     } catch (err) {
@@ -31,6 +44,11 @@ export class RedisConnection {
       this.opening = null;
     });
     return this.opening;
+  }
+
+  private drop(client: Redis): void {
+    if (this.current === client) this.current = null;
+    client.disconnect();
   }
 
   private async open(): Promise<Redis> {
@@ -84,4 +102,10 @@ export class RedisConnection {
     this.current = null;
     if (client) await client.quit().catch(() => client.disconnect());
   }
+}
+
+/** Errors that say the socket is gone, as opposed to a reply from a working server. */
+function isConnectionLoss(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : "";
+  return /Stream isn't writeable|Connection is closed|ECONNRESET|EPIPE|write after end/i.test(message);
 }
