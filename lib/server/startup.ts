@@ -1,0 +1,20 @@
+import { formatConfigError } from "@/lib/config/parse";
+import { getContext } from "./context";
+
+/** What the operator needs at start: where the config came from, what is wrong with it, and how to log in. */
+export async function startup(): Promise<void> {
+  const ctx = getContext();
+  const { config } = ctx;
+  const port = process.env.PORT ?? "3000";
+  const host = process.env.HOSTNAME && process.env.HOSTNAME !== "0.0.0.0" ? process.env.HOSTNAME : "localhost";
+  console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${c.kind})`).join(", ") || "none"}`);
+  for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);
+  if (ctx.readOnly) console.log("[cachescope] read-only mode: every change is refused");
+  if (ctx.tokenGenerated) {
+    console.log(`[cachescope] access token (random, set CACHESCOPE_TOKEN to fix it): ${ctx.token}`);
+    console.log(`[cachescope] log in: http://${host}:${port}/api/login?token=${encodeURIComponent(ctx.token)}`);
+  } else {
+    console.log(`[cachescope] access token from CACHESCOPE_TOKEN; log in at http://${host}:${port}/login`);
+  }
+  console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
+}
