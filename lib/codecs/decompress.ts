@@ -151,7 +151,8 @@ function lz4Frame(b: Uint8Array, maxOutput: number): Uint8Array {
     if (word === 0) break;
     const size = word & 0x7fffffff;
     if (size > blockMax) throw new DecompressError("lz4: block larger than the frame's maximum");
-    bound += word & 0x80000000 ? size : blockMax;
+    // An LZ4 sequence turns each input byte into at most 255 output bytes (plus a short tail).
+    bound += word & 0x80000000 ? size : Math.min(blockMax, size * 255 + 16);
     p += size + (blockChecksum ? 4 : 0);
     if (p > b.length) throw new DecompressError("lz4: truncated block");
   }
