@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { createDummyBackend } from "./dummy";
+import { createBackend } from "./registry";
+import type { CacheConfig } from "@/lib/config/types";
+
+const config: CacheConfig = {
+  alias: "dummy",
+  backend: "django.core.cache.backends.dummy.DummyCache",
+  kind: "dummy",
+  locations: [],
+  keyPrefix: "",
+  version: 1,
+  options: {},
+  timeout: 300,
+};
+
+describe("DummyCache backend", () => {
+  it("is reachable, can do nothing and says why it has no counters", async () => {
+    const backend = createDummyBackend(config);
+    expect((await backend.status()).ok).toBe(true);
+    expect(Object.values(backend.capabilities).every((c) => c === false)).toBe(true);
+    expect(await backend.listKeys({ prefix: "", cursor: null, count: 10, withMeta: true })).toEqual({
+      keys: [],
+      cursor: null,
+      scanned: 0,
+    });
+    expect(await backend.readEntry({ raw: ":1:anything" }, 100)).toBeNull();
+    expect(await backend.deleteEntries([{ raw: ":1:anything" }])).toBe(0);
+    const batches = [];
+    for await (const batch of backend.iterate({ prefix: "", batch: 10, withSizes: true })) batches.push(batch);
+    expect(batches).toEqual([]);
+    const stats = await backend.stats();
+    expect(stats).toMatchObject({ supported: false, reason: "DummyCache stores nothing: every get is a miss" });
+  });
+
+  it("is what the registry makes for kind dummy", () => {
+    expect(createBackend(config)?.kind).toBe("dummy");
+    expect(createBackend({ ...config, kind: "filebased", locations: ["/tmp/x"] })?.kind).toBe("filebased");
+  });
+});
