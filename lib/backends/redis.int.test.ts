@@ -44,8 +44,11 @@ let backend: CacheBackend;
 
 beforeAll(async () => {
   server = await startRedisServer({ port: PORT });
-  // Older servers have no UNLINK: renaming it away makes this one behave like them.
-  authServer = await startRedisServer({ port: AUTH_PORT, args: ["--requirepass", PASSWORD, "--rename-command", "UNLINK", ""] });
+  // Older or locked-down servers have no UNLINK and no scripting: renaming them away makes this one behave so.
+  authServer = await startRedisServer({
+    port: AUTH_PORT,
+    args: ["--requirepass", PASSWORD, "--rename-command", "UNLINK", "", "--rename-command", "EVAL", ""],
+  });
   raw = new Redis({ port: PORT, lazyConnect: true, protocol: 2 });
   await raw.connect();
 });
@@ -336,13 +339,19 @@ describe("failures", () => {
     }
   });
 
-  it("the right password works, and deletes fall back to DEL without UNLINK", async () => {
+  it("the right password works; metadata without scripting and deletes without UNLINK fall back", async () => {
     const good = createRedisBackend(config(`redis://:${PASSWORD}@127.0.0.1:${AUTH_PORT}/0`));
     const admin = new Redis({ port: AUTH_PORT, password: PASSWORD, lazyConnect: true, protocol: 2 });
     try {
       await admin.connect();
       await admin.mset(":1:a", "1", ":1:b", "2");
       expect((await good.status()).ok).toBe(true);
+      await admin.set(":1:t", "v", "EX", 100);
+      const page = await good.listKeys({ prefix: ":1:", cursor: null, count: 10, withMeta: true });
+      expect(page.keys.length).toBe(3);
+      expect(page.keys.every((k) => k.type === "string" && typeof k.size === "number")).toBe(true);
+      expect(page.keys.find((k) => k.raw === ":1:t")?.ttl).toBeGreaterThan(90);
+      expect(await admin.del(":1:t")).toBe(1);
       expect(await good.deleteEntries([{ raw: ":1:a" }])).toBe(1);
       expect(await good.deleteEntries([{ raw: ":1:b" }])).toBe(1);
       expect(await admin.dbsize()).toBe(0);

@@ -17,7 +17,7 @@ import { RedisBackendError, toBackendError } from "./redis/errors";
 import { redisDecodeHint, type HintChoice } from "./redis/hint";
 import { infoToStats } from "./redis/info";
 import { parseRedisLocation, type RedisTarget } from "./redis/location";
-import { MAX_SCAN_COUNT, fetchMeta, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
+import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
 import { readStructured } from "./redis/structured";
 
 /**
@@ -61,6 +61,7 @@ class RedisBackend implements CacheBackend {
   private readonly hint: HintChoice;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
   private unlinkMissing = false;
+  private readonly meta = new MetaFetcher();
 
   constructor(readonly config: CacheConfig) {
     this.hint = redisDecodeHint(config.backend, config.options);
@@ -120,7 +121,7 @@ class RedisBackend implements CacheBackend {
         if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
         count = nextScanCount(count, step.keys.length, wanted - keys.length);
       }
-      const rows = opts.withMeta ? await fetchMeta(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
+      const rows = opts.withMeta ? await this.meta.rows(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
       return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
     });
   }
@@ -241,7 +242,7 @@ class RedisBackend implements CacheBackend {
       const keys = pending;
       pending = [];
       lastFlush = performance.now();
-      yield withSizes ? await conn.run((c) => fetchMeta(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
+      yield withSizes ? await conn.run((c) => this.meta.rows(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
       signal?.throwIfAborted();
     }
   }
