@@ -87,8 +87,9 @@ export function EntryView({ alias }: { alias: string }) {
         </ConfirmDialog>
       ) : null}
       <dl className="grid grid-cols-2 gap-3 rounded border border-slate-200 bg-white p-3 md:grid-cols-4 lg:grid-cols-8">
-        <Meta label="Stored key">{e.raw ?? "unknown (file)"}</Meta>
-        {e.file ? <Meta label="File">{e.file}.djcache</Meta> : null}
+        <div className="col-span-full break-all">
+          <Meta label={e.file ? "File" : "Stored key"}>{e.file ? `${e.file}.djcache` : (e.raw ?? "")}</Meta>
+        </div>
         <Meta label="Version">{e.version ?? "—"}</Meta>
         <Meta label="Encoding">
           <span data-testid="entry-encoding">
