@@ -291,7 +291,7 @@ describe("memcached listing switched off", () => {
   let x: MemcachedServerHandle;
   let backend: CacheBackend;
   beforeAll(async () => {
-    x = await startMemcached({ port: 11297, args: ["-X"] });
+    x = await startMemcached({ port: 11298, args: ["-X"] });
     backend = createMemcachedBackend(configFor("x", "django.core.cache.backends.memcached.PyMemcacheCache", "", [x.location]));
   });
   afterAll(async () => {

@@ -149,7 +149,7 @@ class MemcachedBackend implements CacheBackend {
       const slice = snapshot.rows.slice(cursor.position, cursor.position + want);
       const serverNow = unixNow() + snapshot.clockOffset;
       return {
-        rows: slice.map((item) => this.row(server, item, serverNow)),
+        rows: slice.map((item) => this.row(server, item.key, item.exp, item.size, serverNow)),
         scanned: slice.length,
         end: cursor.position + slice.length >= snapshot.rows.length,
       };
@@ -161,10 +161,12 @@ class MemcachedBackend implements CacheBackend {
     let scanned = 0;
     const dedup = new DumpDeduper();
     let complete = true;
-    for await (const batch of dump(server.client.address, this.dumpOptions(DUMP_BATCH), dedup.onMode)) {
+    const make = (key: string, exp: number, size: number): DumpItem | null => {
+      scanned++;
+      return key.startsWith(prefix) && dedup.fresh(key) ? { key, exp, size } : null;
+    };
+    for await (const batch of dump(server.client.address, this.dumpOptions(DUMP_BATCH), make, dedup.onMode)) {
       for (const item of batch) {
-        scanned++;
-        if (!item.key.startsWith(prefix) || !dedup.fresh(item.key)) continue;
         if (matched >= cursor.position && page.length < want) page.push(item);
         matched++;
         if (keep) {
@@ -181,7 +183,7 @@ class MemcachedBackend implements CacheBackend {
     if (complete && keep) this.snapshots.set(snapshotKey, { rows: keep, clockOffset });
     const serverNow = unixNow() + clockOffset;
     return {
-      rows: page.map((item) => this.row(server, item, serverNow)),
+      rows: page.map((item) => this.row(server, item.key, item.exp, item.size, serverNow)),
       scanned,
       end: complete && cursor.position + page.length >= matched,
     };
@@ -269,11 +271,13 @@ class MemcachedBackend implements CacheBackend {
       try {
         const clockOffset = await this.clockOffset(server);
         const dedup = new DumpDeduper();
-        for await (const batch of dump(server.client.address, this.dumpOptions(batchSize, opts.signal), dedup.onMode)) {
-          const serverNow = unixNow() + clockOffset;
-          for (const item of batch) {
-            if (!item.key.startsWith(opts.prefix) || !dedup.fresh(item.key)) continue;
-            out.push(this.row(server, item, serverNow));
+        const { prefix } = opts;
+        // Rows are made as lines are parsed: the dump's batches are already the rows to yield.
+        const make = (key: string, exp: number, size: number): KeyRow | null =>
+          key.startsWith(prefix) && dedup.fresh(key) ? this.row(server, key, exp, size, unixNow() + clockOffset) : null;
+        for await (const batch of dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode)) {
+          for (const row of batch) {
+            out.push(row);
             if (out.length >= batchSize) {
               yield out;
               out = [];
@@ -334,10 +338,10 @@ class MemcachedBackend implements CacheBackend {
   }
 
   /** serverNow: the current time in the server's clock (unix seconds). */
-  private row(server: Server, item: DumpItem, serverNow: number): KeyRow {
-    const row: KeyRow = { raw: item.key, server: server.label, ttl: null, size: item.size, type: "item" };
-    if (item.exp !== -1) {
-      const ttl = Math.round(item.exp - serverNow);
+  private row(server: Server, key: string, exp: number, size: number, serverNow: number): KeyRow {
+    const row: KeyRow = { raw: key, server: server.label, ttl: null, size, type: "item" };
+    if (exp !== -1) {
+      const ttl = Math.round(exp - serverNow);
       row.ttl = Math.max(0, ttl);
       if (ttl <= 0) row.expired = true;
     }

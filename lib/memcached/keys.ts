@@ -30,11 +30,21 @@ function hexValue(b: number): number {
 
 /**
  * A key as metadump prints it (URI-encoded) back to its text: percent escapes become bytes, the bytes are read as UTF-8.
- * Python clients store str keys as UTF-8, so this gives the key Django used.
+ * Python clients store str keys as UTF-8, so this gives the key Django used. Django keys always carry escapes (":" is
+ * printed as %3A): V8's native decodeURIComponent handles the valid ones; the byte path is the fallback for keys that
+ * are not valid UTF-8 or hold a stray "%".
  */
 export function decodeDumpKey(buf: Buffer, start: number, end: number): string {
-  const pct = buf.indexOf(0x25, start);
-  if (pct === -1 || pct >= end) return buf.toString("latin1", start, end);
+  const text = buf.toString("latin1", start, end);
+  if (text.indexOf("%") === -1) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return decodeBytes(buf, start, end);
+  }
+}
+
+function decodeBytes(buf: Buffer, start: number, end: number): string {
   const out = Buffer.allocUnsafe(end - start);
   let n = 0;
   for (let i = start; i < end; i++) {

@@ -42,42 +42,65 @@ function refusalOf(line: string): Refusal | MemcachedError {
   return new MemcachedError(`unexpected metadump reply: ${line.slice(0, 120)}`);
 }
 
-const KEY_EQ = Buffer.from("key=");
+/**
+ * Makes the caller's row from one dump line, or null to leave it out. Called synchronously for every line, before
+ * anything is queued: filtering here (a prefix) means skipped lines never cost an allocation.
+ */
+export type MakeRow<T> = (key: string, exp: number, size: number) => T | null;
+
+/**
+ * Parses the complete "key=… exp=… … size=…\n" lines of buf from pos, handing each to make; stops at the first line
+ * that is not a data line (returned as `stop`) or is incomplete. One pass over the bytes in JS: native indexOf and
+ * compare calls per field cost more than they save on lines this short (measured: bench/memcached-list.ts).
+ */
+function parseLines<T>(buf: Buffer, pos: number, make: MakeRow<T>, out: T[]): { pos: number; lines: number; stop: boolean } {
+  const len = buf.length;
+  let lines = 0;
+  while (pos < len) {
+    if (!(buf[pos] === 0x6b && buf[pos + 1] === 0x65 && buf[pos + 2] === 0x79 && buf[pos + 3] === 0x3d)) {
+      return { pos, lines, stop: pos + 3 < len || buf.indexOf(0x0a, pos) !== -1 };
+    }
+    const keyStart = pos + 4;
+    let i = keyStart;
+    while (i < len && buf[i] !== 0x20 && buf[i] !== 0x0a) i++;
+    const keyEnd = i;
+    let exp = -1;
+    let size = 0;
+    while (i < len && buf[i] !== 0x0a) {
+      i++; // the space before a field
+      const nameStart = i;
+      while (i < len && buf[i] !== 0x3d && buf[i] !== 0x20 && buf[i] !== 0x0a) i++;
+      if (i >= len || buf[i] !== 0x3d) continue;
+      const nameLength = i - nameStart;
+      i++;
+      // Only exp and size are used; other fields (la, cas, fetch, cls, and any a newer server adds) are skipped.
+      const wanted = (nameLength === 3 && buf[nameStart] === 0x65) || (nameLength === 4 && buf[nameStart] === 0x73);
+      let negative = false;
+      if (wanted && buf[i] === 0x2d) {
+        negative = true;
+        i++;
+      }
+      let n = 0;
+      while (i < len && buf[i] !== 0x20 && buf[i] !== 0x0a) {
+        n = n * 10 + (buf[i] - 0x30);
+        i++;
+      }
+      if (wanted) {
+        if (nameLength === 3) exp = negative ? -n : n;
+        else size = n;
+      }
+    }
+    if (i >= len) return { pos, lines, stop: false };
+    const row = make(decodeDumpKey(buf, keyStart, keyEnd), exp, size);
+    if (row !== null) out.push(row);
+    lines++;
+    pos = i + 1;
+  }
+  return { pos, lines, stop: false };
+}
+
 const HIGH_WATER = 8;
 const LOW_WATER = 2;
-
-/** Parses "name=value" numeric fields after the key; unknown fields are skipped (newer servers add some). */
-function parseItem(buf: Buffer, start: number, end: number): DumpItem {
-  let i = start + KEY_EQ.length;
-  let keyEnd = buf.indexOf(0x20, i);
-  if (keyEnd === -1 || keyEnd > end) keyEnd = end;
-  const key = decodeDumpKey(buf, i, keyEnd);
-  let exp = -1;
-  let size = 0;
-  i = keyEnd + 1;
-  while (i < end) {
-    let sp = buf.indexOf(0x20, i);
-    if (sp === -1 || sp > end) sp = end;
-    // Only exp and size are used: compare the first letters and the '=' position rather than building strings.
-    const c0 = buf[i];
-    if (c0 === 0x65 && buf[i + 3] === 0x3d && buf[i + 1] === 0x78) exp = readInt(buf, i + 4, sp);
-    else if (c0 === 0x73 && buf[i + 4] === 0x3d && buf[i + 1] === 0x69) size = readInt(buf, i + 5, sp);
-    i = sp + 1;
-  }
-  return { key, exp, size };
-}
-
-function readInt(buf: Buffer, start: number, end: number): number {
-  let neg = false;
-  let n = 0;
-  let i = start;
-  if (buf[i] === 0x2d) {
-    neg = true;
-    i++;
-  }
-  for (; i < end; i++) n = n * 10 + (buf[i] - 0x30);
-  return neg ? -n : n;
-}
 
 /**
  * Streams one metadump from its own connection (memcached refuses commands pipelined before a metadump, and a
@@ -85,10 +108,10 @@ function readInt(buf: Buffer, start: number, end: number): number {
  * memory stays bounded; stopping early (break, abort) closes the socket, which ends the crawl on the server.
  * A refusal on the first line is thrown as DumpRefused; dump() below adds retries and the fallback.
  */
-async function* dumpOnce(address: ServerAddress, mode: DumpMode, opts: DumpOptions): AsyncGenerator<DumpItem[]> {
+async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOptions, make: MakeRow<T>): AsyncGenerator<T[]> {
   const socket: net.Socket = await openSocket(address, opts.connectTimeoutMs);
-  const batches: DumpItem[][] = [];
-  let current: DumpItem[] = [];
+  const batches: T[][] = [];
+  let current: T[] = [];
   let pending: Buffer | null = null;
   let started = false;
   let done = false;
@@ -119,35 +142,33 @@ async function* dumpOnce(address: ServerAddress, mode: DumpMode, opts: DumpOptio
     pending = null;
     let pos = 0;
     for (;;) {
+      const parsed = parseLines(buf, pos, make, current);
+      pos = parsed.pos;
+      if (parsed.lines > 0) started = true;
+      if (current.length >= opts.batch) {
+        batches.push(current);
+        current = [];
+      }
+      if (!parsed.stop) break;
       const nl = buf.indexOf(0x0a, pos);
       if (nl === -1) break;
       const end = nl > pos && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-      if (buf[pos] === 0x6b && buf.compare(KEY_EQ, 0, 4, pos, pos + 4) === 0) {
-        started = true;
-        current.push(parseItem(buf, pos, end));
-        if (current.length >= opts.batch) {
-          batches.push(current);
-          current = [];
-        }
-      } else {
-        const line = buf.toString("latin1", pos, end);
-        if (line === "END") {
-          done = true;
-          if (current.length > 0) batches.push(current);
-          current = [];
-          socket.destroy();
-          notify();
-          return;
-        }
-        if (started) {
-          fail(new MemcachedError(`unexpected line in metadump: ${line.slice(0, 120)}`, address.label));
-          return;
-        }
-        const r = refusalOf(line);
-        fail(r instanceof MemcachedError ? new MemcachedError(r.message, address.label) : new DumpRefused(r));
+      const line = buf.toString("latin1", pos, end);
+      if (line === "END") {
+        done = true;
+        if (current.length > 0) batches.push(current);
+        current = [];
+        socket.destroy();
+        notify();
         return;
       }
-      pos = nl + 1;
+      if (started) {
+        fail(new MemcachedError(`unexpected line in metadump: ${line.slice(0, 120)}`, address.label));
+        return;
+      }
+      const r = refusalOf(line);
+      fail(r instanceof MemcachedError ? new MemcachedError(r.message, address.label) : new DumpRefused(r));
+      return;
     }
     if (pos < buf.length) pending = buf.subarray(pos);
     if (batches.length >= HIGH_WATER && !paused) {
@@ -197,13 +218,18 @@ const BUSY_FIRST_DELAY_MS = 100;
  * Every item of one server, in batches: `hash` mode (each item once), or `all` on servers without it (items can
  * then appear twice when they move between LRUs mid-crawl: callers de-duplicate). BUSY is retried with backoff.
  */
-export async function* dump(address: ServerAddress, opts: DumpOptions, onMode?: (mode: DumpMode) => void): AsyncGenerator<DumpItem[]> {
+export async function* dump<T>(
+  address: ServerAddress,
+  opts: DumpOptions,
+  make: MakeRow<T>,
+  onMode?: (mode: DumpMode) => void,
+): AsyncGenerator<T[]> {
   let mode: DumpMode = "hash";
   for (let attempt = 1; ; attempt++) {
     let yielded = false;
     try {
       onMode?.(mode);
-      for await (const batch of dumpOnce(address, mode, opts)) {
+      for await (const batch of dumpOnce(address, mode, opts, make)) {
         yielded = true;
         yield batch;
       }

@@ -1,0 +1,154 @@
+/**
+ * Benchmark: listing and deleting through the memcached backend vs raw protocol work on a socket, in the same run.
+ *
+ * Run:  JITI_TSCONFIG_PATHS=true node_modules/.bin/jiti bench/memcached-list.ts [items]
+ * (jiti ships with vitest/eslint/tailwind; `npx tsx bench/memcached-list.ts` works too where tsx is installed.)
+ *
+ * Starts a private memcached on port 11297 (-m 2048), fills it with `items` keys (default 1,000,000), then times:
+ *  - listing every key: backend.iterate() (metadump hash, parsed into rows) vs a raw `lru_crawler metadump all`
+ *    read that only counts lines; target ≤ 1.5×;
+ *  - deleting 10,000 keys: backend.deleteListed() vs raw pipelined `md <key> q` … `mn`; target ≤ 1.5×.
+ * Each is run several times, alternating, and the median reported.
+ */
+import net from "node:net";
+import { createMemcachedBackend } from "@/lib/backends/memcached";
+import type { KeyRow } from "@/lib/backends/types";
+import { startMemcached } from "@/test/memcached-server";
+
+const PORT = 11297;
+const ITEMS = Number(process.argv[2] ?? 1_000_000);
+const DELETES = 10_000;
+const ROUNDS = 5;
+
+function connect(): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: "127.0.0.1", port: PORT }, () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+/** Sends a payload and waits until the reply ends with `end`. */
+function exchange(socket: net.Socket, payload: Buffer | string, end: string, onChunk?: (chunk: Buffer) => void): Promise<void> {
+  const endBuf = Buffer.from(end);
+  return new Promise((resolve, reject) => {
+    let tail = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      onChunk?.(chunk);
+      tail = Buffer.concat([tail, chunk]).subarray(-endBuf.length);
+      if (tail.equals(endBuf)) {
+        socket.off("data", onData);
+        socket.off("error", reject);
+        resolve();
+      }
+    };
+    socket.on("data", onData);
+    socket.once("error", reject);
+    socket.write(payload);
+  });
+}
+
+/** Writes keys with pipelined noreply sets, ended by mn so we know they all landed. */
+async function fill(socket: net.Socket, keys: (i: number) => string, count: number): Promise<void> {
+  const CHUNK = 20_000;
+  for (let start = 0; start < count; start += CHUNK) {
+    let payload = "";
+    for (let i = start; i < Math.min(count, start + CHUNK); i++) {
+      const value = `value-${i}-${"x".repeat(i % 64)}`;
+      payload += `set ${keys(i)} 0 ${i % 3 === 0 ? 0 : 86_400} ${value.length} noreply\r\n${value}\r\n`;
+    }
+    await exchange(socket, payload + "mn\r\n", "MN\r\n");
+  }
+}
+
+async function rawDump(): Promise<number> {
+  const socket = await connect();
+  let lines = 0;
+  await exchange(socket, "lru_crawler metadump all\r\n", "END\r\n", (chunk) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  });
+  socket.destroy();
+  return lines - 1;
+}
+
+async function rawDelete(socket: net.Socket, keys: string[]): Promise<void> {
+  let payload = "";
+  for (const k of keys) payload += `md ${k} q\r\n`;
+  await exchange(socket, payload + "mn\r\n", "MN\r\n");
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - t0, result };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const server = await startMemcached({ port: PORT, memoryMb: 2048 });
+  const backend = createMemcachedBackend({
+    alias: "bench",
+    backend: "django.core.cache.backends.memcached.PyMemcacheCache",
+    kind: "memcached",
+    locations: [server.location],
+    keyPrefix: "",
+    version: 1,
+    options: {},
+    timeout: 300,
+  });
+  const socket = await connect();
+  try {
+    const t = await timed(() => fill(socket, (i) => `:1:bench:item:${i}`, ITEMS));
+    console.log(`filled ${ITEMS} items in ${(t.ms / 1000).toFixed(1)} s`);
+
+    const rawList: number[] = [];
+    const ourList: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const raw = await timed(rawDump);
+      if (raw.result !== ITEMS) throw new Error(`raw dump saw ${raw.result} items, expected ${ITEMS}`);
+      rawList.push(raw.ms);
+      const ours = await timed(async () => {
+        let n = 0;
+        for await (const batch of backend.iterate({ prefix: "", batch: 1000, withSizes: true })) n += batch.length;
+        return n;
+      });
+      if (ours.result !== ITEMS) throw new Error(`iterate saw ${ours.result} items, expected ${ITEMS}`);
+      ourList.push(ours.ms);
+    }
+
+    const rawDel: number[] = [];
+    const ourDel: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const rawKeys = Array.from({ length: DELETES }, (_, i) => `:1:bench:del:raw:${r}:${i}`);
+      await fill(socket, (i) => rawKeys[i], DELETES);
+      await fill(socket, (i) => `:1:bench:del:ours:${r}:${i}`, DELETES);
+      const rows: KeyRow[] = [];
+      for await (const batch of backend.iterate({ prefix: `:1:bench:del:ours:${r}:`, batch: 5000, withSizes: false })) rows.push(...batch);
+      if (rows.length !== DELETES) throw new Error(`listed ${rows.length} rows to delete, expected ${DELETES}`);
+      rawDel.push((await timed(() => rawDelete(socket, rawKeys))).ms);
+      const ours = await timed(() => backend.deleteListed(rows));
+      if (ours.result !== DELETES) throw new Error(`deleteListed deleted ${ours.result}, expected ${DELETES}`);
+      ourDel.push(ours.ms);
+    }
+
+    const table = [
+      { task: `list ${ITEMS.toLocaleString("en")} keys`, raw: median(rawList), ours: median(ourList) },
+      { task: `delete ${DELETES.toLocaleString("en")} listed keys`, raw: median(rawDel), ours: median(ourDel) },
+    ];
+    console.log("\n| task | raw socket (ms) | backend (ms) | ratio | target |");
+    console.log("|---|---:|---:|---:|---:|");
+    for (const row of table) {
+      console.log(`| ${row.task} | ${row.raw.toFixed(0)} | ${row.ours.toFixed(0)} | ${(row.ours / row.raw).toFixed(2)}× | ≤ 1.5× |`);
+    }
+    console.log(`\nmedians of ${ROUNDS} alternating rounds; raw list = lru_crawler metadump all, lines counted only.`);
+  } finally {
+    socket.destroy();
+    await backend.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
