@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make the e2e Redis ready: start it if nothing answers on its port, then fill it with real Django + DRF data
-# (e2e/django/write_cache.py) and write the manifest the specs compare against.
+# Make the e2e Redis ready: start it if nothing answers on its port (or reuse the one this checkout started), then
+# fill it with real Django + DRF data (e2e/django/write_cache.py) and write the manifest the specs compare against.
 # The port is the one e2e/django/caches.json names (6391, the suite's own, never 6379).
 # A server this script starts writes .run/e2e-redis.pid; the caller stops it: kill "$(cat .run/e2e-redis.pid)".
 set -euo pipefail
@@ -14,15 +14,27 @@ python=/usr/bin/python3
 port=$("$python" -c 'import json, sys, urllib.parse
 print(urllib.parse.urlsplit(json.load(open(sys.argv[1]))["default"]["LOCATION"]).port)' "$root/e2e/django/caches.json")
 
-if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != "PONG" ]; then
+answers() {
+  [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]
+}
+
+if answers; then
+  # Reuse only a server this checkout started: filling it empties it first, and another checkout's run may be using
+  # its own one on the same port right now.
+  if ! { [ -s "$run/e2e-redis.pid" ] && kill -0 "$(cat "$run/e2e-redis.pid")" 2>/dev/null; }; then
+    echo "e2e: port $port already answers, and not with a redis-server this checkout started ($run/e2e-redis.pid):" \
+      "another run is using it; wait for it or stop that server" >&2
+    exit 1
+  fi
+else
   rm -f "$run/e2e-redis.pid"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --dir "$run" --pidfile "$run/e2e-redis.pid" --logfile "$run/e2e-redis.log"
   for _ in $(seq 1 100); do
-    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ] && [ -s "$run/e2e-redis.pid" ] && break
+    answers && [ -s "$run/e2e-redis.pid" ] && break
     sleep 0.1
   done
-  if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != "PONG" ]; then
+  if ! answers; then
     echo "e2e: redis-server did not answer on port $port (log: $run/e2e-redis.log)" >&2
     exit 1
   fi

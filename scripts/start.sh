@@ -26,7 +26,8 @@ needs_build() {
 
 if needs_build; then
   echo "start: building (no build yet, or sources newer than it)"
-  npx next build
+  node_modules/.bin/next build
 fi
 
-exec npx next start -p "$port"
+# exec the binary itself, not npx: a signal to this process must reach the server, not orphan it.
+exec node_modules/.bin/next start -p "$port"
