@@ -234,6 +234,8 @@ class RedisBackend implements CacheBackend {
     while (next) {
       const step: Awaited<ReturnType<typeof scan>> = await next;
       signal?.throwIfAborted();
+      // SCAN reports no count of keys visited; COUNT is the server's own measure of the work asked (as in listKeys).
+      opts.onScanned?.(batch);
       pending.push(...step.keys);
       const ended = step.cursor === "0";
       next = ended ? null : scan(step.cursor);

@@ -92,6 +92,8 @@ export interface IterateOptions {
   batch: number;
   withSizes: boolean;
   signal?: AbortSignal;
+  /** Told how many keys the server walked (matching or not) as the walk goes: progress against a key count. */
+  onScanned?: (keys: number) => void;
 }
 
 export interface ServerStats {
