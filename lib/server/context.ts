@@ -21,7 +21,8 @@ export interface ServerContext {
 const holder = globalThis as unknown as { __cachescope?: ServerContext };
 
 export function dataDir(env: Env = process.env): string {
-  return path.resolve(env.CACHESCOPE_DATA_DIR ?? path.join(process.cwd(), "data"));
+  // Runtime paths chosen by the operator: keep the bundler from tracing the whole project through them.
+  return path.resolve(/*turbopackIgnore: true*/ env.CACHESCOPE_DATA_DIR ?? path.join(process.cwd(), "data"));
 }
 
 function build(env: Env): ServerContext {
@@ -33,7 +34,7 @@ function build(env: Env): ServerContext {
     token: given || randomBytes(18).toString("base64url"),
     tokenGenerated: !given,
     readOnly: env.CACHESCOPE_READ_ONLY === "1" || env.CACHESCOPE_READ_ONLY === "true",
-    auditLogPath: path.resolve(env.CACHESCOPE_AUDIT_LOG ?? path.join(dir, "audit.log")),
+    auditLogPath: path.resolve(/*turbopackIgnore: true*/ env.CACHESCOPE_AUDIT_LOG ?? path.join(dir, "audit.log")),
     dataDir: dir,
     backends: new Map(),
   };
