@@ -143,7 +143,14 @@ class Converter {
     if (o.isNew && o.args.length === 1 && ["str", "bytes", "bytearray", "int", "float"].includes(o.args[0].k)) {
       return this.convert(o.args[0], depth + 1);
     }
-    if (o.state === undefined || o.state.k === "none") return EMPTY_STATE;
+    if (o.state === undefined || o.state.k === "none") {
+      // A call with arguments and no state (an Enum member pickled as Color(1), a custom __reduce__): the arguments
+      // are all the bytes say about it, so show them rather than an empty state.
+      if (!o.isNew && o.args.length > 0) {
+        return o.args.length === 1 ? this.convert(o.args[0], depth + 1) : this.convert({ k: "tuple", items: o.args }, depth + 1);
+      }
+      return EMPTY_STATE;
+    }
     return this.convert(o.state, depth + 1);
   }
 }

@@ -55,10 +55,20 @@ export function qualName(n: PNode): string | null {
   return null;
 }
 
-/** A hashable identity for a dict key or set member, following Python equality (True == 1 == 1.0); null if unhashable here. */
-export function hashKey(n: PNode, depth = 0): string | null {
-  // Deeply nested keys are rare; treating them as unhashable only skips de-duplication and keeps this bounded.
-  if (depth > 64) return null;
+/** Work allowed for one hashKey() call: shared sub-tuples (memo references) could otherwise cost 2^depth. */
+const HASH_BUDGET = 10_000;
+
+/**
+ * A hashable identity for a dict key or set member, following Python equality (True == 1 == 1.0); null when the
+ * value is unhashable here or too costly to identify (then it is simply not de-duplicated).
+ */
+export function hashKey(n: PNode): string | null {
+  const work = { left: HASH_BUDGET };
+  return identity(n, 0, work);
+}
+
+function identity(n: PNode, depth: number, work: { left: number }): string | null {
+  if (depth > 64 || --work.left < 0) return null;
   switch (n.k) {
     case "none":
       return "N";
@@ -76,12 +86,14 @@ export function hashKey(n: PNode, depth = 0): string | null {
     case "frozenset": {
       const parts: string[] = [];
       for (const item of n.items) {
-        const h = hashKey(item, depth + 1);
+        const h = identity(item, depth + 1, work);
         if (h === null) return null;
+        work.left -= Math.ceil(h.length / 64);
         parts.push(h);
       }
       if (n.k === "frozenset") parts.sort();
-      return `${n.k === "tuple" ? "t" : "z"}${JSON.stringify(parts)}`;
+      // Length-prefixed parts: unambiguous without escaping, so nesting does not grow the string.
+      return `${n.k === "tuple" ? "t" : "z"}${parts.length}:${parts.map((p) => `${p.length}:${p}`).join("")}`;
     }
     default:
       return null;

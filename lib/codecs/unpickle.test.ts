@@ -18,6 +18,8 @@ interface Fixture {
 
 const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "pickles.json"), "utf8")) as Fixture[];
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ""), "hex"));
+const concat = (...parts: (Uint8Array | string)[]): Uint8Array =>
+  new Uint8Array(Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p)))));
 
 describe("CPython pickles, protocols 0-5", () => {
   for (const f of fixtures) {
@@ -66,6 +68,23 @@ describe("unpickle edge cases", () => {
         [{ type: "str", value: "b" }, { type: "int", value: "2" }],
       ],
     });
+  });
+
+  it("shows the argument of an Enum member pickled by value", () => {
+    // Color.RED with Color(1) semantics at protocol 2: GLOBAL app.models Color, BININT1 1, TUPLE1, REDUCE
+    const got = decodeEntry(concat(hex("8002"), "capp.models\nColor\n", hex("4b01 85 52 2e")), { source: "redis-builtin" });
+    expect(got.value).toStrictEqual({ type: "object", class: "app.models.Color", value: { type: "int", value: "1" } });
+  });
+
+  it("keys made of shared tuples that double at every level are not hashed exhaustively", () => {
+    // t0 = (1,); t(i+1) = (t(i), t(i)) for 60 levels, memoised; then {t60: 1} and frozenset({t60}).
+    let body = "K\x01\x85\x94";
+    for (let i = 0; i < 60; i++) body += `h${String.fromCharCode(i)}h${String.fromCharCode(i)}\x86\x94`;
+    const last = String.fromCharCode(60);
+    const data = concat(hex("8004"), "(}", `h${last}K\x01s`, `(h${last}\x91`, "t.");
+    const got = decodeEntry(concat(hex("8004"), body, data.subarray(2)), { source: "redis-builtin" }, { maxNodes: 5000 });
+    expect(got.error).toBeUndefined();
+    expect(got.truncated).toBe(true);
   });
 
   it("cuts a self-referencing list instead of looping", () => {

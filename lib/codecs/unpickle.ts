@@ -226,7 +226,7 @@ class Machine {
         const target = this.peek();
         if (target.k !== "set" && target.k !== "frozenset") {
           if (target.k !== "obj") throw new UnpickleError("ADDITEMS on a non-set");
-          (target.listItems ??= []).push(...items);
+          pushAll((target.listItems ??= []), items);
         } else addMembers(target, items);
         return;
       }
@@ -526,6 +526,11 @@ function makeGlobal(moduleName: string, name: string): PNode {
   return { k: "global", module: MODULE_ALIASES.get(moduleName) ?? moduleName, name };
 }
 
+/** push(...items) passes every item as an argument and overflows the stack for very long runs. */
+function pushAll<T>(target: T[], items: T[]): void {
+  for (const item of items) target.push(item);
+}
+
 function pairsOf(flat: PNode[]): [PNode, PNode][] {
   if (flat.length % 2 !== 0) throw new UnpickleError("odd number of items for SETITEMS");
   const pairs: [PNode, PNode][] = [];
@@ -552,13 +557,13 @@ function setItems(d: PDict, pairs: [PNode, PNode][]): void {
 
 function setItemsOn(target: PNode, pairs: [PNode, PNode][]): void {
   if (target.k === "dict") setItems(target, pairs);
-  else if (target.k === "obj") (target.dictItems ??= []).push(...pairs);
+  else if (target.k === "obj") pushAll((target.dictItems ??= []), pairs);
   else throw new UnpickleError(`SETITEM on a ${target.k}`);
 }
 
 function appendTo(target: PNode, items: PNode[]): void {
-  if (target.k === "list") target.items.push(...items);
-  else if (target.k === "obj") (target.listItems ??= []).push(...items);
+  if (target.k === "list") pushAll(target.items, items);
+  else if (target.k === "obj") pushAll((target.listItems ??= []), items);
   else throw new UnpickleError(`APPEND on a ${target.k}`);
 }
 
@@ -618,9 +623,17 @@ function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
       if (args.length === 2 && args[1].k === "str") return { k: "attr", owner: args[0], name: args[1].v };
       break;
     case "copyreg._reconstructor":
+      // Protocols 0–1: (cls, base, base(obj)). A dict or list base carries the subclass's items.
       if (args.length === 3) {
-        const state = args[2];
-        return { k: "obj", callee: args[0], args: state.k === "none" ? [] : [state], isNew: true };
+        const [cls, base, state] = args;
+        const baseName = qualName(base);
+        if (baseName === "builtins.dict" && state.k === "dict") {
+          return { k: "obj", callee: cls, args: [], isNew: true, dictItems: [...state.items] };
+        }
+        if (baseName === "builtins.list" && state.k === "list") {
+          return { k: "obj", callee: cls, args: [], isNew: true, listItems: [...state.items] };
+        }
+        return { k: "obj", callee: cls, args: state.k === "none" ? [] : [state], isNew: true };
       }
       break;
     case "copyreg.__newobj__":
