@@ -204,7 +204,7 @@ describe("size limits", () => {
     const data = concat(hex("8002 5d 28"), Buffer.from("K\x07".repeat(100_000), "latin1"), "e.");
     const got = decodeOrFail(data, { source: "redis-builtin" }, { maxNodes: 1000 });
     expect(got.truncated).toBe(true);
-    const v = got.value as Extract<PyValue, { type: "list" }>;
+    const v = got.value as Extract<PyValue, { type: "list" | "tuple" | "set" | "frozenset" }>;
     expect(v.items.length).toBeLessThanOrEqual(1001);
     expect(v.items[v.items.length - 1]).toStrictEqual({ type: "truncated", omitted: 100_000 - 999 });
   });
