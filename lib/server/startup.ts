@@ -1,4 +1,5 @@
 import { formatConfigError } from "@/lib/config/parse";
+import { getSampler } from "@/lib/stats/instance";
 import { getContext } from "./context";
 
 /** What the operator needs at start: where the config came from, what is wrong with it, and how to log in. */
@@ -17,4 +18,7 @@ export async function startup(): Promise<void> {
     console.log(`[cachescope] access token from CACHESCOPE_TOKEN; log in at http://${host}:${port}/login`);
   }
   console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
+  // The live stats history begins when the server does, not when someone first opens a stats page.
+  const sampler = getSampler();
+  console.log(`[cachescope] stats: sampling every ${sampler.intervalMs} ms, keeping one hour`);
 }

@@ -1,0 +1,193 @@
+import type { BackendKind, ServerStats } from "@/lib/backends/types";
+import type { CacheTrack, ServerTrack } from "./sampler";
+import {
+  historyPoint,
+  ratio,
+  windowSummary,
+  type CachePoint,
+  type HistoryPoint,
+  type ServerPoint,
+  type WindowSummary,
+} from "./series";
+
+/** The answers of /stats and /stats/history (shared/API.md), built from a cache's track. Pure. */
+
+export interface Totals {
+  hits: number | null;
+  misses: number | null;
+  hitRatio: number | null;
+  items: number | null;
+  bytes: number | null;
+  maxBytes: number | null;
+  evictions: number | null;
+  expirations: number | null;
+}
+
+export interface ServerAnswer {
+  server: string;
+  ok: boolean;
+  error?: string;
+  hits: number | null;
+  misses: number | null;
+  items: number | null;
+  bytes: number | null;
+  maxBytes: number | null;
+  evictions: number | null;
+  expirations: number | null;
+  uptimeSeconds: number | null;
+  version: string | null;
+  downSince: number | null;
+  window: WindowSummary | null;
+}
+
+export interface StatsAnswer {
+  alias: string;
+  kind: BackendKind;
+  at: number | null;
+  supported: boolean;
+  reason?: string;
+  /** The counters cover whole servers (other apps' traffic counts too). */
+  serverWide: boolean;
+  /** What the numbers cover, in words the page shows. */
+  scope: string;
+  intervalMs: number;
+  /** Points held for this cache (an hour at most). */
+  samples: number;
+  /** When every server has been failing since (ms since the epoch); null while any answers. */
+  downSince: number | null;
+  totals: Totals | null;
+  window: WindowSummary | null;
+  servers: ServerAnswer[];
+  /** Backend extras by server: Redis memory/policy/keyspace, memcached slabs and item size limit. */
+  extra: { byServer: Record<string, Record<string, unknown>> };
+}
+
+export interface HistoryAnswer {
+  alias: string;
+  /** null: summed over the pool. */
+  server: string | null;
+  seconds: number;
+  intervalMs: number;
+  points: HistoryPoint[];
+}
+
+function scopeText(kind: BackendKind, serverWide: boolean, servers: number): string {
+  if (kind === "redis") {
+    return "Hits, misses, evictions and expirations are Redis's server-wide counters: every database and every other app on this Redis counts too. Items count this alias's database only; memory is the whole server's.";
+  }
+  if (kind === "memcached") {
+    return `Counters and memory are those of the whole memcached server${servers > 1 ? "s, summed over the pool" : ""}: other apps sharing ${servers > 1 ? "them" : "it"} count too.`;
+  }
+  return serverWide ? "Counters cover the whole server." : "Counters cover this cache only.";
+}
+
+function sumOf(servers: ServerStats[], pick: (s: ServerStats) => number | null | undefined): number | null {
+  let total: number | null = null;
+  for (const s of servers) {
+    const v = pick(s);
+    if (s.ok && v !== null && v !== undefined) total = (total ?? 0) + v;
+  }
+  return total;
+}
+
+export function totalsOf(servers: ServerStats[]): Totals | null {
+  const up = servers.filter((s) => s.ok);
+  if (up.length === 0) return null;
+  const hits = sumOf(up, (s) => s.hits);
+  const misses = sumOf(up, (s) => s.misses);
+  return {
+    hits,
+    misses,
+    hitRatio: ratio(hits, misses),
+    items: sumOf(up, (s) => s.items),
+    bytes: sumOf(up, (s) => s.bytes),
+    // A server without a limit makes the pool's limit unknown, not the others' sum.
+    maxBytes: up.every((s) => s.maxBytes !== null) ? sumOf(up, (s) => s.maxBytes) : null,
+    evictions: sumOf(up, (s) => s.evictions),
+    expirations: sumOf(up, (s) => s.expirations),
+  };
+}
+
+function serverAnswer(st: ServerTrack, windowSeconds: number, endT: number): ServerAnswer {
+  const s = st.latest;
+  return {
+    server: st.server,
+    ok: s?.ok ?? false,
+    ...(s?.error ? { error: s.error } : {}),
+    hits: s?.hits ?? null,
+    misses: s?.misses ?? null,
+    items: s?.items ?? null,
+    bytes: s?.bytes ?? null,
+    maxBytes: s?.maxBytes ?? null,
+    evictions: s?.evictions ?? null,
+    expirations: s?.expirations ?? null,
+    uptimeSeconds: s?.uptimeSeconds ?? null,
+    version: s?.version ?? null,
+    downSince: st.downSince,
+    window: windowSummary(st.points.tail((p) => p.t > endT - windowSeconds * 1000), windowSeconds, endT),
+  };
+}
+
+export function statsAnswer(kind: BackendKind, track: CacheTrack, intervalMs: number, windowSeconds: number): StatsAnswer {
+  const snap = track.latest;
+  const supported = snap?.supported ?? false;
+  const serverWide = snap?.serverWide ?? false;
+  const endT = track.points.last()?.t ?? 0;
+  const servers = [...track.servers.values()];
+  const byServer: Record<string, Record<string, unknown>> = {};
+  for (const st of servers) if (st.latest?.extra) byServer[st.server] = st.latest.extra;
+  return {
+    alias: track.alias,
+    kind,
+    at: snap?.at ?? null,
+    supported,
+    ...(snap?.reason ? { reason: snap.reason } : {}),
+    serverWide,
+    scope: scopeText(kind, serverWide, servers.length),
+    intervalMs,
+    samples: track.points.size,
+    downSince: track.downSince,
+    totals: supported && snap ? totalsOf(snap.servers) : null,
+    window: windowSummary(track.points.tail((p) => p.t > endT - windowSeconds * 1000), windowSeconds, endT),
+    servers: servers.map((st) => serverAnswer(st, windowSeconds, endT)),
+    extra: { byServer },
+  };
+}
+
+/** The answer for a cache without counters (FileBasedCache, DummyCache, an alias Cachescope cannot inspect). */
+export function unsupportedAnswer(alias: string, kind: BackendKind, reason: string, intervalMs: number): StatsAnswer {
+  return {
+    alias,
+    kind,
+    at: null,
+    supported: false,
+    reason,
+    serverWide: false,
+    scope: reason,
+    intervalMs,
+    samples: 0,
+    downSince: null,
+    totals: null,
+    window: null,
+    servers: [],
+    extra: { byServer: {} },
+  };
+}
+
+export interface HistoryRequest {
+  seconds: number;
+  /** host:port of one server of the pool; absent = the whole cache. */
+  server?: string;
+  /** Only points after this time (ms since the epoch): lets a live chart ask for what is new. */
+  since?: number;
+}
+
+/** The points of the last `seconds` (counted back from the newest point), of the cache or of one server; null = no such server. */
+export function historyAnswer(track: CacheTrack, req: HistoryRequest, intervalMs: number): HistoryAnswer | null {
+  const ring = req.server === undefined ? track.points : track.servers.get(req.server)?.points;
+  if (!ring) return null;
+  const endT = ring.last()?.t ?? 0;
+  const from = Math.max(endT - req.seconds * 1000, req.since ?? -Infinity);
+  const recent: (CachePoint | ServerPoint)[] = ring.tail((p: CachePoint | ServerPoint) => p.t > from);
+  return { alias: track.alias, server: req.server ?? null, seconds: req.seconds, intervalMs, points: recent.map(historyPoint) };
+}
