@@ -172,6 +172,25 @@ describe("FileBasedCache edge cases", () => {
     expect(rows.filter((r) => r.expired).length).toBe(1);
   });
 
+  it("reads a directory too big for one thread message (work spread over the reader threads)", async () => {
+    const dir = tempDir();
+    const { files } = django<{ files: number }>("bulk", dir, { count: 2000 });
+    const backend = createFileBasedBackend(fileCacheConfig(dir));
+    const rows: KeyRow[] = [];
+    for await (const batch of backend.iterate({ prefix: "", batch: 5000, withSizes: true })) rows.push(...batch);
+    expect(rows.length).toBe(files);
+    for (const row of rows.slice(0, 50).concat(rows.slice(-50))) {
+      expect(row.size).toBe(statSync(path.join(dir, `${row.file}.djcache`)).size);
+    }
+    // bulk: every 4th entry never expires, the rest in a day
+    expect(rows.filter((r) => r.ttl === null).length).toBe(500);
+    expect(rows.filter((r) => typeof r.ttl === "number" && r.ttl > 86_000).length).toBe(1500);
+    const bySize = await listAll(backend, 1000, "size");
+    const sizes = bySize.map((r) => statSync(path.join(dir, `${r.file}.djcache`)).size);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect((await backend.listKeys({ prefix: "", cursor: null, count: 5, withMeta: false, sort: "expiry" })).scanned).toBe(2000);
+  });
+
   it("decodes a touch()ed file whose old stream left trailing bytes", async () => {
     const dir = tempDir();
     const touched = django<{ file: string }>("touch-shrink", dir);

@@ -12,7 +12,7 @@ import type {
   RawEntry,
   StatsSnapshot,
 } from "./types";
-import { cachedScan, directoryError, forgetScan } from "./filebased/directory";
+import { directoryError, forgetScan, scanDirectory } from "./filebased/directory";
 import { readEntryFile } from "./filebased/entry-file";
 import { FileCacheError } from "./filebased/errors";
 import { headOf, isExpired, readHeads, ttlOf } from "./filebased/heads";
@@ -129,16 +129,23 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
     async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
       if (opts.prefix !== "") throw new FileCacheError("prefix_unsupported", PREFIX_MESSAGE);
       const where = dir();
-      const { files } = await cachedScan(where);
+      // A fresh listing: purges and analyses must see the directory as it is now.
+      const { files } = await scanDirectory(where);
       const batch = Math.max(1, Math.min(20_000, Math.floor(opts.batch) || 1));
-      for (let start = 0; start < files.length; start += batch) {
-        if (opts.signal?.aborted) return;
-        const slice = files.slice(start, start + batch);
-        if (!opts.withSizes) {
-          yield slice.map((file): KeyRow => ({ raw: null, file, type: "file" }));
-          continue;
+      if (!opts.withSizes) {
+        for (let start = 0; start < files.length; start += batch) {
+          if (opts.signal?.aborted) return;
+          yield files.slice(start, start + batch).map((file): KeyRow => ({ raw: null, file, type: "file" }));
         }
-        const heads = await readHeads(where, slice);
+        return;
+      }
+      // The reader threads fetch the next batch while the caller works on this one.
+      const fetch = (start: number) => readHeads(where, files.slice(start, start + batch));
+      let pending = files.length > 0 ? fetch(0) : null;
+      for (let start = 0; pending !== null; start += batch) {
+        const heads = await pending;
+        pending = start + batch < files.length && !opts.signal?.aborted ? fetch(start + batch) : null;
+        if (opts.signal?.aborted) return;
         const now = Date.now() / 1000;
         yield heads.flatMap((head) => (head === null ? [] : [rowFromHead(head, now)]));
       }

@@ -167,9 +167,11 @@ export async function readFileBatch(dir: string, names: string[], mode: ReadMode
     const at = k * chunk;
     out.status.set(part.status, at);
     out.sizes.set(part.sizes, at);
-    out.mtimes.set(part.mtimes, at);
-    out.heads.set(part.heads, at * HEAD_BYTES);
-    out.headLens.set(part.headLens, at);
+    if (mode === "stat") out.mtimes.set(part.mtimes, at);
+    else {
+      out.heads.set(part.heads, at * HEAD_BYTES);
+      out.headLens.set(part.headLens, at);
+    }
   });
   return out;
 }

@@ -29,9 +29,25 @@ export function ttlOf(head: Pick<FileHead, "state" | "expiry">, nowSeconds: numb
   return Math.ceil(head.expiry - nowSeconds) || 0;
 }
 
+/**
+ * The two heads Django writes (protocol 4 or 5): `80 0P 95 0A 00*7 47 <BE double> 2E` (FRAME, BINFLOAT, STOP) and
+ * `80 0P 4E 2E` (None). Recognising them directly keeps a 100k-file listing off the general unpickler; any other
+ * head goes to the codec's readFileExpiry. undefined = not one of these.
+ */
+function djangoExpiry(b: Uint8Array): number | null | undefined {
+  if (b.length < 4 || b[0] !== 0x80 || (b[1] !== 4 && b[1] !== 5)) return undefined;
+  if (b[2] === 0x4e && b[3] === 0x2e) return null;
+  if (b.length < 21 || b[2] !== 0x95 || b[3] !== 0x0a || b[11] !== 0x47 || b[20] !== 0x2e) return undefined;
+  for (let i = 4; i < 11; i++) if (b[i] !== 0) return undefined;
+  const expiry = new DataView(b.buffer, b.byteOffset + 12, 8).getFloat64(0, false);
+  return Number.isFinite(expiry) ? expiry : undefined;
+}
+
 /** Parses the expiry at the start of a file's bytes (the whole file or just its head). */
 export function headOf(file: string, bytes: Uint8Array, size: number | null): FileHead {
   if (bytes.length === 0) return { file, size, state: "empty", expiry: null };
+  const fast = djangoExpiry(bytes);
+  if (fast !== undefined) return { file, size, state: "ok", expiry: fast };
   const parsed = readFileExpiry(bytes);
   return parsed
     ? { file, size, state: "ok", expiry: parsed.expiry }
