@@ -70,6 +70,13 @@ describe("unpickle edge cases", () => {
     });
   });
 
+  it("reads lone surrogates the way pickle writes them (surrogatepass), and rejects invalid UTF-8", () => {
+    // 'a\ud800b\U0001F389' at protocol 4, 'a\udfffb' at protocol 2
+    expect(unpickle(hex("8004950d000000000000008c0961eda08062f09f8e89942e")).value).toStrictEqual({ k: "str", v: "a\ud800b🎉" });
+    expect(unpickle(hex("8002580500000061edbfbf6271002e")).value).toStrictEqual({ k: "str", v: "a\udfffb" });
+    expect(() => unpickle(hex("80048c02c3282e"))).toThrow(/utf-8/);
+  });
+
   it("shows the argument of an Enum member pickled by value", () => {
     // Color.RED with Color(1) semantics at protocol 2: GLOBAL app.models Color, BININT1 1, TUPLE1, REDUCE
     const got = decodeEntry(concat(hex("8002"), "capp.models\nColor\n", hex("4b01 85 52 2e")), { source: "redis-builtin" });

@@ -1,3 +1,4 @@
+import { decodeUtf8SurrogatePass } from "./utf8";
 import { hashKey, qualName, type PDict, type PNode, type PObj, type PSet } from "./pickle-model";
 
 /**
@@ -27,7 +28,6 @@ const MAX_INT_DIGITS = 4300;
 /** A LONG1/LONG4 of this many bytes already exceeds MAX_INT_DIGITS decimal digits. */
 const MAX_LONG_BYTES = 1800;
 
-const utf8 = new TextDecoder("utf-8");
 
 const NONE: PNode = { k: "none" };
 
@@ -147,13 +147,13 @@ class Machine {
         return;
       case 0x58: // BINUNICODE
         this.bin();
-        this.push({ k: "str", v: utf8.decode(this.take(this.readInt32Len())) });
+        this.push({ k: "str", v: this.text(this.take(this.readInt32Len())) });
         return;
       case 0x8c: // SHORT_BINUNICODE
-        this.push({ k: "str", v: utf8.decode(this.take(this.readByte())) });
+        this.push({ k: "str", v: this.text(this.take(this.readByte())) });
         return;
       case 0x8d: // BINUNICODE8
-        this.push({ k: "str", v: utf8.decode(this.take(this.readLen8())) });
+        this.push({ k: "str", v: this.text(this.take(this.readLen8())) });
         return;
       case 0x42: // BINBYTES
         this.push({ k: "bytes", v: this.take(this.readInt32Len()).slice() });
@@ -430,6 +430,12 @@ class Machine {
     if (n > MAX_LONG_BYTES) throw new UnpickleError("integer too large");
     const b = this.take(n);
     return longFromBytes(b);
+  }
+
+  private text(b: Uint8Array): string {
+    const s = decodeUtf8SurrogatePass(b);
+    if (s === null) throw new UnpickleError("'utf-8' codec can't decode a str");
+    return s;
   }
 
   private readLineBytes(): Uint8Array {
