@@ -1,7 +1,7 @@
 import type { ServerAddress } from "./address";
 import { Connection, type ConnectionOptions } from "./connection";
 import { MemcachedError } from "./errors";
-import { wireKey } from "./keys";
+import { checkKey } from "./keys";
 import {
   LineParser,
   MetaGetParser,
@@ -50,29 +50,24 @@ export class MemcachedClient {
 
   /** Item metadata; does not touch hit counters or the LRU. */
   meta(key: string): Promise<ItemMeta | null> {
-    const k = wireKey(key);
     return this.conn.request(
-      Buffer.concat([Buffer.from("me "), k, Buffer.from(CRLF)]),
+      `me ${checkKey(key)}${CRLF}`,
       new LineParser(this.server, (line) => parseMe(line, this.server)),
     );
   }
 
   /** Value, flags, ttl. Counts as a get (hit or miss) on the server. */
   get(key: string): Promise<ItemValue | null> {
-    const k = wireKey(key);
-    return this.conn.request(Buffer.concat([Buffer.from("mg "), k, Buffer.from(` v f t s${CRLF}`)]), new MetaGetParser(this.server));
+    return this.conn.request(`mg ${checkKey(key)} v f t s${CRLF}`, new MetaGetParser(this.server));
   }
 
   /** Deletes keys with one pipeline of quiet meta deletes closed by mn. Every key is checked before anything is sent. */
   deleteMany(keys: string[]): Promise<DeleteResult> {
-    const wire = keys.map(wireKey);
-    if (wire.length === 0) return Promise.resolve({ deleted: 0, notFound: 0 });
-    const parts: Buffer[] = [];
-    const md = Buffer.from("md ");
-    const tail = Buffer.from(` q${CRLF}`);
-    for (const k of wire) parts.push(md, k, tail);
-    parts.push(Buffer.from(`mn${CRLF}`));
-    return this.conn.request(Buffer.concat(parts), new QuietDeleteParser(this.server, wire.length));
+    for (const k of keys) checkKey(k);
+    if (keys.length === 0) return Promise.resolve({ deleted: 0, notFound: 0 });
+    let payload = "";
+    for (const k of keys) payload += `md ${k} q${CRLF}`;
+    return this.conn.request(`${payload}mn${CRLF}`, new QuietDeleteParser(this.server, keys.length));
   }
 
   close(): void {
