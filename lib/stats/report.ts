@@ -183,11 +183,20 @@ export interface HistoryRequest {
 }
 
 /** The points of the last `seconds` (counted back from the newest point), of the cache or of one server; null = no such server. */
+/** A server by its label, or by host:port where the label adds a database ("127.0.0.1:6379/1" for Redis). */
+function findServer(track: CacheTrack, server: string): ServerTrack | undefined {
+  const exact = track.servers.get(server);
+  if (exact) return exact;
+  const byAddress = [...track.servers.values()].filter((st) => st.server.startsWith(`${server}/`));
+  return byAddress.length === 1 ? byAddress[0] : undefined;
+}
+
 export function historyAnswer(track: CacheTrack, req: HistoryRequest, intervalMs: number): HistoryAnswer | null {
-  const ring = req.server === undefined ? track.points : track.servers.get(req.server)?.points;
+  const st = req.server === undefined ? undefined : findServer(track, req.server);
+  const ring = req.server === undefined ? track.points : st?.points;
   if (!ring) return null;
   const endT = ring.last()?.t ?? 0;
   const from = Math.max(endT - req.seconds * 1000, req.since ?? -Infinity);
   const recent: (CachePoint | ServerPoint)[] = ring.tail((p: CachePoint | ServerPoint) => p.t > from);
-  return { alias: track.alias, server: req.server ?? null, seconds: req.seconds, intervalMs, points: recent.map(historyPoint) };
+  return { alias: track.alias, server: st?.server ?? null, seconds: req.seconds, intervalMs, points: recent.map(historyPoint) };
 }
