@@ -10,9 +10,10 @@
  *      (time until 100 names are printed). Target: <= 0.1x.
  *  (b) the whole prefix: iterate() (with sizes, as purges and analysis use it) vs a plain ioredis
  *      SCAN MATCH COUNT 1000 loop (names only) vs `redis-cli --scan --pattern P`. Target: <= 1.3x the plain loop.
- * Medians of several runs, on a warm connection (the console keeps one open).
+ * Medians of interleaved runs, on a warm connection (the console keeps one open).
  */
 import { spawn } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import Redis from "ioredis";
 import type { CacheConfig } from "../lib/config/types";
 import { createRedisBackend } from "../lib/backends/redis";
@@ -59,15 +60,22 @@ async function load(): Promise<void> {
   await exited;
 }
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+/**
+ * Runs the contenders round-robin, `rounds` times, and gives each one's median: on a shared machine the load
+ * drifts, and interleaving makes every contender meet the same drift.
+ */
+async function interleaved(rounds: number, contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const t = performance.now();
+      await fn();
+      times[name].push(performance.now() - t);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return Object.fromEntries(
+    Object.entries(times).map(([name, list]) => [name, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]]),
+  );
 }
 
 /** Runs redis-cli --scan and resolves once `lines` names were printed (or it ended); returns the names seen. */
@@ -135,18 +143,24 @@ async function main(): Promise<void> {
     }
     console.log(`first page: ${page.keys.length} rows, scanned ~${page.scanned}; whole prefix: ${iterated} keys on every path\n`);
 
-    const pageMs = await median(21, () => backend.listKeys({ prefix: PREFIX, cursor: null, count: 100, withMeta: true }));
-    const cliPageMs = await median(11, () => redisCliScan(100));
-    const iterateMs = await median(5, async () => {
-      for await (const rows of backend.iterate({ prefix: PREFIX, batch: 1000, withSizes: true })) void rows;
+    const a = await interleaved(15, {
+      page: () => backend.listKeys({ prefix: PREFIX, cursor: null, count: 100, withMeta: true }),
+      cli: () => redisCliScan(100),
     });
-    const iterateBareMs = await median(5, async () => {
-      for await (const rows of backend.iterate({ prefix: PREFIX, batch: 1000, withSizes: false })) void rows;
+    const b = await interleaved(Number(process.env.BENCH_ROUNDS ?? 5), {
+      iterate: async () => {
+        for await (const rows of backend.iterate({ prefix: PREFIX, batch: 1000, withSizes: true })) void rows;
+      },
+      iterateBare: async () => {
+        for await (const rows of backend.iterate({ prefix: PREFIX, batch: 1000, withSizes: false })) void rows;
+      },
+      plain: () => plainScanLoop(plain),
     });
-    const plainMs = await median(5, () => plainScanLoop(plain));
     t = performance.now();
     await redisCliScan(null);
     const cliAllMs = performance.now() - t;
+    const [pageMs, cliPageMs] = [a.page, a.cli];
+    const [iterateMs, iterateBareMs, plainMs] = [b.iterate, b.iterateBare, b.plain];
 
     const rows: [string, number, number, string][] = [
       ["(a) first page: listKeys 100 rows + ttl/size/type", pageMs, cliPageMs, "<= 0.10"],
@@ -161,6 +175,7 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(52)} ${fmt(ms).padStart(9)} ${(ms / base).toFixed(3).padStart(7)}  ${target}`);
     }
     console.log("\nratios: (a) rows against redis-cli printing 100 names, (b) rows against the plain SCAN loop");
+    console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
   } finally {
     plain.disconnect();
     await backend.close();

@@ -119,7 +119,7 @@ class RedisBackend implements CacheBackend {
         cursor = step.cursor;
         if (cursor === "0" || keys.length >= wanted) break;
         if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
-        count = nextScanCount(count, step.keys.length, wanted - keys.length);
+        count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
       }
       const rows = opts.withMeta ? await this.meta.rows(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
       return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };

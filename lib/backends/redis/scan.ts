@@ -25,12 +25,13 @@ export async function scanOnce(client: Redis, cursor: string, prefix: string, co
 
 /**
  * The COUNT for the next SCAN call of a page. Density is unknown up front: start at 10x the rows wanted, then
- * size the next call from the share of matches seen so far (a 1% prefix wants ~100x), growing at least 4x after
- * an empty call, never above MAX_SCAN_COUNT.
+ * size the next call from the share of matches seen so far in this page (a 1% prefix wants ~100 keys walked per
+ * row), with a 25% margin; grow 4x after calls that found nothing; never above MAX_SCAN_COUNT, never below
+ * the rows still wanted.
  */
-export function nextScanCount(lastCount: number, lastMatches: number, stillWanted: number): number {
-  const estimate = lastMatches === 0 ? lastCount * 4 : Math.ceil((stillWanted / (lastMatches / lastCount)) * 1.25);
-  return Math.min(MAX_SCAN_COUNT, Math.max(lastCount, estimate));
+export function nextScanCount(scanned: number, matched: number, lastCount: number, stillWanted: number): number {
+  const estimate = matched === 0 ? lastCount * 4 : Math.ceil((stillWanted * scanned * 1.25) / matched);
+  return Math.min(MAX_SCAN_COUNT, Math.max(stillWanted, estimate));
 }
 
 export function firstScanCount(prefix: string, wanted: number): number {
