@@ -151,7 +151,8 @@ class RedisBackend implements CacheBackend {
       if (type === "none" || typeof type !== "string") return null;
       const [, pttl] = replies[1] ?? [null, null];
       const [sizeErr, size] = replies[2] ?? [null, null];
-      const notes: string[] = [];
+      // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
+      const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
       if (this.hint.warning) notes.push(this.hint.warning);
       const base = {
         raw: key,
@@ -168,7 +169,6 @@ class RedisBackend implements CacheBackend {
         const valueLength = Number(length);
         const data = bytes instanceof Buffer ? new Uint8Array(bytes) : new Uint8Array();
         if (valueLength > data.length) notes.push(`showing the first ${data.length} of ${valueLength} bytes`);
-        notes.push("reading the value counted as a keyspace hit on the server (INFO keyspace_hits)");
         return { ...base, bytes: data, valueLength, hint: this.hint.hint, notes };
       }
 

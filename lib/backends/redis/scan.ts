@@ -55,6 +55,8 @@ export function keyText(key: Buffer): string {
  * MEMORY USAGE keeps its default sampling (5 elements): exact for strings and small (listpack) aggregates, an
  * estimate for big hashes/sets, whose exact size (SAMPLES 0) would walk every element and hold the server as long.
  * Keys gone between SCAN and this call (TYPE "none") are left out: they no longer exist.
+ * PTTL and TYPE count as keyspace hits on the server (MEMORY USAGE does not): two per row shown; Redis offers no
+ * lookup of either that leaves the counters alone.
  */
 const META_SCRIPT = `
 local out = {}
