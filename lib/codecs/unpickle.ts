@@ -43,7 +43,11 @@ class Machine {
   private protocol = -1;
   private sawBinary = false;
 
-  constructor(private readonly data: Uint8Array) {}
+  private readonly dv: DataView;
+
+  constructor(private readonly data: Uint8Array) {
+    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
 
   run(): UnpickleResult {
     for (;;) {
@@ -90,7 +94,7 @@ class Machine {
         return;
       case 0x4a: // BININT
         this.bin();
-        this.push({ k: "int", v: BigInt(this.view(4).getInt32(0, true)) });
+        this.push({ k: "int", v: BigInt(this.dv.getInt32(this.advance(4), true)) });
         return;
       case 0x4b: // BININT1
         this.bin();
@@ -98,7 +102,7 @@ class Machine {
         return;
       case 0x4d: // BININT2
         this.bin();
-        this.push({ k: "int", v: BigInt(this.view(2).getUint16(0, true)) });
+        this.push({ k: "int", v: BigInt(this.dv.getUint16(this.advance(2), true)) });
         return;
       case 0x8a: // LONG1
         this.push({ k: "int", v: this.readLong(this.readByte()) });
@@ -108,7 +112,7 @@ class Machine {
         return;
       case 0x47: // BINFLOAT
         this.bin();
-        this.push({ k: "float", v: this.view(8).getFloat64(0, false) });
+        this.push({ k: "float", v: this.dv.getFloat64(this.advance(8), false) });
         return;
       case 0x4e: // NONE
         this.push(NONE);
@@ -341,7 +345,7 @@ class Machine {
         return;
       case 0x72: // LONG_BINPUT
         this.bin();
-        this.memo.set(this.view(4).getUint32(0, true), this.peek());
+        this.memo.set(this.dv.getUint32(this.advance(4), true), this.peek());
         return;
       case 0x67: // GET
         this.push(this.memoGet(this.readIndexLine()));
@@ -352,7 +356,7 @@ class Machine {
         return;
       case 0x6a: // LONG_BINGET
         this.bin();
-        this.push(this.memoGet(this.view(4).getUint32(0, true)));
+        this.push(this.memoGet(this.dv.getUint32(this.advance(4), true)));
         return;
       default:
         throw new UnpickleError(`invalid load key 0x${op.toString(16).padStart(2, "0")} at offset ${this.pos - 1}`);
@@ -406,21 +410,24 @@ class Machine {
     return out;
   }
 
-  private view(n: number): DataView {
-    const b = this.take(n);
-    return new DataView(b.buffer, b.byteOffset, n);
+  /** Checks that n bytes remain, moves past them and returns where they start (for reads through dv). */
+  private advance(n: number): number {
+    if (n > this.data.length - this.pos) throw new UnpickleError("pickle data was truncated");
+    const at = this.pos;
+    this.pos += n;
+    return at;
   }
 
   private readInt32Len(): number {
-    const n = this.view(4).getInt32(0, true);
+    const n = this.dv.getInt32(this.advance(4), true);
     if (n < 0) throw new UnpickleError("negative length");
     return n;
   }
 
   private readLen8(): number {
-    const v = this.view(8);
-    const lo = v.getUint32(0, true);
-    const hi = v.getUint32(4, true);
+    const at = this.advance(8);
+    const lo = this.dv.getUint32(at, true);
+    const hi = this.dv.getUint32(at + 4, true);
     // Anything past 2^32 bytes is beyond any input we accept: the take() check would fail anyway.
     if (hi !== 0) throw new UnpickleError("pickle data was truncated");
     return lo;
@@ -544,15 +551,37 @@ function pairsOf(flat: PNode[]): [PNode, PNode][] {
   return pairs;
 }
 
+/** Below this size a dict finds repeated keys by scanning; above it, through an index of hashKey()s. */
+const INDEX_FROM = 8;
+
+function sameKey(a: PNode, b: PNode): boolean {
+  if (a.k === "str" && b.k === "str") return a.v === b.v;
+  if (a.k === "str" || b.k === "str") return false;
+  const h = hashKey(a);
+  return h !== null && h === hashKey(b);
+}
+
 /** Dict assignment with Python semantics: an equal key keeps its place and takes the new value. */
 function setItems(d: PDict, pairs: [PNode, PNode][]): void {
   for (const pair of pairs) {
+    if (d.index === undefined && d.items.length < INDEX_FROM) {
+      const at = d.items.findIndex((item) => sameKey(item[0], pair[0]));
+      if (at < 0) d.items.push(pair);
+      else d.items[at] = [d.items[at][0], pair[1]];
+      continue;
+    }
+    if (d.index === undefined) {
+      d.index = new Map();
+      d.items.forEach((item, i) => {
+        const h = hashKey(item[0]);
+        if (h !== null) d.index?.set(h, i);
+      });
+    }
     const h = hashKey(pair[0]);
     if (h === null) {
       d.items.push(pair);
       continue;
     }
-    d.index ??= new Map();
     const at = d.index.get(h);
     if (at === undefined) {
       d.index.set(h, d.items.length);

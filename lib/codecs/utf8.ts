@@ -5,6 +5,12 @@
 const strict = new TextDecoder("utf-8", { fatal: true });
 
 export function decodeUtf8SurrogatePass(b: Uint8Array): string | null {
+  // Most pickled strings are short ASCII (dict keys, names): skip TextDecoder's per-call cost for them.
+  if (b.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < b.length && ascii; i++) ascii = b[i] < 0x80;
+    if (ascii) return String.fromCharCode(...b);
+  }
   try {
     return strict.decode(b);
   } catch {
