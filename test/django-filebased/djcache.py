@@ -8,7 +8,7 @@ Commands print one JSON document on stdout:
                -> {"key", "rawKey", "file"}
   cull         {"maxEntries": m, "count": n}: write n keys through a cache with MAX_ENTRIES m
                -> {"files": number of .djcache files afterwards}
-  get          {"key": k}: what Django itself reads -> {"hit": bool, "repr": repr(value)}
+  get          {"key": k}: what Django itself reads -> {"hit": bool, "repr": repr(value), at most 2000 chars}
   bulk         {"count": n}: n entries through cache.set (values of varied shape and size, timeouts None or 1 day)
                with culling switched off: _cull globs the whole directory on every set, O(n^2) for a big fill
                -> {"files": n}
@@ -164,7 +164,8 @@ def cmd_get(args):
 
     sentinel = object()
     value = cache.get(args["key"], sentinel)
-    return {"hit": value is not sentinel, "repr": None if value is sentinel else repr(value)}
+    # repr cut short: a large value would flood the pipe.
+    return {"hit": value is not sentinel, "repr": None if value is sentinel else repr(value)[:2000]}
 
 
 def cmd_list(args):
