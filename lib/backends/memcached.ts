@@ -41,7 +41,7 @@ export const GET_NOTE = "Reading this value counted as a get (hit/miss) on the s
 
 const MAX_LIST_COUNT = 10_000;
 /** Keys per pipeline of meta deletes: bounds one request's size and the time it holds the connection. */
-const DELETE_CHUNK = 1000;
+const DELETE_CHUNK = 10_000;
 const DUMP_BATCH = 2000;
 const DUMP_IDLE_TIMEOUT_MS = 10_000;
 
