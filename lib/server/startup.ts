@@ -1,4 +1,6 @@
 import { formatConfigError } from "@/lib/config/parse";
+import { demoCacheDir } from "@/lib/demo/caches";
+import { ensureDemoData } from "@/lib/demo/demo-data";
 import { getSampler } from "@/lib/stats/instance";
 import { getContext } from "./context";
 
@@ -8,6 +10,11 @@ export async function startup(): Promise<void> {
   const { config } = ctx;
   const port = process.env.PORT ?? "3000";
   const host = process.env.HOSTNAME && process.env.HOSTNAME !== "0.0.0.0" ? process.env.HOSTNAME : "localhost";
+  if (config.demo) {
+    // The demo must work with nothing installed: its entries ship with the app and are written on first start.
+    const { written } = await ensureDemoData(demoCacheDir(ctx.dataDir));
+    console.log(`[cachescope] demo: FileBasedCache in ${demoCacheDir(ctx.dataDir)}${written ? ` (${written} entries written)` : ""}`);
+  }
   console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${c.kind})`).join(", ") || "none"}`);
   for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);
   if (ctx.readOnly) console.log("[cachescope] read-only mode: every change is refused");
