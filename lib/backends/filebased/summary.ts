@@ -45,7 +45,7 @@ export function previewOf(decoded: DecodedEntry, kind: KindHint): string {
   }
   if (kind === "page_header") {
     const names = decoded.value.type === "list" ? decoded.value.items : [];
-    return clip(names.length === 0 ? "Vary: (none)" : `Vary: ${names.map((n) => brief(n, 40)).join(", ")}`);
+    return clip(names.length === 0 ? "Vary: (none)" : `Vary: ${names.map((n) => (n.type === "str" ? n.value : brief(n, 40))).join(", ")}`);
   }
   return clip(brief(decoded.value, PREVIEW_CHARS + 1));
 }
