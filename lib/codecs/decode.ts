@@ -195,8 +195,18 @@ function formatGuess(hint: DecodeHint): string {
   }
 }
 
+/** Defaults for whatever is missing; an undefined or non-positive field must not lift a limit. */
+function mergeLimits(limits: Partial<DecodeLimits> | undefined): DecodeLimits {
+  const out: DecodeLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof DecodeLimits)[]) {
+    const v = limits?.[key];
+    if (typeof v === "number" && v > 0) out[key] = v;
+  }
+  return out;
+}
+
 export function decodeEntry(bytes: Uint8Array, hint: DecodeHint, limits?: Partial<DecodeLimits>): DecodedEntry {
-  const lim: DecodeLimits = { ...DEFAULT_LIMITS, ...limits };
+  const lim = mergeLimits(limits);
   const budget = new Budget(lim);
   const flags = hint.source === "memcached" ? { flags: hint.flags } : {};
   let out: Outcome;

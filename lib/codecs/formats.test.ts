@@ -135,6 +135,15 @@ describe("decodeEntry rules", () => {
   });
 });
 
+describe("limits", () => {
+  it("an undefined limit keeps its default", () => {
+    const data = new Uint8Array(Buffer.from("[" + "1,".repeat(DEFAULT_LIMITS.maxNodes + 10) + "1]"));
+    const hint = { source: "django-redis", serializer: "json", compressor: null } as const;
+    expect(decodeEntry(data, hint, { maxNodes: undefined }).truncated).toBe(true);
+    expect(decodeEntry(data, hint, { maxNodes: DEFAULT_LIMITS.maxNodes * 2 }).truncated).toBe(false);
+  });
+});
+
 describe("decodeHintFor", () => {
   it("maps Django backends and django-redis options", () => {
     expect(decodeHintFor("django_redis.cache.RedisCache", {})).toStrictEqual({

@@ -94,6 +94,21 @@ describe("unpickle edge cases", () => {
     expect(got.truncated).toBe(true);
   });
 
+  it("merges equal keys of any type, in small and large dicts", () => {
+    // {1: 'a', True: 'b', 1.0: 'c'} is {1: 'c'} in Python; the same with 20 other keys first (the indexed path).
+    const small = concat(hex("8002"), "(I1\nVa\nI01\nVb\nF1.0\nVc\nd.");
+    expect(decodeEntry(small, { source: "redis-builtin" }).value).toStrictEqual({
+      type: "dict",
+      items: [[{ type: "int", value: "1" }, { type: "str", value: "c" }]],
+    });
+    const filler = Array.from({ length: 20 }, (_, i) => `Vk${i}\nI${i}\n`).join("");
+    const large = concat(hex("8002"), `(${filler}I1\nVa\nI01\nVb\nF1.0\nVc\nVk3\nVx\nd.`);
+    const v = decodeEntry(large, { source: "redis-builtin" }).value as Extract<PyValue, { type: "dict" }>;
+    expect(v.items).toHaveLength(21);
+    expect(v.items[3]).toStrictEqual([{ type: "str", value: "k3" }, { type: "str", value: "x" }]);
+    expect(v.items[20]).toStrictEqual([{ type: "int", value: "1" }, { type: "str", value: "c" }]);
+  });
+
   it("cuts a self-referencing list instead of looping", () => {
     // l = []; l.append(l) at protocol 2: EMPTY_LIST, BINPUT 0, BINGET 0, APPEND
     const got = decodeEntry(hex("8002 5d 7100 6800 61 2e"), { source: "redis-builtin" });
