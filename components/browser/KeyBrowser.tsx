@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { api } from "../api-client";
 import type { CacheItem, KeysAnswer } from "../types";
+import { RowDelete } from "../invalidate/RowDelete";
 import { KindBadge, Notice, Spinner } from "../ui";
 import { entryHref } from "./entry-href";
 import { NamespacePanel } from "./NamespacePanel";
@@ -150,6 +151,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
                 <th className="w-24 px-2 py-1.5">TTL</th>
                 <th className="w-24 px-2 py-1.5 text-right">Size</th>
                 <th className="w-16 px-2 py-1.5">Type</th>
+                {cache.readOnly ? null : <th className="w-16 px-2 py-1.5" aria-label="Actions" />}
               </tr>
             </thead>
             <tbody>
@@ -173,6 +175,11 @@ export function KeyBrowser({ alias }: { alias: string }) {
                   <td className={`px-2 py-1 ${r.expired ? "text-red-700" : ""}`}>{r.expired ? "expired" : formatTtl(r.ttl)}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatBytes(r.size)}</td>
                   <td className="px-2 py-1 text-slate-600">{r.type ?? "—"}</td>
+                  {cache.readOnly ? null : (
+                    <td className="px-2 py-1">
+                      <RowDelete alias={alias} row={r} onDeleted={() => void keys.refetch()} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -13,6 +13,9 @@ export default async function CachePage({ params }: { params: Promise<{ alias: s
         </Link>
         <span className="text-slate-400">/</span>
         <h1 className="text-lg font-semibold">{name}</h1>
+        <Link href={`/caches/${encodeURIComponent(name)}/invalidate`} className="ml-auto text-sky-800 hover:underline">
+          Invalidate
+        </Link>
       </div>
       <Suspense>
         <KeyBrowser alias={name} />
