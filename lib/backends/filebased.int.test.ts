@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, un
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toApiError } from "@/lib/api/errors";
 import { decodeEntry } from "@/lib/codecs/decode";
 import { makeKey } from "@/lib/django/keys";
 import { django, fileCacheConfig, type WrittenEntry } from "@/test/django-filebased/django";
@@ -137,6 +138,8 @@ describe("FileBasedCache written by Django 3.2", () => {
       for await (const batch of backend.iterate({ prefix: ":1:", batch: 10, withSizes: false })) void batch;
     };
     await expect(iterate()).rejects.toMatchObject({ code: "prefix_unsupported", status: 400 });
+    const answered = await backend.listKeys({ ...all, prefix: "x" }).catch((e: unknown) => toApiError(e));
+    expect(answered).toMatchObject({ status: 400, code: "prefix_unsupported" });
   });
 
   it("refuses file names that are not 32 lowercase hex (no path can leave the directory)", async () => {
@@ -216,6 +219,8 @@ describe("FileBasedCache edge cases", () => {
     writeFileSync(path.join(dir, `${truncated}.djcache`), whole.subarray(0, whole.length >> 1));
     writeFileSync(path.join(dir, `${empty}.djcache`), "");
     writeFileSync(path.join(dir, `${garbage}.djcache`), "<html>not a cache file</html>");
+    const directory = "d".repeat(32);
+    mkdirSync(path.join(dir, `${directory}.djcache`));
     const backend = createFileBasedBackend(fileCacheConfig(dir));
 
     for (const file of [truncated, empty, garbage]) {
@@ -225,8 +230,10 @@ describe("FileBasedCache edge cases", () => {
       expect(decoded.value, file).toBeNull();
       expect(decoded.error, file).toMatch(/undecodable/);
     }
+    expect(await backend.readEntry({ file: directory }, 1024)).toBeNull();
     const rows = (await backend.listKeys({ prefix: "", cursor: null, count: 100, withMeta: true })).keys;
     const row = (file: string) => rows.find((r) => r.file === file) as KeyRow;
+    expect(rows.some((r) => r.file === directory)).toBe(false);
     expect(row(empty).expired).toBe(true);
     expect(row(truncated).expired).toBe(false);
     expect(row(truncated).ttl).toBeGreaterThan(0);
@@ -235,8 +242,9 @@ describe("FileBasedCache edge cases", () => {
     expect(row(garbage).preview).toMatch(/undecodable/);
 
     const health = await fileCacheHealth(fileCacheConfig(dir));
-    expect(health.entries).toBe(entries.length + 3);
-    expect(health.unreadable).toBe(1);
+    // Django's glob counts the directory too (against MAX_ENTRIES); it cannot be read.
+    expect(health.entries).toBe(entries.length + 4);
+    expect(health.unreadable).toBe(2);
     expect(health.expired).toBe(2); // "gone" and the empty file
 
     const purged = await purgeExpired(fileCacheConfig(dir));

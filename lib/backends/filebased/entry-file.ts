@@ -23,7 +23,10 @@ export async function readEntryFile(dir: string, file: string, maxBytes: number)
     throw err;
   }
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    // Only a regular file can be an entry (a directory or device under an entry's name is not one).
+    if (!stat.isFile()) return null;
+    const size = stat.size;
     const want = Math.max(0, Math.min(size, maxBytes));
     const bytes = new Uint8Array(want);
     let got = 0;

@@ -14,10 +14,15 @@ const CONCURRENCY = 8;
 
 /** The cheap row: what the head of the file tells. */
 export function rowFromHead(head: FileHead, nowSeconds: number): KeyRow {
-  const row: KeyRow = { raw: null, file: head.file, type: "file", size: head.size, expired: isExpired(head, nowSeconds) };
-  const ttl = ttlOf(head, nowSeconds);
-  if (ttl !== undefined) row.ttl = ttl;
-  return row;
+  // One literal of one shape: iterate() builds one per file of the directory.
+  return {
+    raw: null,
+    file: head.file,
+    type: "file",
+    size: head.size,
+    ttl: ttlOf(head, nowSeconds),
+    expired: isExpired(head, nowSeconds),
+  };
 }
 
 /** Full rows for one page: head, size, and the value decoded (bounded) for a kind guess and a preview. */
@@ -36,7 +41,13 @@ export async function describeRows(dir: string, files: string[]): Promise<KeyRow
 }
 
 async function describeRow(dir: string, file: string): Promise<KeyRow | null> {
-  const read = await readEntryFile(dir, file, PREVIEW_READ_BYTES);
+  let read;
+  try {
+    read = await readEntryFile(dir, file, PREVIEW_READ_BYTES);
+  } catch (err) {
+    // One unreadable file (permissions, I/O error) must not fail the whole page.
+    return { raw: null, file, type: "file", preview: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
   if (read === null) return null;
   const now = Date.now() / 1000;
   const head = headOf(file, read.bytes, read.size);
