@@ -109,6 +109,12 @@ describe("listKeys", () => {
     expect(rows.map((r) => r.raw).sort()).toEqual(["a\\b?c:1", "a\\b?c:2"]);
   });
 
+  it("matches non-ASCII prefixes byte for byte", async () => {
+    for (const k of [":1:café.a", ":1:cafe.b", ":1:café.b", ":1:cafè.c"]) await raw.set(k, "v");
+    const rows = await allPages(backend, ":1:café.", 10, true);
+    expect(rows.map((r) => r.raw).sort()).toEqual([":1:café.a", ":1:café.b"]);
+  });
+
   it("pages through 5,000 keys with small counts, each key exactly once, decoys never", async () => {
     const pipeline = raw.pipeline();
     for (let i = 0; i < 5_000; i++) {
