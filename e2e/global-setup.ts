@@ -11,9 +11,11 @@ import { REDIS_PIDFILE, ROOT } from "./env";
  */
 export default function globalSetup(): (() => void) | undefined {
   if (process.env.CACHESCOPE_E2E_PREPARED === "1") return undefined;
+  const pidBefore = readPid();
   execFileSync("bash", [path.join(ROOT, "e2e", "prepare.sh")], { stdio: "inherit" });
-  if (!existsSync(REDIS_PIDFILE)) return undefined;
-  const pid = Number(readFileSync(REDIS_PIDFILE, "utf8").trim());
+  const pid = readPid();
+  // prepare.sh reuses a server this checkout already runs and leaves it be: stop only one it started now.
+  if (pid === null || pid === pidBefore) return undefined;
   return () => {
     try {
       process.kill(pid, "SIGTERM");
@@ -21,4 +23,8 @@ export default function globalSetup(): (() => void) | undefined {
       if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
     }
   };
+}
+
+function readPid(): number | null {
+  return existsSync(REDIS_PIDFILE) ? Number(readFileSync(REDIS_PIDFILE, "utf8").trim()) : null;
 }

@@ -28,10 +28,14 @@ mkdir -p "$reports"
 # Everything together stays well under 15 minutes: a stage that hangs is cut off at what is left of this budget.
 deadline=$(($(date +%s) + 780))
 
+# e2e/prepare.sh reuses an e2e Redis this checkout already runs (a developer's, kept between runs) and leaves it be;
+# one it starts for this run writes a new pid into the pidfile, and that one is stopped here.
+e2e_pid_before=$(cat "$run/e2e-redis.pid" 2>/dev/null || true)
 stop_e2e_redis() {
-  # The pidfile exists only while a redis-server that e2e/prepare.sh started is running (Redis removes it on exit).
-  if [ -s "$run/e2e-redis.pid" ]; then
-    kill "$(cat "$run/e2e-redis.pid")" 2>/dev/null || true
+  local pid
+  pid=$(cat "$run/e2e-redis.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$pid" != "$e2e_pid_before" ]; then
+    kill "$pid" 2>/dev/null || true
   fi
 }
 trap stop_e2e_redis EXIT
