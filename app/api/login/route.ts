@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { SESSION_COOKIE, newSessionValue, tokenMatches } from "@/lib/auth/session";
-import { errorResponse, jsonBody } from "@/lib/api/route";
+import { errorResponse, jsonBody, selfOrigin } from "@/lib/api/route";
 import { ApiError } from "@/lib/api/errors";
 import { parseBody } from "@/lib/api/query";
 import { getContext } from "@/lib/server/context";
@@ -14,9 +14,13 @@ function withSession(res: NextResponse, req: NextRequest): NextResponse {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: req.nextUrl.protocol === "https:",
+    secure: selfOrigin(req).startsWith("https:"),
   });
   return res;
+}
+
+function seeOther(location: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { Location: location } });
 }
 
 /** POST {"token"}: sets the session cookie (shared/API.md). */
@@ -34,10 +38,8 @@ export async function POST(req: NextRequest) {
 export function GET(req: NextRequest) {
   const token = req.nextUrl.searchParams.get("token");
   const next = req.nextUrl.searchParams.get("next") ?? "/";
-  // Only same-site paths: never an open redirect.
-  const target = new URL(next.startsWith("/") && !next.startsWith("//") ? next : "/", req.nextUrl.origin);
-  if (!tokenMatches(getContext().token, token)) {
-    return NextResponse.redirect(new URL("/login?error=invalid", req.nextUrl.origin), 303);
-  }
-  return withSession(NextResponse.redirect(target, 303), req);
+  // Only same-site paths: never an open redirect. Relative Locations keep the host the browser used (localhost vs 127.0.0.1).
+  const target = next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (!tokenMatches(getContext().token, token)) return seeOther(`/login?error=invalid&next=${encodeURIComponent(target)}`);
+  return withSession(seeOther(target), req);
 }
