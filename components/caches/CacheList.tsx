@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { api } from "../api-client";
 import type { CacheItem, CachesAnswer } from "../types";
+import { CacheStatsCell } from "../stats/CacheStatsCell";
 import { Notice, Spinner, StatusDot } from "../ui";
 
 function shortBackend(path: string): string {
@@ -74,6 +75,7 @@ export function CacheList() {
             <th className="px-3 py-2">Location</th>
             <th className="px-3 py-2">Prefix · version</th>
             <th className="px-3 py-2">Status</th>
+            <th className="px-3 py-2">Hit ratio (60 s) · last 15 min</th>
           </tr>
         </thead>
         <tbody>
@@ -98,6 +100,9 @@ export function CacheList() {
               </td>
               <td className="px-3 py-2">
                 <StatusCell cache={c} />
+              </td>
+              <td className="px-3 py-2">
+                <CacheStatsCell cache={c} />
               </td>
             </tr>
           ))}

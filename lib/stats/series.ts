@@ -246,11 +246,14 @@ export interface WindowSummary {
   expirationsPerSec: number | null;
 }
 
+/** What a window sums: any point with interval counts (server, pool, or a history point in the browser). */
+export type WindowPoint = IntervalValues & { t: number; intervalMs: number | null };
+
 /**
  * Sums the intervals that end within `seconds` before endT. null when no interval is there yet (collecting, or every
  * server down or restarted in the window): a window of nothing has no ratio.
  */
-export function windowSummary(points: AnyPoint[], seconds: number, endT: number): WindowSummary | null {
+export function windowSummary(points: WindowPoint[], seconds: number, endT: number): WindowSummary | null {
   const from = endT - seconds * 1000;
   const inWindow = points.filter((p) => p.t > from && p.t <= endT && p.intervalMs !== null && p.hits !== null && p.misses !== null);
   if (inWindow.length === 0) return null;

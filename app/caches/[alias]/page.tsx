@@ -16,6 +16,9 @@ export default async function CachePage({ params }: { params: Promise<{ alias: s
         <Link href={`/caches/${encodeURIComponent(name)}/invalidate`} className="ml-auto text-sky-800 hover:underline">
           Invalidate
         </Link>
+        <Link href={`/caches/${encodeURIComponent(name)}/stats`} className="text-sky-800 hover:underline">
+          Stats
+        </Link>
       </div>
       <Suspense>
         <KeyBrowser alias={name} />
