@@ -10,11 +10,12 @@ import type {
   RawEntry,
   StatsSnapshot,
 } from "@/lib/backends/types";
+import { decodeHintFor } from "../codecs/hint";
+import type { DecodeHint } from "@/lib/codecs/types";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
 import { RedisConnection } from "./redis/connection";
 import { RedisBackendError, toBackendError } from "./redis/errors";
-import { redisDecodeHint, type HintChoice } from "./redis/hint";
 import { infoToStats } from "./redis/info";
 import { parseRedisLocation, type RedisTarget } from "./redis/location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
@@ -58,13 +59,14 @@ class RedisBackend implements CacheBackend {
   readonly capabilities = CAPABILITIES;
   private readonly conn: RedisConnection | null;
   private readonly configError: RedisBackendError | null;
-  private readonly hint: HintChoice;
+  private readonly hint: DecodeHint;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
   private unlinkMissing = false;
   private readonly meta = new MetaFetcher();
 
   constructor(readonly config: CacheConfig) {
-    this.hint = redisDecodeHint(config.backend, config.options);
+    // A BACKEND path the codecs do not know (a subclass of Django's RedisCache, say) is read as Django's own.
+    this.hint = decodeHintFor(config.backend, config.options) ?? { source: "redis-builtin" };
     let target: RedisTarget | null = null;
     let configError: RedisBackendError | null = null;
     try {
@@ -153,7 +155,6 @@ class RedisBackend implements CacheBackend {
       const [sizeErr, size] = replies[2] ?? [null, null];
       // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
       const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
-      if (this.hint.warning) notes.push(this.hint.warning);
       const base = {
         raw: key,
         type,
@@ -169,7 +170,7 @@ class RedisBackend implements CacheBackend {
         const valueLength = Number(length);
         const data = bytes instanceof Buffer ? new Uint8Array(bytes) : new Uint8Array();
         if (valueLength > data.length) notes.push(`showing the first ${data.length} of ${valueLength} bytes`);
-        return { ...base, bytes: data, valueLength, hint: this.hint.hint, notes };
+        return { ...base, bytes: data, valueLength, hint: this.hint, notes };
       }
 
       const read = await readStructured(client, key, type, { limit: STRUCTURED_LIMIT, memberBytes: MEMBER_BYTES });
@@ -179,7 +180,7 @@ class RedisBackend implements CacheBackend {
       }
       if (read.total > read.shown) notes.push(`showing ${read.shown} of ${read.total} members`);
       if (read.membersCut) notes.push(`members longer than ${MEMBER_BYTES} bytes are cut`);
-      return { ...base, bytes: null, structured: read.value, hint: this.hint.hint, notes };
+      return { ...base, bytes: null, structured: read.value, hint: this.hint, notes };
     });
   }
 
