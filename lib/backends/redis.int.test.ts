@@ -248,6 +248,13 @@ describe("readEntry", () => {
       ],
     });
 
+    await raw.xadd(":1:stream", "1-1", "event", "login");
+    const st = await backend.readEntry({ raw: ":1:stream" }, 1000);
+    expect(st?.structured).toEqual({
+      type: "list",
+      items: [{ type: "tuple", items: [{ type: "str", value: "1-1" }, { type: "dict", items: [[{ type: "str", value: "event" }, { type: "str", value: "login" }]] }] }],
+    });
+
     const l = await backend.readEntry({ raw: ":1:l" }, 1000);
     expect(l?.structured).toEqual({ type: "list", items: ["x", "y", "z"].map((value) => ({ type: "str", value })) });
 
