@@ -50,6 +50,7 @@ export interface KeysAnswer {
   keys: KeyItem[];
   cursor: string | null;
   scanned: number;
+  errors?: { server: string; error: string }[];
 }
 
 export interface EntryAnswer {

@@ -49,6 +49,11 @@ export function KeyBrowser({ alias }: { alias: string }) {
   });
 
   const rows = useMemo(() => keys.data?.pages.flatMap((p) => p.keys) ?? [], [keys.data]);
+  const serverErrors = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const p of keys.data?.pages ?? []) for (const e of p.errors ?? []) m.set(e.server, e.error);
+    return [...m];
+  }, [keys.data]);
   const scanned = useMemo(() => keys.data?.pages.reduce((n, p) => n + p.scanned, 0) ?? 0, [keys.data]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = keys;
 
@@ -142,6 +147,17 @@ export function KeyBrowser({ alias }: { alias: string }) {
         <NamespacePanel keys={rows} prefix={rawMode ? prefix : prefix} onPick={(p) => set({ prefix: p, cursor: null })} />
         <div className="min-w-0">
           {keys.isError ? <Notice tone="error" title="Listing failed">{keys.error.message}</Notice> : null}
+          {serverErrors.length ? (
+            <Notice tone="warn" title="Some servers could not be listed: their keys are missing below">
+              <ul className="mono text-xs">
+                {serverErrors.map(([server, error]) => (
+                  <li key={server}>
+                    {server}: {error}
+                  </li>
+                ))}
+              </ul>
+            </Notice>
+          ) : null}
           <table className="w-full table-fixed border-collapse rounded border border-slate-200 bg-white" data-testid="key-table">
             <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
               <tr>

@@ -16,6 +16,8 @@ export interface ListKeysResult {
   keys: KeyView[];
   cursor: string | null;
   scanned: number;
+  /** Servers of a pool that could not be listed: the others' keys are still here. */
+  errors?: { server: string; error: string }[];
 }
 
 /** Backend calls one "all versions" page may make while its filter drops keys (bounded: a page must answer fast). */
@@ -29,20 +31,26 @@ export async function listKeys(backend: CacheBackend, cache: CacheConfig, q: Lis
   if (q.raw || !q.allVersions || q.prefix === "") {
     const prefix = q.raw ? q.prefix : rawPrefixFor(cache.keyPrefix, q.allVersions ? null : cache.version, q.prefix);
     const page = await backend.listKeys({ prefix, cursor: q.cursor, count: q.count, withMeta: true });
-    return { keys: page.keys.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
+    const result: ListKeysResult = { keys: page.keys.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
+    if (page.errors?.length) result.errors = page.errors;
+    return result;
   }
   const keys: KeyView[] = [];
+  const errors = new Map<string, string>();
   let cursor = q.cursor;
   let scanned = 0;
   for (let calls = 0; calls < MAX_FILTERED_CALLS; calls++) {
     const page = await backend.listKeys({ prefix: rawPrefixFor(cache.keyPrefix, null), cursor, count: q.count, withMeta: true });
     scanned += page.scanned;
     cursor = page.cursor;
+    for (const e of page.errors ?? []) errors.set(e.server, e.error);
     for (const row of page.keys) {
       const parsed = row.raw === null ? null : parseRawKey(row.raw, cache.keyPrefix);
       if (parsed && parsed.key.startsWith(q.prefix)) keys.push(toKeyView(row, cache));
     }
     if (keys.length >= q.count || cursor === null) break;
   }
-  return { keys, cursor, scanned };
+  const result: ListKeysResult = { keys, cursor, scanned };
+  if (errors.size) result.errors = [...errors].map(([server, error]) => ({ server, error }));
+  return result;
 }
