@@ -379,6 +379,11 @@ describe("failures", () => {
     expect((await bad.status()).error).toMatch(/not a redis/);
     await expect(bad.listKeys({ prefix: "", cursor: null, count: 1, withMeta: false })).rejects.toMatchObject({ code: "config" });
     await bad.close();
+    const secret = createRedisBackend(config("redis://app:hunter2@127.0.0.1:6379/notadb"));
+    const status = await secret.status();
+    expect(status.error).toMatch(/database/);
+    expect(JSON.stringify(status)).not.toMatch(/hunter2/);
+    await secret.close();
   });
 
   it("replaces a connection the server closed, without failing the call", async () => {

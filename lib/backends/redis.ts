@@ -54,6 +54,11 @@ function validCursor(cursor: string | null): string {
   return cursor;
 }
 
+/** A LOCATION as shown in messages: "redis://user:pw@host" loses its user and password. */
+function withoutCredentials(text: string): string {
+  return text.replace(/(\w+:\/\/)[^@/\s"]*@/g, "$1");
+}
+
 class RedisBackend implements CacheBackend {
   readonly kind = "redis" as const;
   readonly capabilities = CAPABILITIES;
@@ -75,14 +80,15 @@ class RedisBackend implements CacheBackend {
       target = parseRedisLocation(location, config.options);
     } catch (err) {
       // Kept, not thrown: the console still lists the alias and shows why it cannot be inspected.
-      configError = new RedisBackendError("config", config.locations[0] ?? "", err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      configError = new RedisBackendError("config", withoutCredentials(config.locations[0] ?? ""), withoutCredentials(message));
     }
     this.conn = target ? new RedisConnection(target) : null;
     this.configError = configError;
   }
 
   private get server(): string {
-    return this.conn?.target.label ?? this.config.locations[0] ?? "";
+    return this.conn?.target.label ?? withoutCredentials(this.config.locations[0] ?? "");
   }
 
   private connection(): RedisConnection {
