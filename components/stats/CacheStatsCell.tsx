@@ -6,6 +6,7 @@ import { formatBytes } from "@/lib/format";
 import { api } from "../api-client";
 import type { CacheItem } from "../types";
 import { formatRate, formatRatio, formatSince, usedShare } from "./format";
+import { ratioValue } from "./history";
 import { Sparkline } from "./Sparkline";
 import type { StatsAnswer } from "./types";
 import { POLL_MS, useHistory } from "./useHistory";
@@ -50,7 +51,11 @@ export function CacheStatsCell({ cache }: { cache: CacheItem }) {
         </span>
         <Sparkline
           label={`hit ratio, last ${SPARK_S / 60} minutes`}
-          points={(history.data?.points ?? []).map((p) => ({ t: p.t, v: p.hitRatio }))}
+          points={(history.data?.points ?? []).flatMap((p) => {
+            const v = ratioValue(p);
+            // An idle interval has no ratio: leave it out so the line runs on; a new series or an outage breaks it.
+            return v === undefined ? [] : [{ t: p.t, v }];
+          })}
           from={end - SPARK_S * 1000}
           to={end}
         />

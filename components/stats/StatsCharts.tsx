@@ -3,12 +3,13 @@
 import { useMemo } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import { formatRate } from "./format";
-import { columns } from "./history";
+import { columns, ratioValue } from "./history";
 import { TimeChart } from "./TimeChart";
 import type { HistoryPoint } from "./types";
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const count = (v: number) => formatCount(Math.round(v));
+// Axis ticks between whole counts keep their fraction, or two ticks would read the same.
+const count = (v: number) => (Number.isInteger(v) ? formatCount(v) : v.toFixed(1));
 
 /** The five live charts of one cache or one server over the chosen range. */
 export function StatsCharts({ points, seconds, at }: { points: HistoryPoint[]; seconds: number; at: number }) {
@@ -17,7 +18,7 @@ export function StatsCharts({ points, seconds, at }: { points: HistoryPoint[]; s
   const xRange = useMemo<[number, number]>(() => [end - seconds, end], [end, seconds]);
   const data = useMemo(
     () => ({
-      ratio: columns(points, [(p) => p.hitRatio]),
+      ratio: columns(points, [ratioValue]),
       lookups: columns(points, [(p) => perSec(p, p.hits), (p) => perSec(p, p.misses)]),
       memory: columns(points, [(p) => p.bytes, (p) => p.maxBytes]),
       churn: columns(points, [(p) => p.evictionsPerSec, (p) => p.expirationsPerSec]),

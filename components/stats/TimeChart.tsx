@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
+import type { Column } from "./history";
 import "uplot/dist/uPlot.min.css";
 
 /**
@@ -19,8 +20,8 @@ export interface ChartSeries {
 export interface TimeChartProps {
   title: string;
   series: ChartSeries[];
-  /** [xs in seconds, one column per series]; null = a gap (a reset, an outage). */
-  data: [number[], ...(number | null)[][]];
+  /** [xs in seconds, one column per series]; null = a gap (a reset, an outage), undefined = drawn across. */
+  data: [number[], ...Column[]];
   /** The x range shown, in seconds: the chart keeps its width in time even while the history is still short. */
   xRange: [number, number];
   format: (v: number) => string;

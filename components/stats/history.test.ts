@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columns, mergeHistory } from "./history";
+import { columns, mergeHistory, ratioValue } from "./history";
 import type { HistoryPoint } from "./types";
 
 const pt = (t: number, hits: number | null = 1): HistoryPoint => ({
@@ -37,5 +37,13 @@ describe("mergeHistory", () => {
 describe("columns", () => {
   it("turns points into uPlot columns, x in seconds, nulls kept as gaps", () => {
     expect(columns([pt(2000), pt(4000, null)], [(p) => p.hits])).toEqual([[2, 4], [1, null]]);
+  });
+});
+
+describe("ratioValue", () => {
+  it("draws across idle intervals and breaks at new series", () => {
+    expect(ratioValue(pt(2000))).toBe(1);
+    expect(ratioValue({ ...pt(2000, 0), hitRatio: null })).toBeUndefined();
+    expect(ratioValue(pt(2000, null))).toBeNull();
   });
 });

@@ -15,8 +15,20 @@ export function mergeHistory(held: HistoryPoint[], incoming: HistoryPoint[], sec
   return start === 0 ? all : all.slice(start);
 }
 
+/** A chart column: null breaks the line (a reset, an outage); undefined is a point uPlot draws the line across. */
+export type Column = (number | null | undefined)[];
+
 /** Columns for a chart: x in seconds (uPlot's unit), one array per field. */
-export function columns(points: HistoryPoint[], fields: ((p: HistoryPoint) => number | null)[]): [number[], ...(number | null)[][]] {
+export function columns(points: HistoryPoint[], fields: ((p: HistoryPoint) => number | null | undefined)[]): [number[], ...Column[]] {
   const xs = points.map((p) => p.t / 1000);
   return [xs, ...fields.map((f) => points.map(f))];
+}
+
+/**
+ * The hit ratio of a point for a chart: an idle interval (no lookups: no ratio) is drawn across, while a point
+ * without an interval (a new series, an outage) breaks the line.
+ */
+export function ratioValue(p: HistoryPoint): number | null | undefined {
+  if (p.hitRatio !== null) return p.hitRatio;
+  return p.hits !== null && p.misses !== null ? undefined : null;
 }
