@@ -97,7 +97,8 @@ export function TimeChart({ title, series, data, xRange, format, yRange, height 
   return (
     <figure className="rounded border border-slate-200 bg-white p-2" data-testid={testId}>
       <figcaption className="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{title}</figcaption>
-      <div ref={box} data-points={data[0].length} />
+      {/* What the chart holds, for tests and for anyone inspecting the page. */}
+      <div ref={box} data-points={data[0].length} data-last={data[0].length ? data[0][data[0].length - 1] : ""} />
     </figure>
   );
 }
