@@ -1,5 +1,6 @@
 /** Shapes of API answers as the pages read them (shared/API.md). */
 import type { PyValue } from "@/lib/codecs/pyvalue";
+import type { Capabilities } from "@/lib/backends/types";
 
 export type { PyValue };
 
@@ -17,7 +18,7 @@ export interface CacheItem {
   locations: string[];
   keyPrefix: string;
   version: number;
-  capabilities: { listKeys: boolean; invalidatePrefix: boolean; serverStats: boolean; ttl: boolean; sizes: boolean };
+  capabilities: Capabilities;
   status: CacheStatus;
   note?: string;
 }

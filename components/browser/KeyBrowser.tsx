@@ -10,6 +10,8 @@ import type { CacheItem, KeysAnswer } from "../types";
 import { RowDelete } from "../invalidate/RowDelete";
 import { KindBadge, Notice, Spinner } from "../ui";
 import { entryHref } from "./entry-href";
+import { HealthPanel } from "./HealthPanel";
+import { LookupForm } from "./LookupForm";
 import { NamespacePanel } from "./NamespacePanel";
 import { useUrlState } from "./url-state";
 
@@ -22,19 +24,26 @@ export function KeyBrowser({ alias }: { alias: string }) {
   const allVersions = params.get("allVersions") === "1";
   const rawMode = params.get("raw") === "1";
   const startCursor = params.get("cursor");
+  const sort = params.get("sort");
   const [draft, setDraft] = useState(prefix);
   const [selected, setSelected] = useState(0);
   const filterRef = useRef<HTMLInputElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
 
-  useEffect(() => setDraft(prefix), [prefix]);
+  // The filter box follows the URL (back/forward, namespace clicks): adjust during render, React's pattern for derived state.
+  const [draftFor, setDraftFor] = useState(prefix);
+  if (draftFor !== prefix) {
+    setDraftFor(prefix);
+    setDraft(prefix);
+  }
 
   const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(`/api/caches/${encodeURIComponent(alias)}`) });
   const listable = info.data?.capabilities.listKeys ?? false;
-  const prefixable = info.data?.capabilities.invalidatePrefix ?? false;
+  const named = info.data?.capabilities.keyNames !== false;
+  const sorts = info.data?.capabilities.sorts ?? [];
 
   const keys = useInfiniteQuery({
-    queryKey: ["keys", alias, prefix, allVersions, rawMode, startCursor],
+    queryKey: ["keys", alias, prefix, allVersions, rawMode, startCursor, sort],
     enabled: listable,
     initialPageParam: startCursor,
     queryFn: ({ pageParam }) => {
@@ -43,6 +52,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
       if (allVersions) q.set("allVersions", "1");
       if (rawMode) q.set("raw", "1");
       if (pageParam) q.set("cursor", pageParam);
+      if (sort) q.set("sort", sort);
       return api<KeysAnswer>(`/api/caches/${encodeURIComponent(alias)}/keys?${q}`);
     },
     getNextPageParam: (last) => last.cursor,
@@ -93,58 +103,83 @@ export function KeyBrowser({ alias }: { alias: string }) {
   if (!listable) {
     return (
       <Notice tone="info" title={`${alias} has no keys to list`}>
-        {cache.kind === "dummy"
-          ? "DummyCache stores nothing: every get is a miss and every set is dropped. Teams use it in development and tests to switch caching off without changing code."
-          : (cache.note ?? cache.status.error ?? "This backend cannot list its keys.")}
+        {cache.note ?? cache.status.error ?? "This backend cannot list its keys."}
       </Notice>
     );
   }
 
   return (
     <div className="space-y-3">
-      <form
-        className="flex flex-wrap items-center gap-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          set({ prefix: draft, cursor: null });
-        }}
-      >
-        <label className="flex items-center gap-2">
-          <span className="text-xs text-slate-600">{rawMode ? "Raw key prefix" : "Key prefix"}</span>
-          <input
-            ref={filterRef}
-            value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            disabled={!prefixable && cache.kind === "filebased"}
-            placeholder={cache.kind === "filebased" ? "not possible: files are named by md5" : "e.g. views.decorators.cache.cache_page.  (press / )"}
-            className="mono w-96 rounded border border-slate-300 px-2 py-1 disabled:bg-slate-100"
-            aria-label="Key prefix"
-          />
-        </label>
-        <button className="rounded bg-slate-900 px-3 py-1 text-white" type="submit">
-          Filter
-        </button>
-        {cache.kind !== "filebased" ? (
-          <>
-            <label className="flex items-center gap-1">
-              <input type="checkbox" checked={allVersions} onChange={(e) => set({ allVersions: e.target.checked ? "1" : null, cursor: null })} />
-              all versions
-            </label>
-            <label className="flex items-center gap-1">
-              <input type="checkbox" checked={rawMode} onChange={(e) => set({ raw: e.target.checked ? "1" : null, cursor: null })} />
-              raw keys
-            </label>
-          </>
-        ) : null}
-        <span className="text-xs text-slate-500">
-          {rawMode
-            ? "Matching stored keys literally."
-            : `Django keys under KEY_PREFIX “${cache.keyPrefix}” at ${allVersions ? "every version" : `version ${cache.version}`}; the prefix is matched literally (no wildcards).`}
-        </span>
-      </form>
+      {named ? (
+        <form
+          className="flex flex-wrap items-center gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            set({ prefix: draft, cursor: null });
+          }}
+        >
+          <label className="flex items-center gap-2">
+            <span className="text-xs text-slate-600">{rawMode ? "Raw key prefix" : "Key prefix"}</span>
+            <input
+              ref={filterRef}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              placeholder="e.g. views.decorators.cache.cache_page.  (press / )"
+              className="mono w-96 rounded border border-slate-300 px-2 py-1"
+              aria-label="Key prefix"
+            />
+          </label>
+          <button className="rounded bg-slate-900 px-3 py-1 text-white" type="submit">
+            Filter
+          </button>
+          <label className="flex items-center gap-1">
+                <input type="checkbox" checked={allVersions} onChange={(e) => set({ allVersions: e.target.checked ? "1" : null, cursor: null })} />
+                all versions
+              </label>
+              <label className="flex items-center gap-1">
+                <input type="checkbox" checked={rawMode} onChange={(e) => set({ raw: e.target.checked ? "1" : null, cursor: null })} />
+                raw keys
+              </label>
+          <span className="text-xs text-slate-500">
+            {rawMode
+              ? "Matching stored keys literally."
+              : `Django keys under KEY_PREFIX “${cache.keyPrefix}” at ${allVersions ? "every version" : `version ${cache.version}`}; the prefix is matched literally (no wildcards).`}
+          </span>
+        </form>
+      ) : (
+        <div className="space-y-2">
+          <Notice tone="info" title="Entries are listed by file">
+            {cache.backend.split(".").pop()} names each file by the md5 of its full key and does not store the key, so keys cannot be listed or
+            filtered by prefix. Open an exact Django key below (its file is computed), or browse the files.
+          </Notice>
+          <div className="flex flex-wrap items-center gap-4">
+            <LookupForm alias={alias} version={cache.version} />
+            {sorts.length ? (
+              <label className="flex items-center gap-2">
+                <span className="text-xs text-slate-600">Sort files by</span>
+                <select
+                  value={sort ?? "name"}
+                  onChange={(e) => set({ sort: e.target.value === "name" ? null : e.target.value, cursor: null })}
+                  className="rounded border border-slate-300 px-2 py-1"
+                  aria-label="Sort files by"
+                >
+                  {sorts.map((s) => (
+                    <option key={s} value={s}>
+                      {s === "size" ? "size (largest first)" : s === "expiry" ? "expiry (soonest first)" : "file name"}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+          </div>
+        </div>
+      )}
 
       <div className="grid grid-cols-[18rem_1fr] gap-3">
-        <NamespacePanel keys={rows} prefix={rawMode ? prefix : prefix} onPick={(p) => set({ prefix: p, cursor: null })} />
+        <div className="space-y-3">
+          {named ? <NamespacePanel keys={rows} prefix={prefix} onPick={(p) => set({ prefix: p, cursor: null })} /> : null}
+          <HealthPanel alias={alias} />
+        </div>
         <div className="min-w-0">
           {keys.isError ? <Notice tone="error" title="Listing failed">{keys.error.message}</Notice> : null}
           {serverErrors.length ? (
@@ -161,9 +196,9 @@ export function KeyBrowser({ alias }: { alias: string }) {
           <table className="w-full table-fixed border-collapse rounded border border-slate-200 bg-white" data-testid="key-table">
             <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
               <tr>
-                <th className="px-2 py-1.5">{cache.kind === "filebased" ? "File · preview" : "Key"}</th>
+                <th className="px-2 py-1.5">{named ? "Key" : "File · preview"}</th>
                 <th className="w-28 px-2 py-1.5">Kind</th>
-                {cache.kind === "filebased" ? null : <th className="w-14 px-2 py-1.5">Ver.</th>}
+                {named ? <th className="w-14 px-2 py-1.5">Ver.</th> : null}
                 <th className="w-24 px-2 py-1.5">TTL</th>
                 <th className="w-24 px-2 py-1.5 text-right">Size</th>
                 <th className="w-16 px-2 py-1.5">Type</th>
@@ -187,7 +222,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
                   <td className="px-2 py-1">
                     <KindBadge kind={r.kind} />
                   </td>
-                  {cache.kind === "filebased" ? null : <td className="px-2 py-1 text-slate-600">{r.version ?? "—"}</td>}
+                  {named ? <td className="px-2 py-1 text-slate-600">{r.version ?? "—"}</td> : null}
                   <td className={`px-2 py-1 ${r.expired ? "text-red-700" : ""}`}>{r.expired ? "expired" : formatTtl(r.ttl)}</td>
                   <td className="px-2 py-1 text-right tabular-nums">{formatBytes(r.size)}</td>
                   <td className="px-2 py-1 text-slate-600">{r.type ?? "—"}</td>

@@ -12,6 +12,7 @@ export const keysQuery = z.object({
   count: z.coerce.number().int("count: expected an integer").min(1, "count: at least 1").max(1000, "count: at most 1000").default(100),
   allVersions: flag,
   raw: flag,
+  sort: z.enum(["name", "size", "expiry"], { error: "sort: expected name, size or expiry" }).optional(),
 });
 
 export const entryQuery = z.object({

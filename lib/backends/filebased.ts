@@ -10,21 +10,32 @@ import type {
   KeyRow,
   ListOptions,
   RawEntry,
+  HealthReport,
   StatsSnapshot,
 } from "./types";
 import { directoryError, forgetScan, scanDirectory } from "./filebased/directory";
 import { readEntryFile } from "./filebased/entry-file";
 import { FileCacheError } from "./filebased/errors";
-import { headOf, isExpired, readHeads, ttlOf } from "./filebased/heads";
+import { headOf, isExpired, ttlOf } from "./filebased/heads";
 import { forgetSnapshots, listFiles } from "./filebased/listing";
 import { assertFileName, cacheDir, entryPath, fileForRawKey } from "./filebased/location";
-import { describeRows, rowFromHead } from "./filebased/rows";
+import { describeRows, headRows } from "./filebased/rows";
 
+import { fileHealthReport } from "./filebased/health-report";
+import { fileCacheHealth } from "./filebased/maintenance";
 export { FileCacheError } from "./filebased/errors";
 export { clearFileCache, fileCacheHealth, purgeExpired } from "./filebased/maintenance";
 export type { ClearResult, FileCacheHealth, PurgeResult } from "./filebased/maintenance";
 
-const CAPABILITIES: Capabilities = { listKeys: true, invalidatePrefix: false, serverStats: false, ttl: true, sizes: true };
+const CAPABILITIES: Capabilities = {
+  listKeys: true,
+  invalidatePrefix: false,
+  serverStats: false,
+  ttl: true,
+  sizes: true,
+  keyNames: false,
+  sorts: ["name", "size", "expiry"],
+};
 
 const PREFIX_MESSAGE =
   "FileBasedCache names each file by the md5 of its key, so entries cannot be filtered by a key prefix. " +
@@ -140,19 +151,22 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
         return;
       }
       // The reader threads fetch the next batch while the caller works on this one.
-      const fetch = (start: number) => readHeads(where, files.slice(start, start + batch));
+      const fetch = (start: number) => headRows(where, files.slice(start, start + batch));
       let pending = files.length > 0 ? fetch(0) : null;
       for (let start = 0; pending !== null; start += batch) {
-        const heads = await pending;
+        const rows = await pending;
         pending = start + batch < files.length && !opts.signal?.aborted ? fetch(start + batch) : null;
         if (opts.signal?.aborted) return;
-        const now = Date.now() / 1000;
-        yield heads.flatMap((head) => (head === null ? [] : [rowFromHead(head, now)]));
+        yield rows;
       }
     },
 
     async stats(): Promise<StatsSnapshot> {
       return { at: Date.now(), supported: false, reason: "FileBasedCache keeps no hit/miss counters", serverWide: false, servers: [] };
+    },
+
+    async health(): Promise<HealthReport> {
+      return fileHealthReport(await fileCacheHealth(config));
     },
 
     async close(): Promise<void> {

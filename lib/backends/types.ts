@@ -12,6 +12,16 @@ export interface Capabilities {
   serverStats: boolean;
   ttl: boolean;
   sizes: boolean;
+  /** false where listed rows carry no key names (FileBasedCache lists files named by md5): no prefix filter then. */
+  keyNames?: boolean;
+  /** Row orders listKeys offers besides its natural one. */
+  sorts?: ("name" | "size" | "expiry")[];
+}
+
+/** A backend's own health facts for its page (entries vs a cap, unreadable files, ...). */
+export interface HealthReport {
+  facts: { label: string; value: string; warn?: boolean }[];
+  warnings: string[];
 }
 
 export interface BackendStatus {
@@ -96,6 +106,33 @@ export interface IterateOptions {
   onScanned?: (keys: number) => void;
 }
 
+/** Limits of a backend that decide what a size analysis warns about (all optional: a backend says what it knows). */
+export interface EntryLimits {
+  /** Largest item the server stores, in bytes (memcached item_size_max; the smallest of a pool). */
+  itemSizeMax?: number;
+  /** FileBasedCache: MAX_ENTRIES, the entries there now, and CULL_FREQUENCY. */
+  maxEntries?: number;
+  entries?: number;
+  cullFrequency?: number;
+}
+
+export interface SampleOptions {
+  /** Raw key prefix, matched literally. */
+  prefix: string;
+  /** Distinct keys wanted. */
+  count: number;
+  signal?: AbortSignal;
+  /** Told how many keys have been drawn so far. */
+  onDrawn?: (keys: number) => void;
+}
+
+export interface KeySample {
+  /** Distinct keys under the prefix drawn uniformly at random, with ttl/size/type. */
+  rows: KeyRow[];
+  /** Estimated number of keys under the prefix. */
+  total: number;
+}
+
 export interface ServerStats {
   server: string;
   ok: boolean;
@@ -137,5 +174,12 @@ export interface CacheBackend {
   /** Every key under prefix, in batches, for purges and analysis. */
   iterate(opts: IterateOptions): AsyncIterable<KeyRow[]>;
   stats(): Promise<StatsSnapshot>;
+  /** Optional: a uniform random sample of keys without walking them all (size analysis "sample" mode). Backends
+   * without it are sampled during a full walk. */
+  sample?(opts: SampleOptions): Promise<KeySample>;
+  /** Optional: limits the size analysis checks entries against. */
+  limits?(): Promise<EntryLimits>;
+  /** Optional: health facts a person should see on the cache's page. */
+  health?(): Promise<HealthReport>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ export interface ListKeysQuery {
   count: number;
   allVersions: boolean;
   raw: boolean;
+  sort?: "name" | "size" | "expiry";
 }
 
 export interface ListKeysResult {
@@ -28,9 +29,12 @@ const MAX_FILTERED_CALLS = 10;
  * all versions with a key prefix is "{KEY_PREFIX}:" then a filter on the parsed key.
  */
 export async function listKeys(backend: CacheBackend, cache: CacheConfig, q: ListKeysQuery): Promise<ListKeysResult> {
-  if (q.raw || !q.allVersions || q.prefix === "") {
-    const prefix = q.raw ? q.prefix : rawPrefixFor(cache.keyPrefix, q.allVersions ? null : cache.version, q.prefix);
-    const page = await backend.listKeys({ prefix, cursor: q.cursor, count: q.count, withMeta: true });
+  const named = backend.capabilities.keyNames !== false;
+  if (!named || q.raw || !q.allVersions || q.prefix === "") {
+    // Rows without names (files named by md5) have no key layout to match: the backend says why a prefix cannot work.
+    const prefix = !named || q.raw ? q.prefix : rawPrefixFor(cache.keyPrefix, q.allVersions ? null : cache.version, q.prefix);
+    const sort = q.sort && backend.capabilities.sorts?.includes(q.sort) ? { sort: q.sort } : {};
+    const page = await backend.listKeys({ prefix, cursor: q.cursor, count: q.count, withMeta: true, ...sort });
     const result: ListKeysResult = { keys: page.keys.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
     if (page.errors?.length) result.errors = page.errors;
     return result;

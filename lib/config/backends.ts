@@ -14,7 +14,12 @@ const KNOWN: Record<string, KnownBackend> = {
   "django.core.cache.backends.memcached.PyLibMCCache": { kind: "memcached" },
   "django.core.cache.backends.memcached.MemcachedCache": { kind: "memcached" },
   "django.core.cache.backends.filebased.FileBasedCache": { kind: "filebased" },
-  "django.core.cache.backends.dummy.DummyCache": { kind: "dummy" },
+  "django.core.cache.backends.dummy.DummyCache": {
+    kind: "dummy",
+    note:
+      "DummyCache stores nothing: every get is a miss and every set is dropped, so there are no keys to list or purge. " +
+      "Teams configure it in development and tests to switch caching off without changing code.",
+  },
   "django.core.cache.backends.locmem.LocMemCache": {
     kind: "unsupported",
     note: "LocMemCache lives inside each Django process's memory: nothing outside the process can read it.",
