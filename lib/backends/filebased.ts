@@ -4,6 +4,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  EntryLimits,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -18,7 +19,7 @@ import { readEntryFile } from "./filebased/entry-file";
 import { FileCacheError } from "./filebased/errors";
 import { headOf, isExpired, ttlOf } from "./filebased/heads";
 import { forgetSnapshots, listFiles } from "./filebased/listing";
-import { assertFileName, cacheDir, entryPath, fileForRawKey } from "./filebased/location";
+import { assertFileName, cacheDir, cullSettings, entryPath, fileForRawKey } from "./filebased/location";
 import { describeRows, headRows } from "./filebased/rows";
 
 import { fileHealthReport } from "./filebased/health-report";
@@ -167,6 +168,12 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
 
     async health(): Promise<HealthReport> {
       return fileHealthReport(await fileCacheHealth(config));
+    },
+
+    /** Entries (every "*.djcache" file, as Django counts them) against MAX_ENTRIES: one readdir, no file read. */
+    async limits(): Promise<EntryLimits> {
+      const scan = await scanDirectory(dir());
+      return { ...cullSettings(config), entries: scan.files.length + scan.otherCacheFiles.length };
     },
 
     async close(): Promise<void> {

@@ -18,6 +18,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  EntryLimits,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -306,6 +307,20 @@ class MemcachedBackend implements CacheBackend {
     }
     // The reachable servers were all walked; a purge must still learn that some keys could not be.
     if (failures.length > 0) throw new MemcachedError(`${failures.length} server(s) could not be listed: ${failures.join("; ")}`);
+  }
+
+  /** item_size_max of the pool (its smallest: a key may land on any server); servers that do not answer are skipped. */
+  async limits(): Promise<EntryLimits> {
+    const sizes = await Promise.all(
+      this.servers.map((s) =>
+        s.client
+          .stats("settings")
+          .then((settings) => Number(settings.get("item_size_max")))
+          .catch(() => Number.NaN),
+      ),
+    );
+    const known = sizes.filter((n) => Number.isFinite(n) && n > 0);
+    return known.length > 0 ? { itemSizeMax: Math.min(...known) } : {};
   }
 
   async stats(): Promise<StatsSnapshot> {

@@ -6,8 +6,10 @@ import type {
   IterateOptions,
   KeyPage,
   KeyRow,
+  KeySample,
   ListOptions,
   RawEntry,
+  SampleOptions,
   StatsSnapshot,
 } from "@/lib/backends/types";
 import { decodeHintFor } from "../codecs/hint";
@@ -19,6 +21,7 @@ import { RedisBackendError, toBackendError } from "./redis/errors";
 import { infoToStats } from "./redis/info";
 import { parseRedisLocation, type RedisTarget } from "./redis/location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
+import { randomSample } from "./redis/sample";
 import { readStructured } from "./redis/structured";
 
 /**
@@ -254,6 +257,11 @@ class RedisBackend implements CacheBackend {
       yield withSizes ? await conn.run((c) => this.meta.rows(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
       signal?.throwIfAborted();
     }
+  }
+
+  async sample(opts: SampleOptions): Promise<KeySample> {
+    const conn = this.connection();
+    return conn.run((c) => randomSample(c, this.meta, conn.target.label, opts));
   }
 
   async stats(): Promise<StatsSnapshot> {

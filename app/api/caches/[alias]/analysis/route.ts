@@ -1,0 +1,33 @@
+import { NextResponse } from "next/server";
+import { ApiError } from "@/lib/api/errors";
+import { apiRoute } from "@/lib/api/route";
+import { parseAnalysisRequest } from "@/lib/analysis/request";
+import { analysisState, startAnalysis } from "@/lib/analysis/service";
+import { jobs } from "@/lib/jobs/registry";
+import { backendFor, findCache } from "@/lib/server/context";
+
+export const dynamic = "force-dynamic";
+
+/** Starts an analysis: 202 {job} (shared/API.md Sizes). The body may be empty (a full analysis). */
+export const POST = apiRoute<{ alias: string }>(async ({ req, params }) => {
+  const cache = findCache(params.alias);
+  const text = await req.text();
+  let body: unknown;
+  try {
+    body = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "bad_request", "the body must be JSON");
+  }
+  const request = parseAnalysisRequest(body);
+  const backend = backendFor(cache);
+  if (!backend || !backend.capabilities.listKeys) {
+    throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backend}) cannot list its entries, so it cannot be analysed`);
+  }
+  return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
+});
+
+/** The latest finished analysis of the alias (kept in memory) and the running one: {job, running}, each a Job or null. */
+export const GET = apiRoute<{ alias: string }>(async ({ params }) => {
+  const cache = findCache(params.alias);
+  return NextResponse.json(analysisState(jobs(), cache.alias));
+});

@@ -1,0 +1,109 @@
+import { FRAGMENT_KEY_START } from "@/lib/django/fragment-keys";
+import type { DjangoKind } from "@/lib/django/keys";
+import type { GroupRow } from "./types";
+
+/**
+ * Groups of related keys found while scanning, with bounded state:
+ * - template fragments by fragment name (every vary_on variant of `{% cache … name … %}` together);
+ * - series: keys that differ only by a trailing number ("fragment1".."fragment3", "report:chunk:0".."report:chunk:n"),
+ *   found by keying each candidate on its text with the trailing digits replaced by "#".
+ */
+
+const EXAMPLES = 3;
+/** md5 hex of the vary_on values, after the name and a dot. */
+const FRAGMENT_TAIL = /\.[0-9a-f]{32}$/;
+const TRAILING_NUMBER = /\d+$/;
+
+interface Group {
+  kind: GroupRow["kind"];
+  name: string;
+  prefix: string;
+  keys: number;
+  bytes: number;
+  examples: string[];
+}
+
+/** The fragment name of a template-fragment key ("template.cache.sidebar.<md5>" → "sidebar"); null if not one. */
+export function fragmentName(key: string): string | null {
+  if (!key.startsWith(FRAGMENT_KEY_START) || !FRAGMENT_TAIL.test(key)) return null;
+  const name = key.slice(FRAGMENT_KEY_START.length, -33);
+  return name === "" ? null : name;
+}
+
+/** A key's series pattern and the prefix its members share ("report:chunk:12" → "report:chunk:#", "report:chunk:"). */
+export function seriesOf(key: string): { name: string; prefix: string } | null {
+  const m = TRAILING_NUMBER.exec(key);
+  if (!m || m.index === 0) return null;
+  const prefix = key.slice(0, m.index);
+  return { name: `${prefix}#`, prefix };
+}
+
+/**
+ * At most `maxGroups` groups are tracked. When the table is full, groups seen once so far are dropped (most
+ * candidates are lone keys that merely end in a digit); a group dropped and met again restarts its count, which
+ * `incomplete` reports.
+ */
+export class GroupFinder {
+  private readonly groups = new Map<string, Group>();
+  private dropped = false;
+
+  constructor(private readonly maxGroups = 20_000) {}
+
+  add(key: string, kind: DjangoKind, bytes: number): void {
+    if (kind === "fragment") {
+      const name = fragmentName(key);
+      if (name !== null) this.count("fragment", name, `${FRAGMENT_KEY_START}${name}.`, key, bytes);
+      return;
+    }
+    // Pages, headers and sessions end in hashes or random ids: any trailing digits there are noise, not a series.
+    if (kind !== "key") return;
+    const series = seriesOf(key);
+    if (series) this.count("series", series.name, series.prefix, key, bytes);
+  }
+
+  private count(kind: Group["kind"], name: string, prefix: string, key: string, bytes: number): void {
+    const id = `${kind}\u0000${name}`;
+    let g = this.groups.get(id);
+    if (!g) {
+      if (this.groups.size >= this.maxGroups && !this.makeRoom()) {
+        this.dropped = true;
+        return;
+      }
+      g = { kind, name, prefix, keys: 0, bytes: 0, examples: [] };
+      this.groups.set(id, g);
+    }
+    g.keys += 1;
+    g.bytes += bytes;
+    if (g.examples.length < EXAMPLES) g.examples.push(key);
+  }
+
+  private makeRoom(): boolean {
+    for (const [id, g] of this.groups) {
+      if (g.keys === 1) this.groups.delete(id);
+    }
+    this.dropped = true;
+    // Keep a quarter free so a table full of real groups is not swept on every new key.
+    return this.groups.size < this.maxGroups * 0.75;
+  }
+
+  /** True when some keys could not be counted in their group (the table was full). */
+  get incomplete(): boolean {
+    return this.dropped;
+  }
+
+  /** Every fragment and the series of two keys or more, largest first; counts and bytes multiplied by `scale` (sampled analyses). */
+  result(limit: number, scale = 1): GroupRow[] {
+    return [...this.groups.values()]
+      .filter((g) => g.kind === "fragment" || g.keys >= 2)
+      .sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || a.name.localeCompare(b.name))
+      .slice(0, limit)
+      .map((g) => ({
+        kind: g.kind,
+        name: g.name,
+        prefix: g.prefix,
+        keys: Math.round(g.keys * scale),
+        bytes: Math.round(g.bytes * scale),
+        examples: g.examples,
+      }));
+  }
+}

@@ -1,0 +1,141 @@
+import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
+import type { CacheConfig } from "@/lib/config/types";
+import { Aggregator } from "./aggregate";
+import { Reservoir } from "./reservoir";
+import type { AnalysisResult, AnalysisWarning } from "./types";
+
+/**
+ * The size analysis of one cache: a full walk of its keys with their sizes (exact), or a random sample (an
+ * estimate, scaled to the whole). Either way every row is folded into bounded aggregates as it arrives.
+ */
+
+/** Keys asked per server round trip: the backend's largest SCAN COUNT; its metadata goes in chunks of its own. */
+const WALK_BATCH = 10_000;
+export const MIN_SAMPLE = 100;
+/** The sample is held in memory (reservoir mode keeps its rows): bounded. */
+export const MAX_SAMPLE = 200_000;
+
+export interface AnalyseOptions {
+  /** Analyse a random sample of about this many keys instead of all. */
+  sample?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: { scanned: number; matched: number; total?: number }) => void;
+}
+
+/** The key count of the cache (Redis DBSIZE of its db, memcached curr_items summed), for progress; null when unknown. */
+async function keyTotal(backend: CacheBackend, limits: EntryLimits): Promise<number | null> {
+  if (limits.entries !== undefined) return limits.entries;
+  if (!backend.capabilities.serverStats) return null;
+  try {
+    const snap = await backend.stats();
+    const counts = snap.servers.map((s) => (s.ok ? s.items : null));
+    if (counts.length === 0 || counts.some((c) => c === null)) return null;
+    return counts.reduce<number>((a, c) => a + (c ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
+
+function sizeOf(row: KeyRow): number {
+  return typeof row.size === "number" ? row.size : 0;
+}
+
+export async function analyse(backend: CacheBackend, config: CacheConfig, opts: AnalyseOptions = {}): Promise<AnalysisResult> {
+  const started = performance.now();
+  const { signal } = opts;
+  const limits: EntryLimits = backend.limits ? await backend.limits().catch(() => ({})) : {};
+  // A backend that purges by prefix lists by prefix: only this alias's keys are walked. Others (FileBasedCache,
+  // whose files carry no key) are walked whole.
+  const prefix = backend.capabilities.invalidatePrefix ? `${config.keyPrefix}:` : "";
+  const total = await keyTotal(backend, limits);
+  const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null });
+  const progress = { scanned: 0, matched: 0, ...(total !== null ? { total } : {}) };
+  const report = () => opts.onProgress?.({ ...progress });
+
+  // A sample as big as the cache would cost the same as the truth: analyse it all then.
+  const sample = opts.sample !== undefined && (total === null || total > opts.sample) ? opts.sample : undefined;
+  let scale = 1;
+  let exact: { keys: number; bytes: number } | null = null;
+  let sampleSize: number | undefined;
+
+  const walk = async (each: (row: KeyRow) => void) => {
+    let reported = false;
+    const onScanned = (n: number) => {
+      reported = true;
+      progress.scanned += n;
+      report();
+    };
+    for await (const rows of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, signal, onScanned })) {
+      if (!reported) progress.scanned += rows.length;
+      for (const row of rows) each(row);
+      progress.matched += rows.length;
+      report();
+      signal?.throwIfAborted();
+    }
+  };
+
+  if (sample !== undefined && backend.sample) {
+    const drawn = await backend.sample({
+      prefix,
+      count: sample,
+      signal,
+      onDrawn: (n) => {
+        progress.scanned = n;
+        progress.matched = n;
+        report();
+      },
+    });
+    for (const row of drawn.rows) agg.add(row);
+    sampleSize = agg.count;
+    scale = agg.count === 0 ? 1 : drawn.total / agg.count;
+  } else if (sample !== undefined) {
+    // The walk is needed anyway to draw fairly; totals come out exact, the breakdowns from the sample.
+    const reservoir = new Reservoir<KeyRow>(sample);
+    exact = { keys: 0, bytes: 0 };
+    const totals = exact;
+    await walk((row) => {
+      totals.keys += 1;
+      totals.bytes += sizeOf(row);
+      reservoir.add(row);
+    });
+    for (const row of reservoir.sample()) agg.add(row);
+    sampleSize = agg.count;
+    scale = agg.count === 0 ? 1 : totals.keys / agg.count;
+  } else {
+    await walk((row) => agg.add(row));
+  }
+  signal?.throwIfAborted();
+
+  const figures = agg.result(scale);
+  const sampled = sampleSize !== undefined;
+  const warnings: AnalysisWarning[] = [];
+  if (sampled) {
+    warnings.push({
+      code: "sampled",
+      message: `An estimate from a random sample of ${sampleSize} keys${exact ? "" : " (totals scaled from the server's key count)"}: run a full analysis for exact figures.`,
+    });
+  }
+  if (limits.maxEntries !== undefined && limits.entries !== undefined && limits.entries >= limits.maxEntries) {
+    warnings.push({
+      code: "max_entries",
+      message:
+        `${limits.entries} entries at MAX_ENTRIES ${limits.maxEntries}: every set() first deletes ` +
+        (limits.cullFrequency === 0 ? "all entries" : `a random 1/${limits.cullFrequency ?? 3} of all entries`) +
+        ", fresh or not. Raise MAX_ENTRIES or cache less.",
+      keys: limits.entries,
+    });
+  }
+  warnings.push(...figures.warnings);
+
+  return {
+    ...figures,
+    ...(exact ?? {}),
+    sampled,
+    ...(sampleSize !== undefined ? { sampleSize } : {}),
+    warnings,
+    keyPrefix: config.keyPrefix,
+    version: config.version,
+    namedKeys: backend.capabilities.invalidatePrefix,
+    durationMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,91 @@
+import type { DjangoKind } from "@/lib/django/keys";
+import type { NamespaceNode } from "@/lib/django/namespaces";
+
+/** Job.result of an analysis (shared/API.md Sizes), plus a few additive fields the page uses. */
+
+export interface KindRow {
+  kind: DjangoKind;
+  keys: number;
+  bytes: number;
+}
+
+export interface VersionRow {
+  /** null: keys that do not follow the alias's "{KEY_PREFIX}:{VERSION}:" layout. */
+  version: number | null;
+  keys: number;
+  bytes: number;
+  /** True for the alias's own VERSION: the only keys Django reads. */
+  current: boolean;
+}
+
+export interface GroupRow {
+  kind: "fragment" | "series";
+  /** Fragment name, or the series pattern with its trailing number as "#" ("report:chunk:#"). */
+  name: string;
+  keys: number;
+  bytes: number;
+  /** Django key prefix selecting the group's keys (fragments: "template.cache.{name}."; series: the part before the number). */
+  prefix: string;
+  /** A few member keys. */
+  examples: string[];
+}
+
+export interface TopRow {
+  raw: string | null;
+  key: string | null;
+  size: number;
+  /** FileBasedCache: the entry's file (no key is stored in it). */
+  file?: string;
+  ttl?: number | null;
+}
+
+export interface HistogramBucket {
+  /** Upper bound (inclusive): bytes for sizes, seconds for TTLs; null = no bound (the overflow bucket). */
+  le: number | null;
+  count: number;
+}
+
+export type WarningCode =
+  | "sampled"
+  | "old_versions"
+  | "no_ttl"
+  | "near_item_limit"
+  | "large_values"
+  | "max_entries"
+  | "foreign_keys"
+  | "size_unknown"
+  | "groups_incomplete"
+  | "partial";
+
+export interface AnalysisWarning {
+  code: WarningCode;
+  message: string;
+  /** A few keys behind the warning (raw keys, or file names for FileBasedCache). */
+  examples?: string[];
+  keys?: number;
+  bytes?: number;
+}
+
+export interface AnalysisResult {
+  keys: number;
+  bytes: number;
+  sampled: boolean;
+  /** Sampled: how many distinct keys the figures were computed from. */
+  sampleSize?: number;
+  byKind: KindRow[];
+  byVersion: VersionRow[];
+  /** The tree of Django keys after "{KEY_PREFIX}:{VERSION}:" (all versions together). */
+  namespaces: NamespaceNode;
+  groups: GroupRow[];
+  top: TopRow[];
+  sizeHistogram: HistogramBucket[];
+  ttlHistogram: HistogramBucket[];
+  noTtl: number;
+  warnings: AnalysisWarning[];
+  /** The alias's layout, so the page can build key-browser links and purge targets. */
+  keyPrefix: string;
+  version: number;
+  /** Whether the keys carry names (FileBasedCache lists files by hash only). */
+  namedKeys: boolean;
+  durationMs: number;
+}
