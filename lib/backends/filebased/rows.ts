@@ -2,7 +2,7 @@ import { decodeEntry } from "@/lib/codecs/decode";
 import type { DecodeLimits } from "@/lib/codecs/types";
 import type { KeyRow } from "@/lib/backends/types";
 import { readEntryFile } from "./entry-file";
-import { headOf, isExpired, ttlOf, type FileHead } from "./heads";
+import { headOf, isExpired, mapHeads, ttlOf, type FileHead } from "./heads";
 import { kindFromValue, previewOf } from "./summary";
 
 /** A row needs the top of the value only: small limits keep a page of 1000 rows cheap whatever the files hold. */
@@ -23,6 +23,13 @@ export function rowFromHead(head: FileHead, nowSeconds: number): KeyRow {
     ttl: ttlOf(head, nowSeconds),
     expired: isExpired(head, nowSeconds),
   };
+}
+
+/** Cheap rows (head and size) for many files, straight from the reader threads' answer; vanished files left out. */
+export async function headRows(dir: string, files: string[]): Promise<KeyRow[]> {
+  const now = Date.now() / 1000;
+  const rows = await mapHeads(dir, files, (file, size, state, expiry) => rowFromHead({ file, size, state, expiry }, now));
+  return rows.filter((r): r is KeyRow => r !== null);
 }
 
 /** Full rows for one page: head, size, and the value decoded (bounded) for a kind guess and a preview. */
