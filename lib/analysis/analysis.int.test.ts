@@ -12,6 +12,9 @@ import { createRedisBackend } from "@/lib/backends/redis";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey } from "@/lib/django/fragment-keys";
+import { planFor } from "@/lib/invalidate/plan";
+import { execute } from "@/lib/invalidate/run";
+import { parseInvalidateRequest } from "@/lib/invalidate/target";
 import { JobRegistry, type Job } from "@/lib/jobs/registry";
 import { django as djangoFiles, fileCacheConfig } from "@/test/django-filebased/django";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
@@ -183,6 +186,24 @@ describe("Redis, full analysis", () => {
       [3, 1, true],
     ]);
     expect(r.namespaces.children.map((c) => c.prefix)).toEqual(["cart:"]);
+  });
+
+  it("old versions found by the analysis are purged by the oldVersions invalidation target, and only they", async () => {
+    await raw.set("shop:3:menu", "now");
+    await raw.set("shop:2:menu", "before");
+    await raw.set("shop:1:menu", "long ago");
+    await raw.set("shop:x:menu", "not a version");
+    const cfg = redisConfig("shop", 3);
+    const backend = track(createRedisBackend(cfg));
+    const before = await analyse(backend, cfg);
+    expect(before.warnings.find((w) => w.code === "old_versions")?.keys).toBe(2);
+
+    const request = parseInvalidateRequest({ target: { oldVersions: true }, dryRun: false });
+    const done = await execute(backend, planFor({ config: cfg, capabilities: backend.capabilities }, request));
+    expect(done.deleted).toBe(2);
+    const after = await analyse(backend, cfg);
+    expect(after.warnings.find((w) => w.code === "old_versions")).toBeUndefined();
+    expect(await raw.exists("shop:3:menu", "shop:x:menu", ":1:app:users:1", ":2:old:thing")).toBe(4);
   });
 
   it("counts keys deleted between SCAN and MEMORY USAGE as gone, without failing", async () => {

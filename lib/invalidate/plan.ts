@@ -107,6 +107,24 @@ export function planFor(cache: PlanCache, req: InvalidateRequest): Plan {
 
   if ("keys" in target) return exact(target.keys);
 
+  if ("oldVersions" in target) {
+    needListing(cache, "Purging old versions");
+    const { keyPrefix, version } = config;
+    return {
+      mode: "scan",
+      scans: [
+        {
+          rawPrefix: rawPrefixFor(keyPrefix, null),
+          accept: (row) => {
+            const parsed = row.raw === null ? null : parseRawKey(row.raw, keyPrefix);
+            return parsed !== null && parsed.version !== version;
+          },
+        },
+      ],
+      notes: [],
+    };
+  }
+
   // Clear: never FLUSHDB / flush_all (other apps' keys live there too): only keys under this alias's KEY_PREFIX.
   const head = `${config.keyPrefix}:`;
   if (cache.capabilities.invalidatePrefix) {

@@ -27,6 +27,7 @@ export const ACTION: Record<TargetKind, string> = {
   fragment: "invalidate-fragment",
   keys: "delete-keys",
   clear: "clear",
+  oldVersions: "purge-old-versions",
 };
 
 function message(e: unknown): string {

@@ -14,9 +14,11 @@ export type Target =
   | { fragment: { name: string; varyOn?: string[] } }
   | { keys: string[] }
   /** Every key under the alias's KEY_PREFIX (an addition to API.md's targets: "clear" is its own action). */
-  | { clear: true };
+  | { clear: true }
+  /** Every key of the alias at a version other than its VERSION: what Django never reads again (additive). */
+  | { oldVersions: true };
 
-export type TargetKind = "prefix" | "url" | "fragment" | "keys" | "clear";
+export type TargetKind = "prefix" | "url" | "fragment" | "keys" | "clear" | "oldVersions";
 
 export interface InvalidateRequest {
   target: Target;
@@ -61,10 +63,10 @@ function flag(v: unknown, where: string, fallback: boolean): boolean {
 }
 
 function parseTarget(v: unknown): Target {
-  if (!isObj(v)) throw badRequest('target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true}');
-  const kinds = (["prefix", "url", "fragment", "keys", "clear"] as const).filter((k) => k in v);
+  if (!isObj(v)) throw badRequest('target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true} | {"oldVersions": true}');
+  const kinds = (["prefix", "url", "fragment", "keys", "clear", "oldVersions"] as const).filter((k) => k in v);
   if (kinds.length !== 1) {
-    throw badRequest(`target: give exactly one of prefix, url, fragment, keys, clear (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
+    throw badRequest(`target: give exactly one of prefix, url, fragment, keys, clear, oldVersions (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
   }
   switch (kinds[0]) {
     case "prefix": {
@@ -103,6 +105,11 @@ function parseTarget(v: unknown): Target {
       if (v.clear !== true) throw badRequest("target.clear: must be true");
       return { clear: true };
     }
+    case "oldVersions": {
+      onlyFields(v, ["oldVersions"], "target");
+      if (v.oldVersions !== true) throw badRequest("target.oldVersions: must be true");
+      return { oldVersions: true };
+    }
   }
 }
 
@@ -122,5 +129,6 @@ export function targetKind(target: Target): TargetKind {
   if ("url" in target) return "url";
   if ("fragment" in target) return "fragment";
   if ("keys" in target) return "keys";
+  if ("oldVersions" in target) return "oldVersions";
   return "clear";
 }
