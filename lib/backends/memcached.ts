@@ -281,29 +281,19 @@ class MemcachedBackend implements CacheBackend {
     const failures: string[] = [];
     for (const server of this.servers) {
       if (opts.signal?.aborted) return;
-      let out: KeyRow[] = [];
       try {
         const clockOffset = await this.clockOffset(server);
         const dedup = new DumpDeduper();
         const { prefix } = opts;
         const now = serverClock(clockOffset);
-        // Rows are made as lines are parsed: the dump's batches are already the rows to yield.
+        // Rows are made as lines are parsed: the dump's batches are the batches to yield.
         const make = (key: string, exp: number, size: number): KeyRow | null =>
           key.startsWith(prefix) && dedup.fresh(key) ? this.row(server, key, exp, size, now()) : null;
-        for await (const batch of dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode)) {
-          for (const row of batch) {
-            out.push(row);
-            if (out.length >= batchSize) {
-              yield out;
-              out = [];
-            }
-          }
-        }
+        yield* dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode);
       } catch (err) {
         if (opts.signal?.aborted) return;
         failures.push(messageOf(err));
       }
-      if (out.length > 0) yield out;
     }
     // The reachable servers were all walked; a purge must still learn that some keys could not be.
     if (failures.length > 0) throw new MemcachedError(`${failures.length} server(s) could not be listed: ${failures.join("; ")}`);

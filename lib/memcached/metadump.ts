@@ -16,11 +16,13 @@ export interface DumpItem {
 export type DumpMode = "hash" | "all";
 
 export interface DumpOptions {
-  /** Items per yielded batch. */
+  /** Items per yielded batch, at most. */
   batch: number;
   connectTimeoutMs: number;
   /** Longest silence from the server while we are waiting for it. */
   idleTimeoutMs: number;
+  /** Longest time the socket may stay paused for a slow reader (default MAX_STALL_MS). */
+  stallMs?: number;
   signal?: AbortSignal;
 }
 
@@ -99,12 +101,18 @@ function parseLines<T>(buf: Buffer, pos: number, make: MakeRow<T>, out: T[]): { 
   return { pos, lines, stop: false };
 }
 
-const HIGH_WATER = 8;
-const LOW_WATER = 2;
+/**
+ * A paused reader holds memcached's LRU crawler: it waits on the socket, and on 1.6.18 any other client's
+ * lru_crawler command then blocks a worker thread until the crawl ends. So rather than pause early, buffer up to
+ * HIGH_WATER_ROWS parsed rows (some MB), and give up after MAX_STALL_MS paused, freeing the crawler.
+ */
+const HIGH_WATER_ROWS = 50_000;
+const LOW_WATER_ROWS = 10_000;
+export const MAX_STALL_MS = 10_000;
 
 /**
  * Streams one metadump from its own connection (memcached refuses commands pipelined before a metadump, and a
- * dump must not hold up the reads of the shared connection). Pauses the socket while the consumer is behind, so
+ * dump must not hold up the reads of the shared connection). Pauses the socket while the consumer is far behind, so
  * memory stays bounded; stopping early (break, abort) closes the socket, which ends the crawl on the server.
  * A refusal on the first line is thrown as DumpRefused; dump() below adds retries and the fallback.
  */
@@ -118,7 +126,8 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   let paused = false;
-  let idle: NodeJS.Timeout | null = null;
+  let queuedRows = 0;
+  let timer: NodeJS.Timeout | null = null;
 
   const notify = () => {
     const w = wake;
@@ -129,9 +138,27 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
     if (!failure && !done) failure = err;
     notify();
   };
-  const armIdle = () => {
-    if (idle) clearTimeout(idle);
-    idle = paused || done ? null : setTimeout(() => fail(new MemcachedTimeoutError(address.label, "metadump", opts.idleTimeoutMs)), opts.idleTimeoutMs);
+  const stallMs = opts.stallMs ?? MAX_STALL_MS;
+  const stalled = () => {
+    fail(
+      new MemcachedError(
+        `listing stopped: its reader fell ${stallMs / 1000} s behind, and a stalled metadump holds the server's LRU crawler`,
+        address.label,
+      ),
+    );
+    // Free the crawler now, even if nobody ever reads this generator again.
+    socket.destroy();
+  };
+  // One timer: while reading, the server's silence is limited; while paused, our own.
+  const armTimer = () => {
+    if (timer) clearTimeout(timer);
+    if (done) timer = null;
+    else if (paused) timer = setTimeout(stalled, stallMs);
+    else timer = setTimeout(() => fail(new MemcachedTimeoutError(address.label, "metadump", opts.idleTimeoutMs)), opts.idleTimeoutMs);
+  };
+  const queue = (batch: T[]) => {
+    batches.push(batch);
+    queuedRows += batch.length;
   };
   const onAbort = () => fail(new MemcachedError("listing cancelled", address.label));
   opts.signal?.addEventListener("abort", onAbort);
@@ -145,9 +172,10 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
       const parsed = parseLines(buf, pos, make, current);
       pos = parsed.pos;
       if (parsed.lines > 0) started = true;
-      if (current.length >= opts.batch) {
-        batches.push(current);
-        current = [];
+      // One socket chunk can hold more lines than a batch: batches never exceed opts.batch.
+      while (current.length >= opts.batch) {
+        queue(current.length === opts.batch ? current : current.slice(0, opts.batch));
+        current = current.length === opts.batch ? [] : current.slice(opts.batch);
       }
       if (!parsed.stop) break;
       const nl = buf.indexOf(0x0a, pos);
@@ -156,7 +184,7 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
       const line = buf.toString("latin1", pos, end);
       if (line === "END") {
         done = true;
-        if (current.length > 0) batches.push(current);
+        if (current.length > 0) queue(current);
         current = [];
         socket.destroy();
         notify();
@@ -171,11 +199,11 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
       return;
     }
     if (pos < buf.length) pending = buf.subarray(pos);
-    if (batches.length >= HIGH_WATER && !paused) {
+    if (queuedRows >= HIGH_WATER_ROWS && !paused) {
       paused = true;
       socket.pause();
     }
-    armIdle();
+    armTimer();
     notify();
   });
   socket.on("error", (err) => fail(new MemcachedError(`metadump connection error: ${err.message}`, address.label)));
@@ -185,15 +213,16 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
 
   try {
     socket.write(`lru_crawler metadump ${mode}\r\n`);
-    armIdle();
+    armTimer();
     for (;;) {
       if (failure) throw failure;
       const next = batches.shift();
       if (next) {
-        if (paused && batches.length <= LOW_WATER) {
+        queuedRows -= next.length;
+        if (paused && queuedRows <= LOW_WATER_ROWS) {
           paused = false;
           socket.resume();
-          armIdle();
+          armTimer();
         }
         yield next;
         continue;
@@ -204,12 +233,11 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
       });
     }
   } finally {
-    if (idle) clearTimeout(idle);
+    if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
     socket.destroy();
   }
 }
-
 
 const BUSY_RETRIES = 6;
 const BUSY_FIRST_DELAY_MS = 100;

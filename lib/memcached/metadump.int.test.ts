@@ -1,0 +1,85 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
+import { parseAddress, type ServerAddress } from "./address";
+import { dump, type DumpItem } from "./metadump";
+
+const ITEMS = 120_000;
+/** Keys that metadump must percent-encode: ":" always, and "%", "é", "/" and "+" here. */
+const keyOf = (i: number) => `:1:m%d/é+${i}`;
+
+function send(port: number, payload: string, end: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => socket.write(payload));
+    let tail = "";
+    socket.on("data", (chunk) => {
+      tail = (tail + chunk.toString("latin1")).slice(-end.length);
+      if (tail === end) {
+        socket.destroy();
+        resolve();
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+const options = { batch: 1000, connectTimeoutMs: 2000, idleTimeoutMs: 10_000 };
+const keep = (key: string, exp: number, size: number): DumpItem => ({ key, exp, size });
+
+describe("metadump streaming against a real memcached", () => {
+  let server: MemcachedServerHandle;
+  let address: ServerAddress;
+
+  beforeAll(async () => {
+    server = await startMemcached({ port: 11299 });
+    address = parseAddress(server.location);
+    let payload = "";
+    for (let i = 0; i < ITEMS; i++) payload += `set ${keyOf(i)} 0 ${i % 2 ? 0 : 5000} 1 noreply\r\nx\r\n`;
+    await send(server.port, `${payload}mn\r\n`, "MN\r\n");
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("reads every item once, whatever the chunk boundaries, with keys decoded and fields parsed", async () => {
+    const seen = new Set<string>();
+    let batches = 0;
+    let withExpiry = 0;
+    for await (const batch of dump(address, options, keep)) {
+      batches++;
+      expect(batch.length).toBeLessThanOrEqual(1000);
+      for (const item of batch) {
+        expect(seen.has(item.key)).toBe(false);
+        seen.add(item.key);
+        expect(item.size).toBeGreaterThan(0);
+        if (item.exp !== -1) withExpiry++;
+      }
+    }
+    expect(seen.size).toBe(ITEMS);
+    expect(seen.has(keyOf(0))).toBe(true);
+    expect(seen.has(keyOf(ITEMS - 1))).toBe(true);
+    expect(withExpiry).toBe(ITEMS / 2);
+    expect(batches).toBe(ITEMS / 1000);
+  });
+
+  it("filters in the row maker: rows it refuses are never queued", async () => {
+    let rows = 0;
+    for await (const batch of dump(address, options, (key, exp, size) => (key.endsWith("+7") ? keep(key, exp, size) : null))) rows += batch.length;
+    expect(rows).toBe(1);
+  });
+
+  it("gives up on a reader that stops pulling, freeing the server's crawler for the next dump", async () => {
+    const stalled = dump(address, { ...options, stallMs: 200 }, keep);
+    expect((await stalled.next()).done).toBe(false);
+    // Not pulling from `stalled` any more: its socket pauses, then closes. A fresh dump then gets the crawler.
+    let count = 0;
+    for await (const batch of dump(address, options, keep)) count += batch.length;
+    expect(count).toBe(ITEMS);
+    await expect(
+      (async () => {
+        for (;;) if ((await stalled.next()).done) return;
+      })(),
+    ).rejects.toThrow(/fell 0.2 s behind/);
+  });
+});
