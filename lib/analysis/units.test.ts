@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Aggregator } from "./aggregate";
+import { analysisCsv, analysisJson, csvField } from "./export";
 import { GroupFinder, fragmentName, seriesOf } from "./groups";
 import { Histogram, SIZE_BOUNDS } from "./histogram";
 import { parseAnalysisRequest } from "./request";
@@ -148,5 +149,32 @@ describe("request", () => {
     expect(() => parseAnalysisRequest({ sample: 10 })).toThrow(/at least 100/);
     expect(() => parseAnalysisRequest({ sample: "5" })).toThrow(/sample/);
     expect(() => parseAnalysisRequest({ sampel: 5 })).toThrow();
+  });
+});
+
+describe("CSV export", () => {
+  it("quotes what needs quoting and defuses spreadsheet formulas", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField("=HYPERLINK()")).toBe("'=HYPERLINK()");
+    expect(csvField("-1")).toBe("'-1");
+    expect(csvField(-1)).toBe("-1");
+  });
+
+  it("writes every table with one header", () => {
+    const a = new Aggregator({ keyPrefix: "", version: 2 });
+    a.add({ raw: ":2:app:users:1", size: 10, ttl: 5 });
+    a.add({ raw: ":2:app:users:2", size: 20, ttl: null });
+    a.add({ raw: ":1:old", size: 30, ttl: null });
+    const result = { ...a.result(), sampled: false, keyPrefix: "", version: 2, namedKeys: true, durationMs: 1 };
+    const lines = analysisCsv(result).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("table,name,detail,keys,bytes");
+    expect(lines).toContain("total,exact,,3,60");
+    expect(lines).toContain("version,1,old,1,30");
+    expect(lines).toContain("namespace,app:users:,2,2,30");
+    expect(lines).toContain("group,app:users:#,series,2,30");
+    expect(lines).toContain("top,:1:old,old,1,30");
+    expect(lines).toContain("ttl_histogram,no expiry,,2,0");
+    expect(JSON.parse(analysisJson(result)).keys).toBe(3);
   });
 });
