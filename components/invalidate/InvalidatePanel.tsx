@@ -233,7 +233,7 @@ export function InvalidatePanel({ alias }: { alias: string }) {
               </button>
               <span className="text-xs text-slate-500">Counts what would go; nothing is deleted.</span>
             </div>
-            {dryRun.isError ? <p role="alert" className="text-red-700">{dryRun.error.message}</p> : null}
+            {dryRun.isError ? <p role="alert" className="text-red-700" data-testid="dry-run-error">{dryRun.error.message}</p> : null}
           </form>
         )}
 
