@@ -113,7 +113,12 @@ async function deleteChunked<T>(items: T[], del: (chunk: T[]) => Promise<number>
 }
 
 /** Deletes what the plan selects; resolves with the totals, or throws (AbortError on cancel) with `progress` current. */
-export async function execute(backend: CacheBackend, plan: Plan, opts: RunOptions = {}, progress: Progress = { scanned: 0, matched: 0, deleted: 0 }): Promise<Progress> {
+export async function execute(
+  backend: CacheBackend,
+  plan: Plan,
+  opts: RunOptions = {},
+  progress: Progress = { scanned: 0, matched: 0, deleted: 0 },
+): Promise<Progress> {
   const report = () => opts.onProgress?.(progress);
   if (plan.mode === "scan") {
     for (const scan of plan.scans) {
