@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sparklinePath } from "./sparkline-path";
+import { sparklineDot, sparklinePath } from "./sparkline-path";
 
 describe("sparklinePath", () => {
   it("scales into the box, 1.0 at the top", () => {
@@ -11,5 +11,13 @@ describe("sparklinePath", () => {
   });
   it("draws nothing for an empty span", () => {
     expect(sparklinePath([{ t: 0, v: 1 }], 5, 5, 1, 100, 20)).toBe("");
+  });
+});
+
+describe("sparklineDot", () => {
+  it("marks the newest value, and nothing after a gap", () => {
+    expect(sparklineDot([{ t: 0, v: 0 }, { t: 10, v: 0.5 }], 0, 10, 1, 100, 20)).toEqual({ x: 100, y: 10 });
+    expect(sparklineDot([{ t: 0, v: 0.5 }, { t: 10, v: null }], 0, 10, 1, 100, 20)).toBeNull();
+    expect(sparklineDot([], 0, 10, 1, 100, 20)).toBeNull();
   });
 });

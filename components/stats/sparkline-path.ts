@@ -25,3 +25,17 @@ export function sparklinePath(
   }
   return parts.join(" ");
 }
+
+/** Where the newest value sits, so a line of one point (the first interval of a series) still shows. */
+export function sparklineDot(
+  points: { t: number; v: number | null }[],
+  from: number,
+  to: number,
+  yMax: number,
+  width: number,
+  height: number,
+): { x: number; y: number } | null {
+  const last = points.length ? points[points.length - 1] : undefined;
+  if (!last || last.v === null || last.t < from || to <= from || yMax <= 0) return null;
+  return { x: ((last.t - from) / (to - from)) * width, y: height - (Math.min(last.v, yMax) / yMax) * height };
+}
