@@ -5,10 +5,15 @@ import { CACHES, TOKEN, readManifest } from "./env";
 /**
  * Live stats against the e2e Redis: GETs of keys Django wrote are driven in from outside, and the stats page, the
  * API and the metrics must show them arriving. Specs run one at a time (playwright.config.ts), so the only
- * lookups on this Redis while this spec runs are the ones it makes.
+ * lookups on this Redis while this spec runs are the ones it makes (and what the pages themselves read).
  */
 
 const GETS = 150;
+/**
+ * The page shows the last minute only, and specs before this one (listing with TTL/TYPE/MEMORY USAGE, entry
+ * reads) count as hits too: the page test makes many more than any of them do, in one pipeline.
+ */
+const PAGE_GETS = 3000;
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
 function redisPort(): number {
@@ -45,15 +50,14 @@ test("the stats page shows hits driven into the e2e Redis as they happen", async
   await expect(page.getByRole("button", { name: "5m", exact: true })).toHaveAttribute("aria-pressed", "true");
   // Wait until the sampler has an interval to count from, then remember where the hits figure stands.
   await expect.poll(() => figure(page, "hits-now"), { timeout: 20_000 }).toMatch(/^\d+ \/ \d+$/);
-  // Nothing else reads this Redis during the spec: the last minute holds fewer hits than are about to be made.
-  expect(Number((await figure(page, "hits-now")).split(" / ")[0])).toBeLessThan(GETS);
+  expect(Number((await figure(page, "hits-now")).split(" / ")[0])).toBeLessThan(PAGE_GETS);
   const lastPointBefore = Number(await page.getByTestId("chart-hit-ratio").locator("[data-last]").getAttribute("data-last"));
 
-  await hitExistingKey(GETS);
+  await hitExistingKey(PAGE_GETS);
 
   await expect
     .poll(async () => Number((await figure(page, "hits-now")).split(" / ")[0]), { timeout: 20_000 })
-    .toBeGreaterThanOrEqual(GETS);
+    .toBeGreaterThanOrEqual(PAGE_GETS);
   await expect.poll(() => figure(page, "hit-ratio-now"), { timeout: 10_000 }).toMatch(/^\d+(\.\d)?%$/);
   // The charts took new points in place (the page polls; nobody reloaded it).
   await expect
