@@ -11,6 +11,7 @@ import { fragmentKey } from "@/lib/django/fragment-keys";
 import { urlHash } from "@/lib/django/page-keys";
 import { JobRegistry, type Job } from "@/lib/jobs/registry";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
+import { cancelJob } from "./cancel";
 import { planFor } from "./plan";
 import { dryRun, execute, type Progress } from "./run";
 import { invalidate } from "./service";
@@ -315,5 +316,27 @@ describe("jobs through the service", () => {
       ["purge", true, 50_000, null, "dry run"],
     ]);
     expect(audit[0]).toMatchObject({ actor: "token", alias: "default", target: { prefix: "j.", allVersions: false } });
+  });
+
+  it("cancelling records who asked; the job ends cancelled with what it deleted, and the rest stays", async () => {
+    await load(raw, Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`));
+    const registry = new JobRegistry();
+    const auditLog = path.join(dir, "cancel.log");
+    const ctx = { cache: config(), backend: backendOf(config()), actor: "token", auditLog, registry };
+    const started = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." }, dryRun: false }));
+    if (started.dryRun) throw new Error("expected a job");
+    expect(await cancelJob(registry, started.job.id, "session:abc", auditLog)).toMatchObject({ id: started.job.id });
+    const job = await finished(registry, started.job.id);
+    expect(job.state).toBe("cancelled");
+    expect(await raw.dbsize()).toBe(50_000 - job.deleted);
+    const audit = await readAudit(auditLog, 10);
+    expect(audit.map((e) => [e.action, e.actor, e.outcome])).toEqual([
+      ["purge", "token", "cancelled"],
+      ["cancel", "session:abc", "cancel requested"],
+    ]);
+    // A finished job is answered as it is, and nothing more is recorded.
+    expect(await cancelJob(registry, started.job.id, "token", auditLog)).toMatchObject({ state: "cancelled" });
+    expect(await cancelJob(registry, "nope", "token", auditLog)).toBeUndefined();
+    expect(await readAudit(auditLog, 10)).toHaveLength(2);
   });
 });

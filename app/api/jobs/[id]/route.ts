@@ -1,7 +1,9 @@
 import { NextResponse } from "next/server";
 import { notFound } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/route";
+import { cancelJob } from "@/lib/invalidate/cancel";
 import { jobs } from "@/lib/jobs/registry";
+import { getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +18,8 @@ export const GET = apiRoute<{ id: string }>(async ({ params }) => {
 });
 
 /** Cancels a running job: it stops after its current batch and ends "cancelled". A finished job is answered as it is. */
-export const DELETE = apiRoute<{ id: string }>(async ({ params }) => {
-  const job = jobs().cancel(params.id);
+export const DELETE = apiRoute<{ id: string }>(async ({ params, actor }) => {
+  const job = await cancelJob(jobs(), params.id, actor, getContext().auditLogPath);
   if (!job) throw missing(params.id);
   return NextResponse.json(job);
 });
