@@ -124,6 +124,25 @@ describe("StatsSampler", () => {
     expect(track.points.last()).toMatchObject({ newSeries: "after-error", hits: null });
   });
 
+  it("records a backend that throws as a failed sample with its message", async () => {
+    let now = 0;
+    const throwing = {
+      capabilities: { serverStats: true },
+      stats: () => {
+        throw new Error("boom");
+      },
+    } as unknown as CacheBackend;
+    const s = new StatsSampler({ caches: () => [cache], backendFor: () => throwing, intervalMs: 2000, timeoutMs: 60_000, now: () => now });
+    await s.poll("default");
+    now = 2000;
+    await s.poll("default");
+    const track = s.track("default");
+    expect(track.latest?.servers).toEqual([expect.objectContaining({ ok: false, error: "boom" })]);
+    expect(track.points.size).toBe(2);
+    expect(track.downSince).toBe(0);
+    expect(track.busy).toBe(false);
+  });
+
   it("holds one hour of points and no more", () => {
     const s = new StatsSampler({ caches: () => [], backendFor: () => null, intervalMs: 2000, timeoutMs: 1000 });
     expect(s.capacity).toBe(1801);

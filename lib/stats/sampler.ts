@@ -53,11 +53,11 @@ export interface CacheTrack {
   pending: Promise<void> | null;
 }
 
-function timedOut(server: string, ms: number): ServerStats {
+function failedServer(server: string, error: string): ServerStats {
   return {
     server,
     ok: false,
-    error: `stats timed out after ${ms} ms`,
+    error,
     hits: null,
     misses: null,
     items: null,
@@ -138,7 +138,12 @@ export class StatsSampler {
     if (!cache || !backend) return Promise.resolve();
     const t = this.now();
     track.polledAt = t;
-    const stats = backend.stats();
+    let stats: Promise<StatsSnapshot>;
+    try {
+      stats = backend.stats();
+    } catch (err) {
+      stats = Promise.reject(err);
+    }
     // Busy until the backend answers, even past the guard: the next tick must not pile on a slow server.
     track.busy = true;
     stats.then(
@@ -160,18 +165,22 @@ export class StatsSampler {
     const guard = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.timeoutMs);
     });
-    const failed = (make: (server: string) => ServerStats): StatsSnapshot => {
+    const failed = (error: string): StatsSnapshot => {
       const known = [...track.servers.keys()];
       const servers = known.length ? known : cache.locations;
-      return { at: this.now(), supported: true, serverWide: track.latest?.serverWide ?? true, servers: servers.map(make) };
+      return {
+        at: this.now(),
+        supported: true,
+        serverWide: track.latest?.serverWide ?? true,
+        servers: servers.map((server) => failedServer(server, error)),
+      };
     };
     try {
       const result = await Promise.race([stats, guard]);
-      if (result === "timeout") return failed((s) => timedOut(s, this.timeoutMs));
+      if (result === "timeout") return failed(`stats timed out after ${this.timeoutMs} ms`);
       return result;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return failed((s) => ({ ...timedOut(s, this.timeoutMs), error: message }));
+      return failed(err instanceof Error ? err.message : String(err));
     } finally {
       clearTimeout(timer);
     }
