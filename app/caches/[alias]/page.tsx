@@ -19,6 +19,9 @@ export default async function CachePage({ params }: { params: Promise<{ alias: s
         <Link href={`/caches/${encodeURIComponent(name)}/stats`} className="text-sky-800 hover:underline">
           Stats
         </Link>
+        <Link href={`/caches/${encodeURIComponent(name)}/sizes`} className="text-sky-800 hover:underline">
+          Sizes
+        </Link>
       </div>
       <Suspense>
         <KeyBrowser alias={name} />
