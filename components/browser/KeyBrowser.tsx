@@ -17,6 +17,12 @@ import { useUrlState } from "./url-state";
 
 const PAGE = 100;
 
+function withCursor(params: URLSearchParams, cursor: string | null): string {
+  const next = new URLSearchParams(params.toString());
+  if (cursor) next.set("cursor", cursor);
+  return next.toString();
+}
+
 export function KeyBrowser({ alias }: { alias: string }) {
   const { params, set } = useUrlState();
   const router = useRouter();
@@ -66,6 +72,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
   }, [keys.data]);
   const scanned = useMemo(() => keys.data?.pages.reduce((n, p) => n + p.scanned, 0) ?? 0, [keys.data]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = keys;
+  const nextCursor = keys.data?.pages.at(-1)?.cursor ?? null;
 
   // Infinite scroll: load the next page when the end of the table comes into view.
   useEffect(() => {
@@ -241,9 +248,14 @@ export function KeyBrowser({ alias }: { alias: string }) {
             </span>
             {keys.isFetching ? <Spinner label="Loading…" /> : null}
             {hasNextPage ? (
-              <button className="rounded border border-slate-300 px-2 py-0.5" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
-                Load more
-              </button>
+              <>
+                <button className="rounded border border-slate-300 px-2 py-0.5" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+                  Load more
+                </button>
+                <Link className="text-sky-700 hover:underline" href={`?${withCursor(params, nextCursor)}`} title="A shareable link that starts listing where this one stops">
+                  link from here on
+                </Link>
+              </>
             ) : keys.isSuccess ? (
               <span>End of the keyspace.</span>
             ) : null}
