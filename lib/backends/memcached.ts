@@ -259,7 +259,9 @@ class MemcachedBackend implements CacheBackend {
 
   private async deleteOn(server: Server, keys: string[]): Promise<number> {
     const chunks: Promise<{ deleted: number }>[] = [];
-    for (let i = 0; i < keys.length; i += DELETE_CHUNK) chunks.push(server.client.deleteMany(keys.slice(i, i + DELETE_CHUNK)));
+    for (let i = 0; i < keys.length; i += DELETE_CHUNK) {
+      chunks.push(server.client.deleteMany(keys.length <= DELETE_CHUNK ? keys : keys.slice(i, i + DELETE_CHUNK)));
+    }
     const done = await Promise.all(chunks);
     return done.reduce((sum, r) => sum + r.deleted, 0);
   }
