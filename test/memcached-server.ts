@@ -15,13 +15,16 @@ const run = promisify(execFile);
 export interface MemcachedServerHandle {
   port: number;
   pid: number;
-  /** "127.0.0.1:port", as a Django LOCATION. */
+  /** "127.0.0.1:port" (or "unix:/path" for a socket server), as a Django LOCATION. */
   location: string;
   stop(): Promise<void>;
 }
 
 export interface StartMemcachedOptions {
+  /** TCP port; with unixSocket, only names the temp dir (memcached then listens on the socket alone). */
   port: number;
+  /** Listen on this unix socket path instead of TCP (-s). */
+  unixSocket?: string;
   /** Memory limit in MB (-m). */
   memoryMb?: number;
   /** Extra memcached arguments, e.g. ["-X"]. */
@@ -29,10 +32,10 @@ export interface StartMemcachedOptions {
   startTimeoutMs?: number;
 }
 
-/** True when something on the port answers "version" like memcached does. */
-export function memcachedAnswers(port: number, timeoutMs = 300): Promise<boolean> {
+/** True when something on the port (or unix socket path) answers "version" like memcached does. */
+export function memcachedAnswers(where: number | string, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
+    const socket = typeof where === "number" ? connect({ host: "127.0.0.1", port: where }) : connect({ path: where });
     let reply = "";
     const done = (ok: boolean) => {
       socket.destroy();
@@ -69,17 +72,16 @@ async function readPid(pidfile: string): Promise<number | null> {
 }
 
 export async function startMemcached(opts: StartMemcachedOptions): Promise<MemcachedServerHandle> {
-  const { port } = opts;
+  const { port, unixSocket } = opts;
+  const where = unixSocket ?? port;
   // A server already there would be someone else's (or a leftover): refuse rather than test against it.
-  if (await memcachedAnswers(port)) throw new Error(`port ${port} is already in use by a memcached`);
+  if (await memcachedAnswers(where)) throw new Error(`${where} is already in use by a memcached`);
   const dir = await mkdtemp(join(tmpdir(), `cachescope-memcached-${port}-`));
   const pidfile = join(dir, "memcached.pid");
   await run("memcached", [
     "-d",
-    "-p", String(port),
-    "-U", "0",
+    ...(unixSocket ? ["-s", unixSocket, "-a", "0700"] : ["-p", String(port), "-U", "0", "-l", "127.0.0.1"]),
     "-u", "root",
-    "-l", "127.0.0.1",
     "-m", String(opts.memoryMb ?? 64),
     "-P", pidfile,
     ...(opts.args ?? []),
@@ -87,8 +89,8 @@ export async function startMemcached(opts: StartMemcachedOptions): Promise<Memca
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
   let pid: number | null = null;
   // The daemon writes its pidfile after it starts listening: wait for both.
-  while (!(await memcachedAnswers(port)) || (pid = await readPid(pidfile)) === null) {
-    if (Date.now() > deadline) throw new Error(`memcached on port ${port} did not start`);
+  while (!(await memcachedAnswers(where)) || (pid = await readPid(pidfile)) === null) {
+    if (Date.now() > deadline) throw new Error(`memcached on ${where} did not start`);
     await sleep(20);
   }
   const serverPid = pid;
@@ -96,7 +98,7 @@ export async function startMemcached(opts: StartMemcachedOptions): Promise<Memca
   return {
     port,
     pid: serverPid,
-    location: `127.0.0.1:${port}`,
+    location: unixSocket ? `unix:${unixSocket}` : `127.0.0.1:${port}`,
     async stop() {
       if (alive(serverPid)) process.kill(serverPid, "SIGTERM");
       const stopDeadline = Date.now() + 10_000;

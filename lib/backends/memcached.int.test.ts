@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -305,5 +306,31 @@ describe("memcached listing switched off", () => {
     expect(page.cursor).toBeNull();
     expect(page.errors).toEqual([{ server: x.location, error: expect.stringMatching(/listing unavailable.*metadump not allowed/) }]);
     expect(await backend.readEntry({ raw: ":1:absent" }, 10)).toBeNull();
+  });
+});
+
+describe("memcached over a unix socket", () => {
+  const path = join(tmpdir(), `cachescope-mc-${process.pid}.sock`);
+  let server: MemcachedServerHandle;
+  let backend: CacheBackend;
+  beforeAll(async () => {
+    server = await startMemcached({ port: 11298, unixSocket: path });
+    backend = createMemcachedBackend(configFor("sock", "django.core.cache.backends.memcached.PyLibMCCache", "", [server.location]));
+  });
+  afterAll(async () => {
+    await backend?.close();
+    await server?.stop();
+  });
+
+  it("lists, reads and deletes what Django wrote through the socket", async () => {
+    expect(server.location).toBe(`unix:${path}`);
+    const written = await django<Written>("write", { servers: [server.location], bulk: 3 });
+    const { rows } = await listAll(backend, "lm:1:", 4);
+    expect(rows.map((r) => r.raw).sort()).toEqual(written.entries.filter((e) => e.alias === "libmc").map((e) => e.rawKey).concat(written.bulk.filter((k) => k.startsWith("lm:"))).sort());
+    expect(rows.every((r) => r.server === server.location)).toBe(true);
+    const entry = await backend.readEntry({ raw: "lm:1:int" }, 100);
+    expect(entry?.hint).toEqual({ source: "memcached", flags: 4, client: "pylibmc" });
+    expect(await backend.deleteListed(rows)).toBe(rows.length);
+    expect((await backend.status()).servers).toEqual([{ server: server.location, ok: true, latencyMs: expect.any(Number) }]);
   });
 });

@@ -127,6 +127,7 @@ class MemcachedBackend implements CacheBackend {
   }
 
   async listKeys(opts: ListOptions): Promise<KeyPage> {
+    if (typeof opts.prefix !== "string") throw new Error("invalid prefix");
     const count = Math.min(Math.max(1, Math.floor(opts.count)), MAX_LIST_COUNT);
     if (!Number.isFinite(count)) throw new Error("invalid count");
     let cursor: ListingCursor =
@@ -140,7 +141,6 @@ class MemcachedBackend implements CacheBackend {
       try {
         page = await this.serverPage(server, cursor, opts.prefix, count - keys.length);
       } catch (err) {
-        if (err instanceof InvalidKeyError) throw err;
         // One dead server must not hide the others: report it and go on with the next.
         errors.push({ server: server.label, error: messageOf(err) });
         page = { rows: [], scanned: 0, end: true };
