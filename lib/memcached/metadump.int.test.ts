@@ -1,7 +1,9 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMemcachedBackend } from "@/lib/backends/memcached";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { parseAddress, type ServerAddress } from "./address";
+import { SNAPSHOT_MAX_ROWS } from "./listing";
 import { dump, type DumpItem } from "./metadump";
 
 const ITEMS = 120_000;
@@ -67,6 +69,43 @@ describe("metadump streaming against a real memcached", () => {
     let rows = 0;
     for await (const batch of dump(address, options, (key, exp, size) => (key.endsWith("+7") ? keep(key, exp, size) : null))) rows += batch.length;
     expect(rows).toBe(1);
+  });
+
+  it("pages a server with more keys than a listing snapshot keeps by re-dumping up to each page, every key once", async () => {
+    expect(ITEMS).toBeGreaterThan(SNAPSHOT_MAX_ROWS);
+    const backend = createMemcachedBackend({
+      alias: "big",
+      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
+      kind: "memcached",
+      locations: [server.location],
+      keyPrefix: "",
+      version: 1,
+      options: {},
+      timeout: 300,
+    });
+    try {
+      const seen = new Set<string>();
+      let rows = 0;
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await backend.listKeys({ prefix: "", cursor, count: 10_000, withMeta: true });
+        expect(page.errors).toBeUndefined();
+        for (const row of page.keys) seen.add(row.raw!);
+        rows += page.keys.length;
+        // Each page walks the dump up to its own end, never further: the last page walks it all.
+        expect(page.scanned).toBeLessThanOrEqual(ITEMS);
+        cursor = page.cursor;
+        pages++;
+      } while (cursor !== null);
+      // A page that fills up stops reading before it can see END: the last full page may be followed by an empty one.
+      expect(pages).toBeGreaterThanOrEqual(ITEMS / 10_000);
+      expect(pages).toBeLessThanOrEqual(ITEMS / 10_000 + 1);
+      expect(seen.size).toBe(ITEMS);
+      expect(rows).toBe(ITEMS);
+    } finally {
+      await backend.close();
+    }
   });
 
   it("gives up on a reader that stops pulling, freeing the server's crawler for the next dump", async () => {
