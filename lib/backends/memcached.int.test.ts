@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -332,5 +333,47 @@ describe("memcached over a unix socket", () => {
     expect(entry?.hint).toEqual({ source: "memcached", flags: 4, client: "pylibmc" });
     expect(await backend.deleteListed(rows)).toBe(rows.length);
     expect((await backend.status()).servers).toEqual([{ server: server.location, ok: true, latencyMs: expect.any(Number) }]);
+  });
+});
+
+describe("memcached items over the read limit", () => {
+  let server: MemcachedServerHandle;
+  let backend: CacheBackend;
+  beforeAll(async () => {
+    server = await startMemcached({ port: 11298, memoryMb: 512, args: ["-I", "64m"] });
+    backend = createMemcachedBackend(configFor("huge", "django.core.cache.backends.memcached.PyMemcacheCache", "", [server.location]));
+  });
+  afterAll(async () => {
+    await backend?.close();
+    await server?.stop();
+  });
+
+  it("describes a 40 MB item without fetching it (memcached cannot send part of a value)", async () => {
+    const length = 40 * 1024 * 1024;
+    const client = new MemcachedClient(parseAddress(server.location));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect({ host: "127.0.0.1", port: server.port }, () => {
+          socket.write(`set :1:huge 0 0 ${length}\r\n`);
+          socket.write(Buffer.alloc(length, 0x61));
+          socket.write("\r\n");
+        });
+        socket.on("data", (chunk) => {
+          socket.destroy();
+          if (chunk.toString().startsWith("STORED")) resolve();
+          else reject(new Error(chunk.toString()));
+        });
+        socket.on("error", reject);
+      });
+      const before = await client.stats();
+      const entry = await backend.readEntry({ raw: ":1:huge" }, 1000);
+      expect(entry).toMatchObject({ raw: ":1:huge", bytes: null, ttl: null });
+      expect(entry!.size).toBeGreaterThan(length);
+      expect(entry!.notes![0]).toMatch(/^Not read: the item is \d+ bytes/);
+      // Not fetched: no get was counted.
+      expect((await client.stats()).get("get_hits")).toBe(before.get("get_hits"));
+    } finally {
+      client.close();
+    }
   });
 });

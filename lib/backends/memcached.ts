@@ -44,6 +44,8 @@ const MAX_LIST_COUNT = 10_000;
 /** Keys per pipeline of meta deletes: bounds one request's size and the time it holds the connection. */
 const DELETE_CHUNK = 10_000;
 const DUMP_BATCH = 2000;
+/** Largest item whose value readEntry fetches (mg cannot fetch part of one). */
+const MAX_VALUE_READ = 32 * 1024 * 1024;
 const DUMP_IDLE_TIMEOUT_MS = 10_000;
 
 interface Server {
@@ -212,6 +214,17 @@ class MemcachedBackend implements CacheBackend {
         // `me` does not count as a get: only the server that holds the key is asked for the value.
         const meta = await server.client.meta(key);
         if (!meta) continue;
+        if (meta.size > MAX_VALUE_READ) {
+          // memcached cannot send part of a value: one this big (servers run with -I up to 1 GiB) is not fetched.
+          return {
+            raw: key,
+            type: "item",
+            ttl: meta.exp,
+            size: meta.size,
+            bytes: null,
+            notes: [`Not read: the item is ${meta.size} bytes, over the ${MAX_VALUE_READ}-byte read limit`, `Held by ${server.label}`],
+          };
+        }
         const item = await server.client.get(key);
         if (!item) continue;
         return {
