@@ -6,7 +6,10 @@ import { toApiError } from "@/lib/api/errors";
 import { decodeEntry } from "@/lib/codecs/decode";
 import { makeKey } from "@/lib/django/keys";
 import { django, fileCacheConfig, type WrittenEntry } from "@/test/django-filebased/django";
-import { clearFileCache, createFileBasedBackend, fileCacheHealth, FileCacheError, purgeExpired } from "./filebased";
+import { planFor } from "@/lib/invalidate/plan";
+import { execute } from "@/lib/invalidate/run";
+import type { Target } from "@/lib/invalidate/target";
+import { createFileBasedBackend, fileCacheHealth, FileCacheError } from "./filebased";
 import type { CacheBackend, KeyRow } from "./types";
 
 const roots: string[] = [];
@@ -18,6 +21,11 @@ function tempDir(): string {
 afterAll(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const all = { prefix: "", cursor: null, count: 1000, withMeta: true } as const;
+
+/** Runs an invalidation target the way the app's job does (lib/invalidate). */
+function invalidate(backend: CacheBackend, target: Target) {
+  return execute(backend, planFor({ config: backend.config, capabilities: backend.capabilities }, { target, allVersions: false, dryRun: false }));
+}
 
 async function listAll(backend: CacheBackend, count: number, sort?: "name" | "size" | "expiry"): Promise<KeyRow[]> {
   const rows: KeyRow[] = [];
@@ -247,11 +255,25 @@ describe("FileBasedCache edge cases", () => {
     expect(health.unreadable).toBe(2);
     expect(health.expired).toBe(2); // "gone" and the empty file
 
-    const purged = await purgeExpired(fileCacheConfig(dir));
+    const purged = await invalidate(backend, { expired: true });
     expect(purged.deleted).toBe(2);
     expect(existsSync(path.join(dir, `${empty}.djcache`))).toBe(false);
     expect(existsSync(path.join(dir, `${garbage}.djcache`))).toBe(true);
     expect((await fileCacheHealth(fileCacheConfig(dir))).expired).toBe(0);
+  });
+
+  it("deletes a file listed as expired only while it still is: a fresh entry written since stays", async () => {
+    const dir = tempDir();
+    const { entries } = django<{ entries: WrittenEntry[] }>("write", dir);
+    const backend = createFileBasedBackend(fileCacheConfig(dir));
+    const rows = (await backend.listKeys({ prefix: "", cursor: null, count: 100, withMeta: true })).keys;
+    const expired = rows.filter((r) => r.expired === true);
+    expect(expired.length).toBe(1);
+    const gone = entries.find((e) => e.file === expired[0].file) as WrittenEntry;
+    // Django writes the key afresh after the listing: the file now holds a live entry.
+    django("set", dir, { key: gone.key, value: "fresh", timeout: 600 });
+    expect(await backend.deleteListed(expired)).toBe(0);
+    expect(django<{ hit: boolean }>("get", dir, { key: gone.key }).hit).toBe(true);
   });
 
   it("drops a file deleted between listing and opening, and answers null for it", async () => {
@@ -308,9 +330,10 @@ describe("FileBasedCache edge cases", () => {
     // Like Django's glob, every "*.djcache" name counts against MAX_ENTRIES; the two strays cannot be read.
     expect(health.entries).toBe(entries.length + 2);
     expect(health.unreadable).toBe(2);
-    const result = await clearFileCache(fileCacheConfig(dir));
-    expect(result.deleted).toBe(entries.length + 1);
-    expect(readdirSync(dir).sort()).toEqual(["notes.txt", "sub.djcache", "tmpab12_xyz"]);
+    const result = await invalidate(createFileBasedBackend(fileCacheConfig(dir)), { clear: true });
+    // Entry files are md5 names: "custom.djcache" is not one Django writes, so it is left like the other strays.
+    expect(result.deleted).toBe(entries.length);
+    expect(readdirSync(dir).sort()).toEqual(["custom.djcache", "notes.txt", "sub.djcache", "tmpab12_xyz"]);
   });
 
   it("explains a directory that does not exist or is not a directory", async () => {

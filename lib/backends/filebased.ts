@@ -23,10 +23,10 @@ import { assertFileName, cacheDir, cullSettings, entryPath, fileForRawKey } from
 import { describeRows, headRows } from "./filebased/rows";
 
 import { fileHealthReport } from "./filebased/health-report";
-import { fileCacheHealth } from "./filebased/maintenance";
+import { fileCacheHealth, unlinkIfStillExpired } from "./filebased/maintenance";
 export { FileCacheError } from "./filebased/errors";
-export { clearFileCache, fileCacheHealth, purgeExpired } from "./filebased/maintenance";
-export type { ClearResult, FileCacheHealth, PurgeResult } from "./filebased/maintenance";
+export { fileCacheHealth } from "./filebased/maintenance";
+export type { FileCacheHealth } from "./filebased/maintenance";
 
 const CAPABILITIES: Capabilities = {
   listKeys: true,
@@ -134,8 +134,18 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
     deleteEntries,
 
     async deleteListed(rows: KeyRow[]): Promise<number> {
-      const refs = rows.map((row): EntryRef => (row.file !== undefined ? { file: row.file } : { raw: requireString(row.raw, "raw") }));
-      return deleteEntries(refs);
+      // A row listed as expired stands for that expired entry only: a fresh one written since under the name stays.
+      const now = Date.now() / 1000;
+      let deleted = 0;
+      for (const row of rows.filter((r) => r.expired === true && r.file !== undefined)) {
+        if ((await unlinkIfStillExpired(entryPath(dir(), assertFileName(row.file as string)), now)) !== null) deleted++;
+      }
+      const refs = rows
+        .filter((r) => !(r.expired === true && r.file !== undefined))
+        .map((row): EntryRef => (row.file !== undefined ? { file: row.file } : { raw: requireString(row.raw, "raw") }));
+      deleted += await deleteEntries(refs);
+      if (deleted > 0) forgetListings();
+      return deleted;
     },
 
     async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {

@@ -108,4 +108,13 @@ describe("planFor on FileBasedCache (no listing by name)", () => {
   it("a cache that cannot list cannot be cleared", () => {
     expect(() => plan({ target: { clear: true } }, DUMMY)).toThrow(/cannot list/);
   });
+  it("expired takes only rows the backend marked expired, and asks the deleting walk for that metadata", () => {
+    const [scan] = scans(plan({ target: { expired: true } }, FILES));
+    expect(scan).toMatchObject({ rawPrefix: "", needsMeta: true });
+    expect(scan.accept({ ...row(null, "a"), expired: true })).toBe(true);
+    expect(scan.accept({ ...row(null, "b"), expired: false })).toBe(false);
+    expect(scan.accept(row(null, "c"))).toBe(false);
+    expect(() => plan({ target: { expired: false } }, FILES)).toThrow(/target.expired: must be true/);
+    expect(() => plan({ target: { expired: true } }, DUMMY)).toThrow(/cannot list/);
+  });
 });

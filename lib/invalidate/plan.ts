@@ -15,6 +15,8 @@ import type { InvalidateRequest } from "./target";
 export interface ScanSpec {
   rawPrefix: string;
   accept: (row: KeyRow) => boolean;
+  /** accept reads row metadata (expiry), so the deleting walk must fetch it too. */
+  needsMeta?: boolean;
 }
 
 export type Plan =
@@ -123,6 +125,12 @@ export function planFor(cache: PlanCache, req: InvalidateRequest): Plan {
       ],
       notes: [],
     };
+  }
+
+  if ("expired" in target) {
+    if (!cache.capabilities.listKeys) throw badRequest(`${config.alias} cannot list its entries, so it has no expired entries to find`);
+    // Only rows the backend itself marked expired: Redis and memcached drop expired keys themselves and mark none.
+    return { mode: "scan", scans: [{ rawPrefix: "", accept: (row) => row.expired === true, needsMeta: true }], notes: [] };
   }
 
   // Clear: never FLUSHDB / flush_all (other apps' keys live there too): only keys under this alias's KEY_PREFIX.

@@ -1,5 +1,5 @@
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
-import type { Plan } from "./plan";
+import type { Plan, ScanSpec } from "./plan";
 
 /**
  * Runs a plan against a backend: a dry run (count, bytes, sample, nothing deleted) or the deletion itself.
@@ -46,7 +46,7 @@ function rowName(row: KeyRow): string {
  */
 async function walk(
   backend: CacheBackend,
-  scan: { rawPrefix: string; accept: (row: KeyRow) => boolean },
+  scan: ScanSpec,
   withSizes: boolean,
   progress: Progress,
   opts: RunOptions,
@@ -122,7 +122,7 @@ export async function execute(
   const report = () => opts.onProgress?.(progress);
   if (plan.mode === "scan") {
     for (const scan of plan.scans) {
-      await walk(backend, scan, false, progress, opts, async (rows) => {
+      await walk(backend, scan, scan.needsMeta === true, progress, opts, async (rows) => {
         progress.matched += rows.length;
         try {
           if (rows.length > 0) await deleteChunked(rows, (chunk) => backend.deleteListed(chunk), progress);

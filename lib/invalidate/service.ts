@@ -28,6 +28,7 @@ export const ACTION: Record<TargetKind, string> = {
   keys: "delete-keys",
   clear: "clear",
   oldVersions: "purge-old-versions",
+  expired: "purge-expired",
 };
 
 function message(e: unknown): string {

@@ -16,9 +16,14 @@ export type Target =
   /** Every key under the alias's KEY_PREFIX (an addition to API.md's targets: "clear" is its own action). */
   | { clear: true }
   /** Every key of the alias at a version other than its VERSION: what Django never reads again (additive). */
-  | { oldVersions: true };
+  | { oldVersions: true }
+  /** Entries past their expiry that the backend still holds (FileBasedCache deletes them only when read) (additive). */
+  | { expired: true };
 
-export type TargetKind = "prefix" | "url" | "fragment" | "keys" | "clear" | "oldVersions";
+export type TargetKind = "prefix" | "url" | "fragment" | "keys" | "clear" | "oldVersions" | "expired";
+
+/** Targets that are a single `true` flag. */
+const FLAG_TARGETS = ["clear", "oldVersions", "expired"] as const;
 
 export interface InvalidateRequest {
   target: Target;
@@ -63,12 +68,18 @@ function flag(v: unknown, where: string, fallback: boolean): boolean {
 }
 
 function parseTarget(v: unknown): Target {
-  if (!isObj(v)) throw badRequest('target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true} | {"oldVersions": true}');
-  const kinds = (["prefix", "url", "fragment", "keys", "clear", "oldVersions"] as const).filter((k) => k in v);
+  if (!isObj(v)) throw badRequest('target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true} | {"oldVersions": true} | {"expired": true}');
+  const kinds = (["prefix", "url", "fragment", "keys", ...FLAG_TARGETS] as const).filter((k) => k in v);
   if (kinds.length !== 1) {
-    throw badRequest(`target: give exactly one of prefix, url, fragment, keys, clear, oldVersions (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
+    throw badRequest(`target: give exactly one of prefix, url, fragment, keys, ${FLAG_TARGETS.join(", ")} (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
   }
-  switch (kinds[0]) {
+  const kind = kinds[0];
+  if ((FLAG_TARGETS as readonly string[]).includes(kind)) {
+    onlyFields(v, [kind], "target");
+    if (v[kind] !== true) throw badRequest(`target.${kind}: must be true`);
+    return { [kind]: true } as Target;
+  }
+  switch (kind) {
     case "prefix": {
       onlyFields(v, ["prefix"], "target");
       const prefix = text(v.prefix, "target.prefix", { max: 2048 });
@@ -100,17 +111,8 @@ function parseTarget(v: unknown): Target {
       if (keys.length === 0) throw badRequest("target.keys: give at least one key");
       return { keys };
     }
-    case "clear": {
-      onlyFields(v, ["clear"], "target");
-      if (v.clear !== true) throw badRequest("target.clear: must be true");
-      return { clear: true };
-    }
-    case "oldVersions": {
-      onlyFields(v, ["oldVersions"], "target");
-      if (v.oldVersions !== true) throw badRequest("target.oldVersions: must be true");
-      return { oldVersions: true };
-    }
   }
+  throw badRequest(`target: unknown kind ${kind}`);
 }
 
 /** Validates a request body, answering 400 with what is wrong. dryRun defaults to true: deleting is asked for explicitly. */
@@ -130,5 +132,6 @@ export function targetKind(target: Target): TargetKind {
   if ("fragment" in target) return "fragment";
   if ("keys" in target) return "keys";
   if ("oldVersions" in target) return "oldVersions";
+  if ("expired" in target) return "expired";
   return "clear";
 }

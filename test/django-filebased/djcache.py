@@ -8,6 +8,7 @@ Commands print one JSON document on stdout:
                -> {"key", "rawKey", "file"}
   cull         {"maxEntries": m, "count": n}: write n keys through a cache with MAX_ENTRIES m
                -> {"files": number of .djcache files afterwards}
+  set          {"key": k, "value": v, "timeout": t}: cache.set as the app would -> {"ok": true}
   get          {"key": k}: what Django itself reads -> {"hit": bool, "repr": repr(value), at most 2000 chars}
   bulk         {"count": n}: n entries through cache.set (values of varied shape and size, timeouts None or 1 day)
                with culling switched off: _cull globs the whole directory on every set, O(n^2) for a big fill
@@ -168,6 +169,13 @@ def cmd_get(args):
     return {"hit": value is not sentinel, "repr": None if value is sentinel else repr(value)[:2000]}
 
 
+def cmd_set(args):
+    from django.core.cache import cache
+
+    cache.set(args["key"], args["value"], args.get("timeout"))
+    return {"ok": True}
+
+
 def cmd_list(args):
     from django.core.cache import cache
 
@@ -187,7 +195,7 @@ def cmd_list(args):
     return {"files": files, "expired": expired, "seconds": best, "cpuSeconds": best_cpu}
 
 
-COMMANDS = {"write": cmd_write, "touch-shrink": cmd_touch_shrink, "cull": cmd_cull, "bulk": cmd_bulk, "get": cmd_get, "list": cmd_list}
+COMMANDS = {"write": cmd_write, "touch-shrink": cmd_touch_shrink, "cull": cmd_cull, "bulk": cmd_bulk, "get": cmd_get, "set": cmd_set, "list": cmd_list}
 
 urlpatterns = []
 

@@ -1,10 +1,8 @@
 import { constants, promises as fsp } from "node:fs";
-import path from "node:path";
 import type { CacheConfig } from "@/lib/config/types";
-import { directoryError, forgetScan, scanDirectory } from "./directory";
+import { scanDirectory } from "./directory";
 import { headOf, isExpired, readHeads } from "./heads";
 import { cacheDir, cullSettings, SUFFIX } from "./location";
-import { forgetSnapshots } from "./listing";
 
 export interface FileCacheHealth {
   directory: string;
@@ -59,36 +57,11 @@ export async function fileCacheHealth(config: CacheConfig): Promise<FileCacheHea
   };
 }
 
-export interface PurgeResult {
-  scanned: number;
-  deleted: number;
-  bytes: number;
-}
-
 /**
- * Deletes the expired entries (what Django would delete on their next get). Each file is read again just before it
- * is unlinked: one rewritten by a set() since the scan holds a fresh expiry and stays.
+ * Deletes an entry file listed as expired only if it still is: Django may have written a fresh entry under the same
+ * name since (it renames a new file over the old one). Answers the bytes freed, or null when nothing was deleted.
  */
-export async function purgeExpired(config: CacheConfig): Promise<PurgeResult> {
-  const dir = cacheDir(config);
-  const { names, heads } = await allHeads(dir);
-  const now = Date.now() / 1000;
-  let deleted = 0;
-  let bytes = 0;
-  for (let i = 0; i < names.length; i++) {
-    const head = heads[i];
-    if (head === null || !isExpired(head, now)) continue;
-    const freed = await unlinkIfStillExpired(path.join(dir, names[i]), now);
-    if (freed !== null) {
-      deleted++;
-      bytes += freed;
-    }
-  }
-  forget(dir);
-  return { scanned: names.length, deleted, bytes };
-}
-
-async function unlinkIfStillExpired(file: string, nowSeconds: number): Promise<number | null> {
+export async function unlinkIfStillExpired(file: string, nowSeconds: number): Promise<number | null> {
   let handle;
   try {
     handle = await fsp.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -107,45 +80,4 @@ async function unlinkIfStillExpired(file: string, nowSeconds: number): Promise<n
   } finally {
     await handle.close();
   }
-}
-
-export interface ClearResult {
-  deleted: number;
-  bytes: number;
-}
-
-/**
- * What Django's clear() does: delete every "*.djcache" file of the directory, and nothing else (temp files, other
- * files and subdirectories stay). Never the directory itself.
- */
-export async function clearFileCache(config: CacheConfig): Promise<ClearResult> {
-  const dir = cacheDir(config);
-  let dirents;
-  try {
-    dirents = await fsp.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    throw directoryError(dir, err);
-  }
-  let deleted = 0;
-  let bytes = 0;
-  for (const d of dirents) {
-    if (!d.isFile() || !d.name.endsWith(SUFFIX)) continue;
-    const file = path.join(dir, d.name);
-    try {
-      const { size } = await fsp.stat(file);
-      await fsp.unlink(file);
-      deleted++;
-      bytes += size;
-    } catch (err) {
-      // Gone already (Django culled or replaced it): nothing to delete.
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-  }
-  forget(dir);
-  return { deleted, bytes };
-}
-
-function forget(dir: string): void {
-  forgetScan(dir);
-  forgetSnapshots(dir);
 }
