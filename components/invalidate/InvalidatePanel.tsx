@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { formatBytes, formatCount } from "@/lib/format";
 import { api } from "../api-client";
@@ -15,7 +16,11 @@ const ACTIONS: { id: Action; label: string }[] = [
   { id: "url", label: "URL (cache_page)" },
   { id: "fragment", label: "Template fragment" },
   { id: "clear", label: "Clear cache" },
+  { id: "expired", label: "Expired entries" },
 ];
+
+/** Flag actions act on the whole cache: no version choice. */
+const WHOLE_CACHE: Action[] = ["clear", "expired"];
 
 /** Lines of a textarea, trimmed, empty ones dropped. */
 function lines(text: string): string[] {
@@ -64,6 +69,8 @@ function targetOf(action: Action, f: FormState, listable: boolean): Record<strin
       return { fragment: f.useVaryOn ? { name: f.fragmentName, varyOn: f.varyOn === "" ? [] : f.varyOn.split("\n") } : { name: f.fragmentName } };
     case "clear":
       return { clear: true };
+    case "expired":
+      return { expired: true };
   }
 }
 
@@ -82,7 +89,8 @@ const INPUT = "mono w-full rounded border border-slate-300 px-2 py-1 disabled:bg
 export function InvalidatePanel({ alias }: { alias: string }) {
   const client = useQueryClient();
   const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(`/api/caches/${encodeURIComponent(alias)}`) });
-  const [action, setAction] = useState<Action>("prefix");
+  const asked = useSearchParams().get("action");
+  const [action, setAction] = useState<Action>(ACTIONS.find((a) => a.id === asked)?.id ?? "prefix");
   const [form, setForm] = useState<FormState>(EMPTY);
   const [dry, setDry] = useState<{ body: InvalidateBody; answer: DryRunAnswer } | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -115,7 +123,7 @@ export function InvalidatePanel({ alias }: { alias: string }) {
     setDry(null);
     dryRun.reset();
   };
-  const body: InvalidateBody = { target: targetOf(action, form, listable), allVersions: action !== "clear" && form.allVersions, dryRun: true };
+  const body: InvalidateBody = { target: targetOf(action, form, listable), allVersions: !WHOLE_CACHE.includes(action) && form.allVersions, dryRun: true };
   const versionText = form.allVersions ? "every version" : `version ${cache.version}`;
 
   return (
@@ -135,7 +143,8 @@ export function InvalidatePanel({ alias }: { alias: string }) {
             }}
           >
             <div className="flex flex-wrap gap-1" role="tablist">
-              {ACTIONS.map((a) => (
+              {/* Expired entries linger only where the backend does not drop them itself (files). */}
+              {ACTIONS.filter((a) => a.id !== "expired" || cache.capabilities.keyNames === false).map((a) => (
                 <button
                   key={a.id}
                   type="button"
@@ -220,7 +229,14 @@ export function InvalidatePanel({ alias }: { alias: string }) {
               </Notice>
             ) : null}
 
-            {action !== "clear" && listable ? (
+            {action === "expired" ? (
+              <Notice tone="info" title="Delete entries past their expiry">
+                Django deletes an expired file only when something reads its key; until then it takes disk space and counts against
+                MAX_ENTRIES. A file rewritten with a fresh expiry since the count stays.
+              </Notice>
+            ) : null}
+
+            {!WHOLE_CACHE.includes(action) && listable ? (
               <label className="flex items-center gap-2 text-xs">
                 <input type="checkbox" checked={form.allVersions} onChange={(e) => change({ allVersions: e.target.checked })} />
                 all versions (not only VERSION {cache.version})

@@ -24,7 +24,7 @@ export interface JobView {
   result?: { notes?: string[] };
 }
 
-export type Action = "prefix" | "url" | "fragment" | "clear";
+export type Action = "prefix" | "url" | "fragment" | "clear" | "expired";
 
 /** The request body of POST /api/caches/{alias}/invalidate. */
 export interface InvalidateBody {

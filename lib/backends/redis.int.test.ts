@@ -375,11 +375,11 @@ describe("failures", () => {
   });
 
   it("a LOCATION it cannot use is reported, not thrown at creation", async () => {
-    const bad = createRedisBackend(config("127.0.0.1:6379"));
+    const bad = createRedisBackend(config("127.0.0.1:6397"));
     expect((await bad.status()).error).toMatch(/not a redis/);
     await expect(bad.listKeys({ prefix: "", cursor: null, count: 1, withMeta: false })).rejects.toMatchObject({ code: "config" });
     await bad.close();
-    const secret = createRedisBackend(config("redis://app:hunter2@127.0.0.1:6379/notadb"));
+    const secret = createRedisBackend(config("redis://app:hunter2@127.0.0.1:6397/notadb"));
     const status = await secret.status();
     expect(status.error).toMatch(/database/);
     expect(JSON.stringify(status)).not.toMatch(/hunter2/);
