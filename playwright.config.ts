@@ -10,7 +10,9 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
-  timeout: 30_000,
+  timeout: 60_000,
+  // A 2-core machine running a build beside the app answers slowly at times: wait for pages, never for fixed sleeps.
+  expect: { timeout: 15_000 },
   reporter: "list",
   use: {
     baseURL: BASE_URL,
