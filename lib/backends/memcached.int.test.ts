@@ -222,6 +222,7 @@ describe("memcached backend against two real servers written by Django 3.2", () 
       for (const slab of extra.slabs) expect(slab.memUsed).toBeGreaterThanOrEqual(slab.memRequested);
     }
     expect(sumOf(after.servers, (s) => s.items)).toBe(allRaw.length);
+    expect(await pymc.limits!()).toEqual({ itemSizeMax: 1024 * 1024 });
   });
 
   it("deletes by name on every server of the pool", async () => {
