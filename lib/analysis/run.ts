@@ -65,7 +65,7 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
       progress.scanned += n;
       report();
     };
-    for await (const rows of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, signal, onScanned })) {
+    for await (const rows of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, sizesOnly: true, signal, onScanned })) {
       if (!reported) progress.scanned += rows.length;
       for (const row of rows) each(row);
       progress.matched += rows.length;

@@ -20,7 +20,8 @@ import { RedisConnection } from "./redis/connection";
 import { RedisBackendError, toBackendError } from "./redis/errors";
 import { infoToStats } from "./redis/info";
 import { parseRedisLocation, type RedisTarget } from "./redis/location";
-import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
+import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
+import { SIZED_SCAN_COUNT, SizedScanner } from "./redis/sized-scan";
 import { randomSample } from "./redis/sample";
 import { readStructured } from "./redis/structured";
 
@@ -71,6 +72,9 @@ class RedisBackend implements CacheBackend {
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
   private unlinkMissing = false;
   private readonly meta = new MetaFetcher();
+  private readonly sized = new SizedScanner();
+  /** Learnt on the first sized walk: the server refuses scripts, so sizes come from SCAN + pipelined metadata. */
+  private sizedRefused = false;
 
   constructor(readonly config: CacheConfig) {
     // A BACKEND path the codecs do not know (a subclass of Django's RedisCache, say) is read as Django's own.
@@ -229,6 +233,53 @@ class RedisBackend implements CacheBackend {
   }
 
   async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    if (opts.withSizes && !this.sizedRefused) {
+      let yielded = false;
+      try {
+        for await (const rows of this.iterateSized(opts)) {
+          yielded = true;
+          yield rows;
+        }
+        return;
+      } catch (err) {
+        if (yielded || !isScriptRefusal(err)) throw err;
+        this.sizedRefused = true;
+      }
+    }
+    yield* this.iterateScan(opts);
+  }
+
+  /** SCAN and sizes in one script call per step (redis/sized-scan.ts); the next step runs while the caller works. */
+  private async *iterateSized(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
+    const { prefix, signal } = opts;
+    const conn = this.connection();
+    const label = conn.target.label;
+    const step = (cursor: string) => {
+      const next = conn.run((c) => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly));
+      next.catch(() => undefined);
+      return next;
+    };
+    let next: ReturnType<typeof step> | null = step("0");
+    let pending: KeyRow[] = [];
+    let lastFlush = performance.now();
+    while (next) {
+      const done: Awaited<ReturnType<typeof step>> = await next;
+      signal?.throwIfAborted();
+      opts.onScanned?.(SIZED_SCAN_COUNT);
+      next = done.cursor === "0" ? null : step(done.cursor);
+      for (const row of done.rows) pending.push(row);
+      const due = pending.length >= batch || next === null || performance.now() - lastFlush >= ITERATE_FLUSH_MS;
+      if (!due || pending.length === 0) continue;
+      const rows = pending;
+      pending = [];
+      lastFlush = performance.now();
+      yield rows;
+      signal?.throwIfAborted();
+    }
+  }
+
+  private async *iterateScan(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, withSizes, signal } = opts;
     const conn = this.connection();

@@ -101,6 +101,8 @@ export interface IterateOptions {
   /** Keys asked per server round trip. */
   batch: number;
   withSizes: boolean;
+  /** With withSizes: the caller needs ttl and size only, so a backend may leave out the row's type (cheaper). */
+  sizesOnly?: boolean;
   signal?: AbortSignal;
   /** Told how many keys the server walked (matching or not) as the walk goes: progress against a key count. */
   onScanned?: (keys: number) => void;

@@ -107,7 +107,8 @@ export class MetaFetcher {
   }
 }
 
-function isScriptRefusal(err: unknown): boolean {
+/** The server will not run scripts for us (ACL, disabled, too old): use plain commands instead. */
+export function isScriptRefusal(err: unknown): boolean {
   const message = err instanceof Error ? err.message : "";
   return /NOPERM|unknown command|NOSCRIPT|scripting|not allowed|disabled/i.test(message);
 }
