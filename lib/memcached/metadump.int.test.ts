@@ -122,3 +122,68 @@ describe("metadump streaming against a real memcached", () => {
     ).rejects.toThrow(/fell 0.2 s behind/);
   });
 });
+
+describe("metadump while another crawl holds the LRU crawler", () => {
+  let server: MemcachedServerHandle;
+  let address: ServerAddress;
+  const BUSY_ITEMS = 20_000;
+
+  /** Starts memcached's own crawl and slows it to one batch a second, so the crawler answers BUSY until released. */
+  const holdCrawler = async () => {
+    await send(server.port, "lru_crawler sleep 1000000\r\n", "OK\r\n");
+    await send(server.port, "lru_crawler crawl all\r\n", "OK\r\n");
+  };
+  const releaseCrawler = () => send(server.port, "lru_crawler sleep 0\r\n", "OK\r\n");
+
+  beforeAll(async () => {
+    server = await startMemcached({ port: 11298 });
+    address = parseAddress(server.location);
+    let payload = "";
+    for (let i = 0; i < BUSY_ITEMS; i++) payload += `set :1:busy:${i} 0 0 ${i % 300} noreply\r\n${"y".repeat(i % 300)}\r\n`;
+    await send(server.port, `${payload}mn\r\n`, "MN\r\n");
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("retries BUSY with backoff and lists once the crawler is free", async () => {
+    await holdCrawler();
+    let attempts = 0;
+    let settled = false;
+    const listing = (async () => {
+      let count = 0;
+      for await (const batch of dump(address, options, keep, () => attempts++)) count += batch.length;
+      return count;
+    })().finally(() => {
+      settled = true;
+    });
+    // Release only after a refused attempt, so the retry path is what lists.
+    while (attempts < 2 && !settled) await new Promise((r) => setTimeout(r, 20));
+    await releaseCrawler();
+    expect(await listing).toBe(BUSY_ITEMS);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reports a crawler that stays busy as such, through the backend's listing", async () => {
+    await holdCrawler();
+    const backend = createMemcachedBackend({
+      alias: "busy",
+      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
+      kind: "memcached",
+      locations: [server.location],
+      keyPrefix: "",
+      version: 1,
+      options: {},
+      timeout: 300,
+    });
+    try {
+      const page = await backend.listKeys({ prefix: "", cursor: null, count: 10, withMeta: true });
+      expect(page.keys).toEqual([]);
+      expect(page.errors).toEqual([{ server: server.location, error: expect.stringMatching(/LRU crawler stayed busy .* after 6 attempts/) }]);
+    } finally {
+      await releaseCrawler();
+      await backend.close();
+    }
+  });
+});
