@@ -92,6 +92,7 @@ class MemcachedBackend implements CacheBackend {
   readonly kind = "memcached" as const;
   readonly capabilities: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
   private readonly servers: Server[];
+  private readonly byLabel: Map<string, Server>;
   private readonly client: Client;
   private readonly snapshots = new SnapshotStore();
 
@@ -104,6 +105,7 @@ class MemcachedBackend implements CacheBackend {
       const address = parseAddress(location);
       return { label: address.label, client: new MemcachedClient(address, DEFAULT_CONNECTION_OPTIONS) };
     });
+    this.byLabel = new Map(this.servers.map((s) => [s.label, s]));
   }
 
   async status(): Promise<BackendStatus> {
@@ -258,7 +260,7 @@ class MemcachedBackend implements CacheBackend {
     const byServer = new Map<Server, string[]>();
     // Validate every row before deleting anything: a bad row must not leave a half-done purge behind.
     for (const row of rows) {
-      const server = this.servers.find((s) => s.label === row.server);
+      const server = row.server === undefined ? undefined : this.byLabel.get(row.server);
       if (!server) throw new Error(`row names no server of this pool: ${String(row.server)}`);
       if (typeof row.raw !== "string") throw new InvalidKeyError("listed row has no key");
       checkKey(row.raw);
