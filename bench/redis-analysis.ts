@@ -51,7 +51,8 @@ const LAYOUT: [number, string, number][] = [
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

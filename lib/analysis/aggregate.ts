@@ -22,6 +22,13 @@ export const LARGE_VALUE = 1024 * 1024;
 export const NEAR_LIMIT_SHARE = 0.9;
 
 const KINDS: DjangoKind[] = ["page", "page_header", "fragment", "session", "key"];
+/** Distinct namespaces held before they are added to the tree. */
+const PENDING_NAMESPACES = 10_000;
+
+/** The key up to and including its last ":" or "." ("" without one): what decides its place in the namespace tree. */
+function namespaceOf(key: string): string {
+  return key.slice(0, Math.max(key.lastIndexOf(":"), key.lastIndexOf(".")) + 1);
+}
 
 export interface AggregatorOptions {
   keyPrefix: string;
@@ -67,6 +74,12 @@ export class Aggregator {
   private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number }>(KINDS.map((k) => [k, { keys: 0, bytes: 0 }]));
   private readonly versions = new Map<number | null, { keys: number; bytes: number }>();
   private readonly tree = new NamespaceTree({ maxDepth: 6, maxChildren: 50 });
+  /**
+   * Keys waiting to enter the tree, by namespace (the key up to its last separator, which has the same namespace
+   * parts as the key): the tree walks its levels once per namespace instead of once per key. Insertion order is kept,
+   * so the tree sees namespaces in the order keys arrived and its "other" buckets come out the same.
+   */
+  private readonly pendingNs = new Map<string, { keys: number; bytes: number }>();
   private readonly groups = new GroupFinder();
   private readonly top = new TopN<TopRow>(TOP_N, (r) => r.size);
   private readonly sizes = new Histogram(SIZE_BOUNDS);
@@ -96,7 +109,7 @@ export class Aggregator {
       k.bytes += size;
     }
     // Keys outside the layout (and FileBasedCache files, which carry no key) count at the tree's root only.
-    this.tree.add(parsed?.key ?? "", size);
+    this.addToTree(parsed ? namespaceOf(parsed.key) : "", size);
 
     if (row.raw !== null) {
       const version = parsed ? parsed.version : null;
@@ -140,6 +153,22 @@ export class Aggregator {
     }
   }
 
+  private addToTree(ns: string, size: number): void {
+    const p = this.pendingNs.get(ns);
+    if (p) {
+      p.keys += 1;
+      p.bytes += size;
+      return;
+    }
+    if (this.pendingNs.size >= PENDING_NAMESPACES) this.flushTree();
+    this.pendingNs.set(ns, { keys: 1, bytes: size });
+  }
+
+  private flushTree(): void {
+    for (const [ns, p] of this.pendingNs) this.tree.add(ns, p.bytes, p.keys);
+    this.pendingNs.clear();
+  }
+
   get count(): number {
     return this.keys;
   }
@@ -153,6 +182,7 @@ export class Aggregator {
    * real keys and are never scaled.
    */
   result(scale = 1): Aggregated {
+    this.flushTree();
     const s = (n: number) => Math.round(n * scale);
     const about = scale === 1 ? "" : "about ";
     const warnings: AnalysisWarning[] = [];

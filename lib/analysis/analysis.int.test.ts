@@ -184,14 +184,20 @@ describe("Redis, full analysis", () => {
     await raw.set("shop:3:cart:7", "c");
     await raw.set("shop:2:cart:7", "old");
     await raw.set(":1:cart:7", "another alias");
+    // Keys come back whole whatever their length or encoding (the walk packs them with a 32-bit length).
+    const long = `shop:3:long:${"k".repeat(70_000)}`;
+    await raw.set(long, "l");
+    await raw.set("shop:3:grüße", "g");
     const cfg = redisConfig("shop", 3);
     const r = await analyse(track(createRedisBackend(cfg)), cfg);
-    expect(r.keys).toBe(2);
+    expect(r.keys).toBe(4);
     expect(r.byVersion.map((v) => [v.version, v.keys, v.current])).toEqual([
       [2, 1, false],
-      [3, 1, true],
+      [3, 3, true],
     ]);
-    expect(r.namespaces.children.map((c) => c.prefix)).toEqual(["cart:"]);
+    expect(r.namespaces.children.map((c) => c.prefix).sort()).toEqual(["cart:", "long:"]);
+    expect(r.top.map((t) => t.raw)).toContain(long);
+    expect(r.top.map((t) => t.key)).toContain("grüße");
   });
 
   it("old versions found by the analysis are purged by the oldVersions invalidation target, and only they", async () => {

@@ -12,7 +12,6 @@ import type { GroupRow } from "./types";
 const EXAMPLES = 3;
 /** md5 hex of the vary_on values, after the name and a dot. */
 const FRAGMENT_TAIL = /\.[0-9a-f]{32}$/;
-const TRAILING_NUMBER = /\d+$/;
 
 interface Group {
   kind: GroupRow["kind"];
@@ -32,10 +31,21 @@ export function fragmentName(key: string): string | null {
 
 /** A key's series pattern and the prefix its members share ("report:chunk:12" → "report:chunk:#", "report:chunk:"). */
 export function seriesOf(key: string): { name: string; prefix: string } | null {
-  const m = TRAILING_NUMBER.exec(key);
-  if (!m || m.index === 0) return null;
-  const prefix = key.slice(0, m.index);
+  const start = trailingDigits(key);
+  if (start < 1 || start === key.length) return null;
+  const prefix = key.slice(0, start);
   return { name: `${prefix}#`, prefix };
+}
+
+/** Where the run of digits ending the key starts (key.length when it ends otherwise): a char loop, no regex per key. */
+function trailingDigits(key: string): number {
+  let i = key.length;
+  while (i > 0) {
+    const c = key.charCodeAt(i - 1);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  return i;
 }
 
 /**
@@ -44,7 +54,8 @@ export function seriesOf(key: string): { name: string; prefix: string } | null {
  * `incomplete` reports.
  */
 export class GroupFinder {
-  private readonly groups = new Map<string, Group>();
+  /** By kind, then name: no composite key string built per row. */
+  private readonly groups = { fragment: new Map<string, Group>(), series: new Map<string, Group>() };
   private dropped = false;
 
   constructor(private readonly maxGroups = 20_000) {}
@@ -62,28 +73,34 @@ export class GroupFinder {
   }
 
   private count(kind: Group["kind"], name: string, prefix: string, key: string, bytes: number): void {
-    const id = `${kind}\u0000${name}`;
-    let g = this.groups.get(id);
+    const table = this.groups[kind];
+    let g = table.get(name);
     if (!g) {
-      if (this.groups.size >= this.maxGroups && !this.makeRoom()) {
+      if (this.size() >= this.maxGroups && !this.makeRoom()) {
         this.dropped = true;
         return;
       }
       g = { kind, name, prefix, keys: 0, bytes: 0, examples: [] };
-      this.groups.set(id, g);
+      table.set(name, g);
     }
     g.keys += 1;
     g.bytes += bytes;
     if (g.examples.length < EXAMPLES) g.examples.push(key);
   }
 
+  private size(): number {
+    return this.groups.fragment.size + this.groups.series.size;
+  }
+
   private makeRoom(): boolean {
-    for (const [id, g] of this.groups) {
-      if (g.keys === 1) this.groups.delete(id);
+    for (const table of [this.groups.fragment, this.groups.series]) {
+      for (const [name, g] of table) {
+        if (g.keys === 1) table.delete(name);
+      }
     }
     this.dropped = true;
     // Keep a quarter free so a table full of real groups is not swept on every new key.
-    return this.groups.size < this.maxGroups * 0.75;
+    return this.size() < this.maxGroups * 0.75;
   }
 
   /** True when some keys could not be counted in their group (the table was full). */
@@ -93,7 +110,7 @@ export class GroupFinder {
 
   /** Every fragment and the series of two keys or more, largest first; counts and bytes multiplied by `scale` (sampled analyses). */
   result(limit: number, scale = 1): GroupRow[] {
-    return [...this.groups.values()]
+    return [...this.groups.fragment.values(), ...this.groups.series.values()]
       .filter((g) => g.kind === "fragment" || g.keys >= 2)
       .sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || a.name.localeCompare(b.name))
       .slice(0, limit)

@@ -9,8 +9,9 @@ import type { AnalysisResult, AnalysisWarning } from "./types";
  * estimate, scaled to the whole). Either way every row is folded into bounded aggregates as it arrives.
  */
 
-/** Keys asked per server round trip: the backend's largest SCAN COUNT; its metadata goes in chunks of its own. */
-const WALK_BATCH = 10_000;
+/** Rows asked per batch: small, so each batch is folded in while the server already works on the next (a large batch
+ * would leave the server idle while the client catches up). */
+const WALK_BATCH = 1_000;
 export const MIN_SAMPLE = 100;
 /** The sample is held in memory (reservoir mode keeps its rows): bounded. */
 export const MAX_SAMPLE = 200_000;

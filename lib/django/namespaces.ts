@@ -50,9 +50,10 @@ export class NamespaceTree {
 
   constructor(private readonly limits: TreeLimits = { maxDepth: 6, maxChildren: 50 }) {}
 
-  add(key: string, bytes = 0): void {
+  /** Adds `count` keys that share this key's namespaces (the size analysis adds keys grouped by namespace), `bytes` in all. */
+  add(key: string, bytes = 0, count = 1): void {
     let at = this.root;
-    at.node.keys += 1;
+    at.node.keys += count;
     at.node.bytes += bytes;
     let prefix = "";
     for (const part of namespaceParts(key, this.limits.maxDepth)) {
@@ -60,7 +61,7 @@ export class NamespaceTree {
       let next = at.index.get(part);
       if (!next) {
         if (at.index.size >= this.limits.maxChildren) {
-          at.node.otherKeys = (at.node.otherKeys ?? 0) + 1;
+          at.node.otherKeys = (at.node.otherKeys ?? 0) + count;
           at.node.otherBytes = (at.node.otherBytes ?? 0) + bytes;
           return;
         }
@@ -68,7 +69,7 @@ export class NamespaceTree {
         at.index.set(part, next);
         at.node.children.push(next.node);
       }
-      next.node.keys += 1;
+      next.node.keys += count;
       next.node.bytes += bytes;
       at = next;
     }

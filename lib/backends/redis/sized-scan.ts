@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { KeyRow } from "@/lib/backends/types";
 import { prefixPattern } from "./glob";
-import { keyText, ttlSeconds } from "./scan";
+import { ttlSeconds } from "./scan";
 
 /**
  * A walk of every key with its TTL and exact size, for analyses and purges over a whole keyspace: one script call
@@ -24,18 +24,18 @@ if ARGV[2] == '' then
 else
   r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
 end
-local out = {r[1]}
 local withType = ARGV[4] == '1'
+local parts = {}
 for _, key in ipairs(r[2]) do
   local ttl = redis.call('PTTL', key)
   if ttl ~= -2 then
-    out[#out + 1] = key
-    out[#out + 1] = ttl
-    out[#out + 1] = redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or false
-    if withType then out[#out + 1] = redis.call('TYPE', key).ok end
+    local size = redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or -1
+    local t = ''
+    if withType then t = redis.call('TYPE', key).ok end
+    parts[#parts + 1] = struct.pack('>ddI4Bc0c0', ttl, size, #key, #t, key, t)
   end
 end
-return out`;
+return {r[1], table.concat(parts)}`;
 
 /** Keys SCAN walks per script call: bounds how long one call holds the server. */
 export const SIZED_SCAN_COUNT = 1_000;
@@ -52,24 +52,11 @@ export class SizedScanner {
   async step(client: Redis, cursor: string, prefix: string, server: string, withType: boolean): Promise<SizedStep> {
     const pattern = prefix === "" ? "" : prefixPattern(prefix);
     const reply = await this.call(client, [cursor, pattern, String(SIZED_SCAN_COUNT), withType ? "1" : "0"]);
-    const stride = withType ? 4 : 3;
-    const rows: KeyRow[] = [];
-    for (let i = 1; i + stride - 1 < reply.length; i += stride) {
-      const [key, ttl, size] = [reply[i], reply[i + 1], reply[i + 2]];
-      if (!(key instanceof Buffer)) continue;
-      const row: KeyRow = {
-        raw: keyText(key),
-        server,
-        ttl: typeof ttl === "number" ? ttlSeconds(ttl) : undefined,
-        // MEMORY USAGE refused (an ACL) or nil: the size is unknown.
-        size: typeof size === "number" ? size : null,
-      };
-      const type = reply[i + 3];
-      if (withType && type instanceof Buffer) row.type = type.toString("latin1");
-      rows.push(row);
-    }
-    const head = reply[0];
-    return { cursor: head instanceof Buffer ? head.toString("latin1") : String(head), rows };
+    const [head, packed] = reply;
+    return {
+      cursor: head instanceof Buffer ? head.toString("latin1") : String(head),
+      rows: packed instanceof Buffer ? unpackRows(packed, server) : [],
+    };
   }
 
   private async call(client: Redis, args: string[]): Promise<unknown[]> {
@@ -81,6 +68,32 @@ export class SizedScanner {
     }
     return asArray(await client.callBuffer("EVAL", SCRIPT, 0, ...args));
   }
+}
+
+/**
+ * The script's packed rows: per key, PTTL and MEMORY USAGE as big-endian doubles (-1: no size), the key's length
+ * (u32: keys may be long) and the type's (u8), then the key and the type. One bulk reply instead of three or four replies per key:
+ * the client has the cursor as soon as the reply arrives and sends the next step before decoding this one.
+ */
+const HEADER = 8 + 8 + 4 + 1;
+
+export function unpackRows(packed: Buffer, server: string): KeyRow[] {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const rows: KeyRow[] = [];
+  let at = 0;
+  while (at + HEADER <= packed.length) {
+    const pttl = view.getFloat64(at);
+    const size = view.getFloat64(at + 8);
+    const keyLength = view.getUint32(at + 16);
+    const typeLength = view.getUint8(at + 20);
+    at += HEADER;
+    const row: KeyRow = { raw: packed.toString("utf8", at, at + keyLength), server, ttl: ttlSeconds(pttl), size: size < 0 ? null : size };
+    at += keyLength;
+    if (typeLength > 0) row.type = packed.toString("latin1", at, at + typeLength);
+    at += typeLength;
+    rows.push(row);
+  }
+  return rows;
 }
 
 function asArray(reply: unknown): unknown[] {
