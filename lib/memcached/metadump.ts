@@ -182,10 +182,8 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
   const onAbort = () => fail(new MemcachedError("listing cancelled", address.label));
   opts.signal?.addEventListener("abort", onAbort);
 
-  socket.on("data", (chunk: Buffer) => {
-    if (done || failure) return;
-    const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
-    pending = null;
+  /** Parses the complete lines of buf, keeps an incomplete last line in `pending`; false once the dump has ended. */
+  const consume = (buf: Buffer): boolean => {
     let pos = 0;
     for (;;) {
       const parsed = parseLines(buf, pos, make, current);
@@ -207,17 +205,33 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
         current = [];
         socket.destroy();
         notify();
-        return;
+        return false;
       }
       if (started) {
         fail(new MemcachedError(`unexpected line in metadump: ${line.slice(0, 120)}`, address.label));
-        return;
+        return false;
       }
       const r = refusalOf(line);
       fail(r instanceof MemcachedError ? new MemcachedError(r.message, address.label) : new DumpRefused(r));
-      return;
+      return false;
     }
-    if (pos < buf.length) pending = buf.subarray(pos);
+    pending = pos < buf.length ? buf.subarray(pos) : null;
+    return true;
+  };
+
+  socket.on("data", (chunk: Buffer) => {
+    if (done || failure) return;
+    let rest = chunk;
+    if (pending) {
+      // Join only the line cut between chunks, not the whole chunk: copying every chunk doubles the bytes handled.
+      const nl = chunk.indexOf(0x0a);
+      const head = nl === -1 ? chunk : chunk.subarray(0, nl + 1);
+      const joined = Buffer.concat([pending, head]);
+      pending = null;
+      if (!consume(joined)) return;
+      rest = nl === -1 ? chunk.subarray(chunk.length) : chunk.subarray(nl + 1);
+    }
+    if (rest.length > 0 && !consume(rest)) return;
     if (queuedRows >= HIGH_WATER_ROWS && !paused) {
       paused = true;
       socket.pause();
