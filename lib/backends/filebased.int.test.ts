@@ -188,8 +188,12 @@ describe("FileBasedCache edge cases", () => {
     const { files } = django<{ files: number }>("bulk", dir, { count: 2000 });
     const backend = createFileBasedBackend(fileCacheConfig(dir));
     const rows: KeyRow[] = [];
-    for await (const batch of backend.iterate({ prefix: "", batch: 5000, withSizes: true })) rows.push(...batch);
+    let scanned = 0;
+    const onScanned = (n: number) => (scanned += n);
+    for await (const batch of backend.iterate({ prefix: "", batch: 300, withSizes: true, onScanned })) rows.push(...batch);
     expect(rows.length).toBe(files);
+    expect(scanned).toBe(files);
+    expect(new Set(rows.map((r) => r.file)).size).toBe(files);
     for (const row of rows.slice(0, 50).concat(rows.slice(-50))) {
       expect(row.size).toBe(statSync(path.join(dir, `${row.file}.djcache`)).size);
     }

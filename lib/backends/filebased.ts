@@ -154,20 +154,25 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
       // A fresh listing: purges and analyses must see the directory as it is now.
       const { files } = await scanDirectory(where);
       const batch = Math.max(1, Math.min(20_000, Math.floor(opts.batch) || 1));
+      const batches = Math.ceil(files.length / batch);
       if (!opts.withSizes) {
-        for (let start = 0; start < files.length; start += batch) {
+        for (let k = 0; k < batches; k++) {
           if (opts.signal?.aborted) return;
-          yield files.slice(start, start + batch).map((file): KeyRow => ({ raw: null, file, type: "file" }));
+          const slice = files.slice(k * batch, (k + 1) * batch);
+          opts.onScanned?.(slice.length);
+          yield slice.map((file): KeyRow => ({ raw: null, file, type: "file" }));
         }
         return;
       }
-      // The reader threads fetch the next batch while the caller works on this one.
-      const fetch = (start: number) => headRows(where, files.slice(start, start + batch));
-      let pending = files.length > 0 ? fetch(0) : null;
-      for (let start = 0; pending !== null; start += batch) {
-        const rows = await pending;
-        pending = start + batch < files.length && !opts.signal?.aborted ? fetch(start + batch) : null;
+      // Two batches in flight: the reader threads never wait for the caller, and memory stays at two batches.
+      const fetch = (k: number) => headRows(where, files.slice(k * batch, (k + 1) * batch));
+      const pending: Promise<KeyRow[]>[] = [];
+      for (let k = 0; k < Math.min(2, batches); k++) pending.push(fetch(k));
+      for (let k = 0; k < batches; k++) {
+        const rows = await (pending.shift() as Promise<KeyRow[]>);
         if (opts.signal?.aborted) return;
+        if (k + 2 < batches) pending.push(fetch(k + 2));
+        opts.onScanned?.(Math.min(batch, files.length - k * batch));
         yield rows;
       }
     },

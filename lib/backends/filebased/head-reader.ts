@@ -149,7 +149,8 @@ function submit(request: Request): Promise<HeadBatch> {
 /** Reads heads or stats of `names` (file names inside dir), spread over the pool; results in the order of names. */
 export async function readFileBatch(dir: string, names: string[], mode: ReadMode): Promise<HeadBatch> {
   const n = names.length;
-  const chunk = Math.max(64, Math.min(MAX_CHUNK, Math.ceil(n / POOL_SIZE)));
+  // At least two messages per thread: a thread that finishes early takes another instead of idling.
+  const chunk = Math.max(64, Math.min(MAX_CHUNK, Math.ceil(n / (POOL_SIZE * 2))));
   const parts: Promise<HeadBatch>[] = [];
   for (let start = 0; start < n; start += chunk) {
     parts.push(submit({ dir, names: names.slice(start, start + chunk), mode }));
