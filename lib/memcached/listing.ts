@@ -9,7 +9,8 @@ import type { DumpItem } from "./metadump";
  * SNAPSHOT_MAX_ROWS; later pages of the same listing are slices of it (no server work). A server with more matching
  * keys than that is paged by stream-and-skip instead: each page dumps only up to its last row and closes the socket
  * (which ends the crawl), so page k costs k pages of dump, never the whole server, and memory stays bounded. Skipping
- * counts rows, so on a server written to between pages that path can repeat or miss a few keys; snapshots cannot.
+ * counts rows, so when keys are added or removed between pages, or memcached grows its hash table (which reorders a
+ * `hash` dump), that path can repeat or miss keys; snapshots cannot.
  */
 
 export const SNAPSHOT_MAX_ROWS = 100_000;
