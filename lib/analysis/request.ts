@@ -6,10 +6,10 @@ import { MAX_SAMPLE, MIN_SAMPLE } from "./run";
 const schema = z
   .object({
     sample: z
-      .number({ error: "sample: expected a number of keys" })
-      .int("sample: expected an integer")
-      .min(MIN_SAMPLE, `sample: at least ${MIN_SAMPLE}`)
-      .max(MAX_SAMPLE, `sample: at most ${MAX_SAMPLE}`)
+      .number({ error: "expected a number of keys" })
+      .int("expected an integer")
+      .min(MIN_SAMPLE, `at least ${MIN_SAMPLE}`)
+      .max(MAX_SAMPLE, `at most ${MAX_SAMPLE}`)
       .optional(),
   })
   .strict();

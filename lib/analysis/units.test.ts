@@ -145,9 +145,9 @@ describe("request", () => {
     expect(parseAnalysisRequest({})).toEqual({});
     expect(parseAnalysisRequest(undefined)).toEqual({});
     expect(parseAnalysisRequest({ sample: 5000 })).toEqual({ sample: 5000 });
-    expect(() => parseAnalysisRequest({ sample: 1.5 })).toThrow(/integer/);
-    expect(() => parseAnalysisRequest({ sample: 10 })).toThrow(/at least 100/);
-    expect(() => parseAnalysisRequest({ sample: "5" })).toThrow(/sample/);
+    expect(() => parseAnalysisRequest({ sample: 1.5 })).toThrow(/^sample: expected an integer$/);
+    expect(() => parseAnalysisRequest({ sample: 10 })).toThrow(/^sample: at least 100$/);
+    expect(() => parseAnalysisRequest({ sample: "5" })).toThrow(/^sample: expected a number of keys$/);
     expect(() => parseAnalysisRequest({ sampel: 5 })).toThrow();
   });
 });
