@@ -13,6 +13,7 @@ export const TOKEN = "e2e-token";
 export const AUDIT_LOG = path.join(RUN_DIR, "e2e-audit.log");
 /** Written by e2e/prepare.sh when it starts the e2e Redis, removed by Redis when it stops. */
 export const REDIS_PIDFILE = path.join(RUN_DIR, "e2e-redis.pid");
+export const MEMCACHED_PIDFILE = path.join(RUN_DIR, "e2e-memcached.pid");
 export const MANIFEST = path.join(RUN_DIR, "e2e-manifest.json");
 const DJANGO_DIR = path.join(ROOT, "e2e", "django");
 
@@ -41,6 +42,8 @@ export interface ManifestEntry {
   url?: string;
   fragment?: { name: string; varyOn: string[] };
   note?: string;
+  /** Written already expired (FileBasedCache keeps such a file until the key is read). */
+  expired?: boolean;
 }
 
 export interface Manifest {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { REDIS_PIDFILE, ROOT } from "./env";
+import { MEMCACHED_PIDFILE, REDIS_PIDFILE, ROOT } from "./env";
 
 /**
  * Makes `npx playwright test` work on its own: starts the e2e Redis if needed and fills it with real Django data.
@@ -11,20 +11,23 @@ import { REDIS_PIDFILE, ROOT } from "./env";
  */
 export default function globalSetup(): (() => void) | undefined {
   if (process.env.CACHESCOPE_E2E_PREPARED === "1") return undefined;
-  const pidBefore = readPid();
+  const pidfiles = [REDIS_PIDFILE, MEMCACHED_PIDFILE];
+  const before = pidfiles.map(readPid);
   execFileSync("bash", [path.join(ROOT, "e2e", "prepare.sh")], { stdio: "inherit" });
-  const pid = readPid();
-  // prepare.sh reuses a server this checkout already runs and leaves it be: stop only one it started now.
-  if (pid === null || pid === pidBefore) return undefined;
+  // prepare.sh reuses a server this checkout already runs and leaves it be: stop only those it started now.
+  const started = pidfiles.map(readPid).filter((pid, i): pid is number => pid !== null && pid !== before[i]);
+  if (started.length === 0) return undefined;
   return () => {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+    for (const pid of started) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+      }
     }
   };
 }
 
-function readPid(): number | null {
-  return existsSync(REDIS_PIDFILE) ? Number(readFileSync(REDIS_PIDFILE, "utf8").trim()) : null;
+function readPid(file: string): number | null {
+  return existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : null;
 }

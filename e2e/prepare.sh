@@ -41,4 +41,38 @@ else
   echo "e2e: redis-server started on port $port (pid $(cat "$run/e2e-redis.pid"))"
 fi
 
+# The memcached alias's own server (caches.json "pages_mc"), on the same terms as the Redis above.
+mc_port=$("$python" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["pages_mc"]["LOCATION"].rsplit(":", 1)[1])' "$root/e2e/django/caches.json")
+
+mc_answers() {
+  local reply
+  { exec 3<>"/dev/tcp/127.0.0.1/$mc_port"; } 2>/dev/null || return 1
+  printf 'version\r\n' >&3
+  read -r -t 1 reply <&3 || reply=""
+  exec 3<&- 3>&-
+  [[ "$reply" == VERSION* ]]
+}
+
+if mc_answers; then
+  if ! { [ -s "$run/e2e-memcached.pid" ] && kill -0 "$(cat "$run/e2e-memcached.pid")" 2>/dev/null; }; then
+    echo "e2e: port $mc_port already answers, and not with a memcached this checkout started ($run/e2e-memcached.pid)" >&2
+    exit 1
+  fi
+else
+  rm -f "$run/e2e-memcached.pid"
+  memcached -d -p "$mc_port" -U 0 -u root -l 127.0.0.1 -m 64 -P "$run/e2e-memcached.pid"
+  for _ in $(seq 1 100); do
+    mc_answers && [ -s "$run/e2e-memcached.pid" ] && break
+    sleep 0.1
+  done
+  if ! mc_answers; then
+    echo "e2e: memcached did not answer on port $mc_port" >&2
+    exit 1
+  fi
+  echo "e2e: memcached started on port $mc_port (pid $(cat "$run/e2e-memcached.pid"))"
+fi
+
+# Django and the app both resolve the FileBasedCache LOCATION (.run/e2e-files) against the project root.
+cd "$root"
 "$python" "$root/e2e/django/write_cache.py" --manifest "$run/e2e-manifest.json"

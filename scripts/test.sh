@@ -4,7 +4,7 @@
 # and ends with one line adding up all of them: "unit+integration+e2e: N passed, N failed".
 # Exits non-zero when any stage failed. Servers run on the suite's own ports (never 6379 / 11211):
 #   integration: redis 6392 (+1 for its password server), 6376, 6382, 6387-6388 (fixed per test file), memcached 11276, 11282-11283, 11295-11299 (each started and stopped by its test file)
-#   e2e: redis 6391 (started here, filled by the real Django site, stopped on exit by its pid)
+#   e2e: redis 6391, memcached 11391 (started here, filled by the real Django site, stopped on exit by their pids)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,17 +27,20 @@ mkdir -p "$reports"
 # Everything together stays well under 15 minutes: a stage that hangs is cut off at what is left of this budget.
 deadline=$(($(date +%s) + 780))
 
-# e2e/prepare.sh reuses an e2e Redis this checkout already runs (a developer's, kept between runs) and leaves it be;
-# one it starts for this run writes a new pid into the pidfile, and that one is stopped here.
-e2e_pid_before=$(cat "$run/e2e-redis.pid" 2>/dev/null || true)
-stop_e2e_redis() {
-  local pid
-  pid=$(cat "$run/e2e-redis.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$pid" != "$e2e_pid_before" ]; then
-    kill "$pid" 2>/dev/null || true
-  fi
+# e2e/prepare.sh reuses an e2e Redis or memcached this checkout already runs (a developer's, kept between runs) and
+# leaves it be; one it starts for this run writes a new pid into its pidfile, and that one is stopped here.
+e2e_pidfiles=("$run/e2e-redis.pid" "$run/e2e-memcached.pid")
+e2e_pids_before=$(cat "${e2e_pidfiles[@]}" 2>/dev/null || true)
+stop_e2e_servers() {
+  local file pid
+  for file in "${e2e_pidfiles[@]}"; do
+    pid=$(cat "$file" 2>/dev/null || true)
+    if [ -n "$pid" ] && ! grep -qx "$pid" <<<"$e2e_pids_before"; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
 }
-trap stop_e2e_redis EXIT
+trap stop_e2e_servers EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -125,7 +128,7 @@ else
       npx playwright test --reporter=list,json
   fi
 fi
-stop_e2e_redis
+stop_e2e_servers
 
 echo
 echo "=== summary ==="

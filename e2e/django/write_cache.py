@@ -27,6 +27,9 @@ from pyvalue import describe  # noqa: E402
 HOST = "testserver"
 
 
+REDIS_ALIASES = [alias for alias in settings.CACHES if "redis" in settings.CACHES[alias]["BACKEND"].lower()]
+
+
 def raw_keys(alias):
     return set(get_redis_connection(alias).scan_iter(count=1000))
 
@@ -150,9 +153,53 @@ def write_through_views(rec):
              fragment={"name": "sidebar", "varyOn": ["alice"]})
 
 
+# Values for the memcached and FileBasedCache aliases, written with the low-level API: (key, value, timeout).
+OTHER_VALUES = {
+    "pages_mc": [
+        ("user:7:profile", {"name": "Bob", "roles": ["editor"], "since": datetime.date(2022, 1, 3)}, 600),
+        ("menu:main", ["home", "shop", "about"], None),
+        ("counter:mc", 4711, None),
+        ("flag:mc", True, None),
+        ("report:chunk:0", "chunk zero " * 20, 600),
+        ("report:chunk:1", "chunk one " * 20, 600),
+        ("report:chunk:2", "chunk two " * 20, 600),
+    ],
+    "files": [
+        ("user:42:profile", {"name": "Alice Müller", "score": Decimal("98.50")}, 3600),
+        ("stats:last_run", datetime.datetime(2024, 3, 1, 12, 30, 15, tzinfo=datetime.timezone.utc), None),
+        ("greeting", "Grüß Gott", 600),
+        # Timeout 0 is "expire now" in Django: the file stays on disk, expired, until something reads the key.
+        ("stale:report", {"old": True}, 0),
+    ],
+}
+
+
+def write_other():
+    """The memcached and FileBasedCache aliases: both belong to the suite (its own server and folder), so clear() is safe."""
+    entries = []
+    for alias, values in OTHER_VALUES.items():
+        cache = caches[alias]
+        cache.clear()
+        for key, value, timeout in values:
+            cache.set(key, value, timeout)
+            entries.append({
+                "alias": alias,
+                "key": key,
+                "version": cache.version,
+                "raw": cache.make_key(key),
+                "kind": "key",
+                "ttl": timeout,
+                "expired": timeout == 0,
+                "repr": repr(value)[:300],
+                **describe(value),
+                "source": "cache.set",
+            })
+    return entries
+
+
 def manifest_entries(rec):
     entries = []
-    for alias in caches:
+    for alias in REDIS_ALIASES:
         cache = caches[alias]
         for raw_bytes in sorted(raw_keys(alias)):
             raw = raw_bytes.decode("utf-8")
@@ -178,17 +225,17 @@ def main():
     parser.add_argument("--manifest", required=True, help="where to write the JSON manifest")
     args = parser.parse_args()
 
-    for alias in caches:
+    for alias in REDIS_ALIASES:
         get_redis_connection(alias).flushdb()
     rec = Recorder()
     write_low_level(rec)
     write_through_views(rec)
 
-    entries = manifest_entries(rec)
+    entries = manifest_entries(rec) + write_other()
     manifest = {"caches": settings.CACHES, "host": HOST, "entries": entries}
     Path(args.manifest).parent.mkdir(parents=True, exist_ok=True)
     Path(args.manifest).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"django writer: {len(entries)} entries in {', '.join(caches)} -> {args.manifest}")
+    print(f"django writer: {len(entries)} entries in {', '.join(settings.CACHES)} -> {args.manifest}")
 
 
 if __name__ == "__main__":
