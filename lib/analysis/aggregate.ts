@@ -27,7 +27,12 @@ const PENDING_NAMESPACES = 10_000;
 
 /** The key up to and including its last ":" or "." ("" without one): what decides its place in the namespace tree. */
 function namespaceOf(key: string): string {
-  return key.slice(0, Math.max(key.lastIndexOf(":"), key.lastIndexOf(".")) + 1);
+  for (let i = key.length - 1; i >= 0; i--) {
+    const c = key.charCodeAt(i);
+    // ":" or "."
+    if (c === 58 || c === 46) return key.slice(0, i + 1);
+  }
+  return "";
 }
 
 export interface AggregatorOptions {

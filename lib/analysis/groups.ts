@@ -54,7 +54,7 @@ function trailingDigits(key: string): number {
  * `incomplete` reports.
  */
 export class GroupFinder {
-  /** By kind, then name: no composite key string built per row. */
+  /** By kind, then fragment name or series prefix: no composite key string built per row. */
   private readonly groups = { fragment: new Map<string, Group>(), series: new Map<string, Group>() };
   private dropped = false;
 
@@ -63,25 +63,31 @@ export class GroupFinder {
   add(key: string, kind: DjangoKind, bytes: number): void {
     if (kind === "fragment") {
       const name = fragmentName(key);
-      if (name !== null) this.count("fragment", name, `${FRAGMENT_KEY_START}${name}.`, key, bytes);
+      if (name !== null) this.count("fragment", name, key, bytes);
       return;
     }
     // Pages, headers and sessions end in hashes or random ids: any trailing digits there are noise, not a series.
     if (kind !== "key") return;
-    const series = seriesOf(key);
-    if (series) this.count("series", series.name, series.prefix, key, bytes);
+    const start = trailingDigits(key);
+    if (start < 1 || start === key.length) return;
+    // Looked up by the prefix (a slice): the "#" name is built only for a new group.
+    this.count("series", key.slice(0, start), key, bytes);
   }
 
-  private count(kind: Group["kind"], name: string, prefix: string, key: string, bytes: number): void {
+  /** `id`: the fragment name, or the series prefix. */
+  private count(kind: Group["kind"], id: string, key: string, bytes: number): void {
     const table = this.groups[kind];
-    let g = table.get(name);
+    let g = table.get(id);
     if (!g) {
       if (this.size() >= this.maxGroups && !this.makeRoom()) {
         this.dropped = true;
         return;
       }
-      g = { kind, name, prefix, keys: 0, bytes: 0, examples: [] };
-      table.set(name, g);
+      g =
+        kind === "fragment"
+          ? { kind, name: id, prefix: `${FRAGMENT_KEY_START}${id}.`, keys: 0, bytes: 0, examples: [] }
+          : { kind, name: `${id}#`, prefix: id, keys: 0, bytes: 0, examples: [] };
+      table.set(id, g);
     }
     g.keys += 1;
     g.bytes += bytes;
@@ -94,8 +100,8 @@ export class GroupFinder {
 
   private makeRoom(): boolean {
     for (const table of [this.groups.fragment, this.groups.series]) {
-      for (const [name, g] of table) {
-        if (g.keys === 1) table.delete(name);
+      for (const [id, g] of table) {
+        if (g.keys === 1) table.delete(id);
       }
     }
     this.dropped = true;
