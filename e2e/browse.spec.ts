@@ -102,8 +102,10 @@ test("a non-default KEY_PREFIX and VERSION: current version first, all versions 
   const links = page.getByTestId("key-table").locator("tbody tr td:first-child a");
   await expect(page.getByTestId("key-count")).toContainText(`${current.length} keys shown`);
   expect((await links.allTextContents()).sort()).toEqual(current);
-  await page.getByLabel("all versions").check();
+  // The box reflects the URL, which changes a moment after the click: wait for both.
+  await page.getByLabel("all versions").click();
   await expect(page).toHaveURL(/allVersions=1/);
+  await expect(page.getByLabel("all versions")).toBeChecked();
   await expect(page.getByTestId("key-count")).toContainText(`${versioned.length} keys shown`);
   await expect(page.getByTestId("key-table")).toContainText(old[0].key);
 });
