@@ -13,7 +13,8 @@ import {
   type ListingCursor,
 } from "@/lib/memcached/listing";
 import { DumpDeduper, dump, type DumpItem } from "@/lib/memcached/metadump";
-import { deadServerStats, serverStats } from "@/lib/memcached/stats";
+import { serverStats } from "@/lib/memcached/stats";
+import { downServerStats } from "./server-stats";
 import type {
   BackendStatus,
   CacheBackend,
@@ -343,7 +344,7 @@ class MemcachedBackend implements CacheBackend {
           ]);
           return serverStats(s.label, general, slabs, items, settings);
         } catch (err) {
-          return deadServerStats(s.label, messageOf(err));
+          return downServerStats(s.label, messageOf(err));
         }
       }),
     );

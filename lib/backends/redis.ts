@@ -14,6 +14,7 @@ import type {
 } from "@/lib/backends/types";
 import { decodeHintFor } from "../codecs/hint";
 import type { DecodeHint } from "@/lib/codecs/types";
+import { downServerStats } from "./server-stats";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
 import { RedisConnection } from "./redis/connection";
@@ -328,22 +329,7 @@ class RedisBackend implements CacheBackend {
         at,
         supported: true,
         serverWide: true,
-        servers: [
-          {
-            server,
-            ok: false,
-            error,
-            hits: null,
-            misses: null,
-            items: null,
-            bytes: null,
-            maxBytes: null,
-            evictions: null,
-            expirations: null,
-            uptimeSeconds: null,
-            version: null,
-          },
-        ],
+        servers: [downServerStats(server, error)],
       };
     }
   }

@@ -114,18 +114,3 @@ export function serverStats(
   };
 }
 
-export function deadServerStats(server: string, error: string): ServerStats {
-  return {
-    server,
-    ok: false,
-    error,
-    hits: null,
-    misses: null,
-    items: null,
-    bytes: null,
-    maxBytes: null,
-    evictions: null,
-    uptimeSeconds: null,
-    version: null,
-  };
-}

@@ -1,3 +1,4 @@
+import { downServerStats } from "@/lib/backends/server-stats";
 import type { CacheBackend, ServerStats, StatsSnapshot } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { Ring } from "./ring";
@@ -53,22 +54,6 @@ export interface CacheTrack {
   pending: Promise<void> | null;
 }
 
-function failedServer(server: string, error: string): ServerStats {
-  return {
-    server,
-    ok: false,
-    error,
-    hits: null,
-    misses: null,
-    items: null,
-    bytes: null,
-    maxBytes: null,
-    evictions: null,
-    expirations: null,
-    uptimeSeconds: null,
-    version: null,
-  };
-}
 
 export class StatsSampler {
   readonly intervalMs: number;
@@ -172,7 +157,7 @@ export class StatsSampler {
         at: this.now(),
         supported: true,
         serverWide: track.latest?.serverWide ?? true,
-        servers: servers.map((server) => failedServer(server, error)),
+        servers: servers.map((server) => downServerStats(server, error)),
       };
     };
     try {
