@@ -1,20 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { AuditEntry } from "@/lib/audit/log";
 import { api } from "../api-client";
 import { Notice, Spinner } from "../ui";
 
-interface AuditItem {
-  at: string;
-  actor: string;
-  action: string;
-  alias: string;
-  target: unknown;
-  dryRun: boolean;
-  matched: number | null;
-  deleted: number | null;
-  outcome: string;
-}
+type AuditItem = AuditEntry;
 
 export function AuditList() {
   const q = useQuery({ queryKey: ["audit"], queryFn: () => api<{ entries: AuditItem[] }>("/api/audit?limit=500"), refetchInterval: 5000 });

@@ -1,28 +1,11 @@
 /** Shapes of the invalidation answers as the pages read them (shared/API.md Invalidation). */
+import type { DryRunResult } from "@/lib/invalidate/run";
+import type { Job } from "@/lib/jobs/registry";
 
-export interface DryRunAnswer {
-  matched: number;
-  bytes: number;
-  bytesUnknown: number;
-  sample: string[];
-  notes: string[];
-}
+export type DryRunAnswer = DryRunResult;
 
-export interface JobView {
-  id: string;
-  alias: string;
-  kind: string;
-  target: Record<string, unknown>;
-  state: "running" | "done" | "failed" | "cancelled";
-  scanned: number;
-  matched: number;
-  deleted: number;
-  total?: number;
-  errors: string[];
-  startedAt: string;
-  finishedAt: string | null;
-  result?: { notes?: string[] };
-}
+/** A Job as JSON: its target is the request's object, its result (if any) may carry notes. */
+export type JobView = Omit<Job, "target" | "result"> & { target: Record<string, unknown>; result?: { notes?: string[] } };
 
 export type Action = "prefix" | "url" | "fragment" | "clear" | "expired";
 
