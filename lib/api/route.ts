@@ -22,9 +22,15 @@ export function selfOrigin(req: NextRequest): string {
   return `${proto}://${host}`;
 }
 
+export interface RouteOptions {
+  /** The handler changes nothing in any cache (a POST that starts a size analysis): allowed in read-only mode. */
+  readsOnly?: boolean;
+}
+
 /** Wraps an API handler: access checks first, then errors become API.md's error shapes. */
 export function apiRoute<P = Record<string, string>>(
   handler: (ctx: RouteContext<P>) => Promise<NextResponse> | NextResponse,
+  options: RouteOptions = {},
 ) {
   return async (req: NextRequest, segment: { params: Promise<P> }): Promise<NextResponse> => {
     try {
@@ -36,6 +42,7 @@ export function apiRoute<P = Record<string, string>>(
           cookie: req.cookies.get(SESSION_COOKIE)?.value,
           origin: req.headers.get("origin"),
           selfOrigin: selfOrigin(req),
+          readsOnly: options.readsOnly === true,
         },
         { token, readOnly },
       );

@@ -37,4 +37,11 @@ describe("checkAccess", () => {
     expect(checkAccess({ ...base, method: "POST", authorization: auth }, ro)).toMatchObject({ ok: false, status: 403, code: "read_only" });
     expect(checkAccess({ ...base, authorization: auth }, ro)).toMatchObject({ ok: true });
   });
+  it("lets a POST that only reads (an analysis) through in read-only mode, still checking its origin", () => {
+    const ro = { ...settings, readOnly: true };
+    const { value } = newSessionValue(settings.token);
+    const post = { ...base, method: "POST", cookie: value, readsOnly: true };
+    expect(checkAccess({ ...post, origin: "http://localhost:3000" }, ro)).toMatchObject({ ok: true });
+    expect(checkAccess({ ...post, origin: "https://evil.example" }, ro)).toMatchObject({ ok: false, code: "cross_origin" });
+  });
 });

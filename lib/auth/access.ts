@@ -12,6 +12,8 @@ export interface RequestFacts {
   origin: string | null;
   /** scheme://host of this site as the request reached it. */
   selfOrigin: string;
+  /** A POST that only reads the cache (a size analysis): still same-origin checked, but allowed in read-only mode. */
+  readsOnly?: boolean;
 }
 
 export type AccessResult =
@@ -48,7 +50,7 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
   if (mutation && viaCookie && req.origin !== req.selfOrigin) {
     return { ok: false, status: 403, code: "cross_origin", message: `a change must come from this site (Origin ${req.origin ?? "missing"})` };
   }
-  if (mutation && settings.readOnly) {
+  if (mutation && settings.readOnly && !req.readsOnly) {
     return { ok: false, status: 403, code: "read_only", message: "Cachescope runs read-only (CACHESCOPE_READ_ONLY=1): nothing can be changed" };
   }
   return { ok: true, actor };

@@ -24,7 +24,7 @@ export const POST = apiRoute<{ alias: string }>(async ({ req, params }) => {
     throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backend}) cannot list its entries, so it cannot be analysed`);
   }
   return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
-});
+}, { readsOnly: true });
 
 /** The latest finished analysis of the alias (kept in memory) and the running one: {job, running}, each a Job or null. */
 export const GET = apiRoute<{ alias: string }>(async ({ params }) => {
