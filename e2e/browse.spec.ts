@@ -88,6 +88,17 @@ test("a template fragment shows its SafeString, and a compressed entry names its
   await expect(page.getByTestId("entry-value")).toContainText("django.utils.safestring.SafeString");
   await expect(page.getByTestId("entry-value")).toContainText(fragment.display!);
 
+  // The same fragment, opened by its name and vary-on values: the app computes the key {% cache %} builds.
+  const alice = all.find((e) => e.kind === "fragment" && e.fragment?.varyOn.includes("alice"))!;
+  await page.goto("/caches/default");
+  await page.getByText("Open an exact key or template fragment").click();
+  await page.getByLabel("Open by").selectOption("fragment");
+  await page.getByLabel("Fragment name").fill(alice.fragment!.name);
+  await page.getByLabel("Vary-on values").fill(alice.fragment!.varyOn.join("\n"));
+  await page.getByRole("button", { name: "Open" }).click();
+  await expect(page.getByTestId("entry-name")).toHaveText(alice.key);
+  await expect(page.getByTestId("entry-value")).toContainText(alice.display!);
+
   const big = all.find((e) => e.alias === "compressed" && e.key === "report:big")!;
   await page.goto(entryUrl(big));
   await expect(page.getByTestId("entry-encoding")).toContainText("zlib");

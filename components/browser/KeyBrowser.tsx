@@ -153,6 +153,14 @@ export function KeyBrowser({ alias }: { alias: string }) {
               : `Django keys under KEY_PREFIX “${cache.keyPrefix}” at ${allVersions ? "every version" : `version ${cache.version}`}; the prefix is matched literally (no wildcards).`}
           </span>
         </form>
+      ) : null}
+      {named ? (
+        <details className="text-xs">
+          <summary className="cursor-pointer text-slate-600">Open an exact key or template fragment…</summary>
+          <div className="mt-2">
+            <LookupForm alias={alias} version={cache.version} />
+          </div>
+        </details>
       ) : (
         <div className="space-y-2">
           <Notice tone="info" title="Entries are listed by file">

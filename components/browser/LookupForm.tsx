@@ -3,36 +3,54 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-/** Opens one entry by its Django key: the app applies KEY_PREFIX and VERSION (and hashes it, for FileBasedCache). */
+type Mode = "key" | "fragment";
+
+/**
+ * Opens one entry by what Django calls it: a key (the app applies KEY_PREFIX and VERSION, and hashes it for
+ * FileBasedCache) or a template fragment's name and vary-on values (the key {% cache %} computes).
+ */
 export function LookupForm({ alias, version }: { alias: string; version: number }) {
   const router = useRouter();
-  const [key, setKey] = useState("");
+  const [mode, setMode] = useState<Mode>("key");
+  const [name, setName] = useState("");
+  const [varyOn, setVaryOn] = useState("");
   const [ver, setVer] = useState(String(version));
+  const input = "mono rounded border border-slate-300 px-2 py-1";
   return (
     <form
       className="flex flex-wrap items-center gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        const q = new URLSearchParams({ key });
+        const q = new URLSearchParams(mode === "key" ? { key: name } : { fragment: name });
+        // Vary-on values are str()-ed by Django; one per line here, like the invalidate page.
+        if (mode === "fragment") for (const v of varyOn === "" ? [] : varyOn.split("\n")) q.append("varyOn", v);
         if (ver.trim()) q.set("version", ver.trim());
         router.push(`/caches/${encodeURIComponent(alias)}/entry?${q}`);
       }}
     >
-      <label className="flex items-center gap-2">
-        <span className="text-xs text-slate-600">Django key</span>
-        <input
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          placeholder="e.g. user:42:profile"
-          className="mono w-80 rounded border border-slate-300 px-2 py-1"
-          aria-label="Django key"
+      <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} className="rounded border border-slate-300 px-1 py-1" aria-label="Open by">
+        <option value="key">Django key</option>
+        <option value="fragment">Template fragment</option>
+      </select>
+      <input
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder={mode === "key" ? "e.g. user:42:profile" : "fragment name, e.g. sidebar"}
+        className={`${input} w-64`}
+        aria-label={mode === "key" ? "Django key" : "Fragment name"}
+      />
+      {mode === "fragment" ? (
+        <textarea
+          value={varyOn}
+          onChange={(e) => setVaryOn(e.target.value)}
+          rows={1}
+          placeholder="vary-on values, one per line"
+          className={`${input} w-56`}
+          aria-label="Vary-on values"
         />
-      </label>
-      <label className="flex items-center gap-2">
-        <span className="text-xs text-slate-600">version</span>
-        <input value={ver} onChange={(e) => setVer(e.target.value)} className="mono w-14 rounded border border-slate-300 px-2 py-1" aria-label="Version" />
-      </label>
-      <button type="submit" disabled={!key} className="rounded bg-slate-900 px-3 py-1 text-white disabled:opacity-50">
+      ) : null}
+      <input value={ver} onChange={(e) => setVer(e.target.value)} className={`${input} w-14`} aria-label="Version" title="VERSION" />
+      <button type="submit" disabled={!name} className="rounded bg-slate-900 px-3 py-1 text-white disabled:opacity-50">
         Open
       </button>
     </form>

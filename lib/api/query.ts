@@ -20,7 +20,13 @@ export const entryQuery = z.object({
   version: z.coerce.number().int("version: expected an integer").optional(),
   raw: z.string().max(65536).optional(),
   file: z.string().regex(/^[0-9a-f]{32}$/, "file: expected the 32 lowercase hex characters of a .djcache name").optional(),
+  fragment: z.string().min(1, "fragment: must not be empty").max(512).optional(),
 });
+
+/** varyOn repeats (…&varyOn=a&varyOn=b), which a plain object of the query cannot hold. */
+export function varyOnValues(params: URLSearchParams): string[] {
+  return params.getAll("varyOn");
+}
 
 /** Validates URL query parameters, answering 400 with every problem named. */
 export function parseQuery<S extends z.ZodType>(schema: S, params: URLSearchParams): z.output<S> {

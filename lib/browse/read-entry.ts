@@ -3,6 +3,7 @@ import { decodeEntry } from "@/lib/codecs/decode";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 import type { DecodedEntry, ResponseSummary } from "@/lib/codecs/types";
 import type { CacheConfig } from "@/lib/config/types";
+import { fragmentKey } from "@/lib/django/fragment-keys";
 import { kindOfKey, makeKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
 import { badRequest } from "@/lib/api/errors";
 
@@ -16,6 +17,9 @@ export interface EntryQuery {
   version?: number;
   raw?: string;
   file?: string;
+  /** A template fragment's name, with varyOn: the key {% cache %} builds. */
+  fragment?: string;
+  varyOn?: string[];
 }
 
 export interface EntryView {
@@ -40,13 +44,17 @@ export interface EntryView {
   fileExpiry?: number | null;
 }
 
-/** The stored entry an API query names: a Django key (alias prefix and version applied), the exact stored key, or a file. */
+/**
+ * The stored entry an API query names: a Django key (alias prefix and version applied), the exact stored key, a file,
+ * or a template fragment by name and vary-on values (the key Django's {% cache %} computes).
+ */
 export function entryRef(cache: CacheConfig, q: EntryQuery): EntryRef {
-  const given = [q.key !== undefined, q.raw !== undefined, q.file !== undefined].filter(Boolean).length;
-  if (given !== 1) throw badRequest("name exactly one of key (a Django key), raw (the stored key) or file");
+  const given = [q.key, q.raw, q.file, q.fragment].filter((v) => v !== undefined).length;
+  if (given !== 1) throw badRequest("name exactly one of key (a Django key), raw (the stored key), file, or fragment (with varyOn)");
   if (q.file !== undefined) return { file: q.file };
   if (q.raw !== undefined) return { raw: q.raw };
-  return { raw: makeKey(q.key as string, cache.keyPrefix, q.version ?? cache.version) };
+  const key = q.fragment !== undefined ? fragmentKey(q.fragment, q.varyOn ?? []) : (q.key as string);
+  return { raw: makeKey(key, cache.keyPrefix, q.version ?? cache.version) };
 }
 
 function hexOf(bytes: Uint8Array): string {

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { ApiError, notFound } from "@/lib/api/errors";
-import { entryQuery, parseQuery } from "@/lib/api/query";
+import { entryQuery, parseQuery, varyOnValues } from "@/lib/api/query";
 import { apiRoute } from "@/lib/api/route";
 import { deleteEntry } from "@/lib/browse/delete-entry";
 import { entryRef, readEntryView } from "@/lib/browse/read-entry";
@@ -15,9 +15,13 @@ function target(alias: string) {
   return { cache, backend };
 }
 
+function refOf(cache: ReturnType<typeof findCache>, params: URLSearchParams) {
+  return entryRef(cache, { ...parseQuery(entryQuery, params), varyOn: varyOnValues(params) });
+}
+
 export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
   const { cache, backend } = target(params.alias);
-  const ref = entryRef(cache, parseQuery(entryQuery, req.nextUrl.searchParams));
+  const ref = refOf(cache, req.nextUrl.searchParams);
   const view = await readEntryView(backend, cache, ref);
   if (!view) throw notFound("no such entry (it may have expired or been deleted)");
   return NextResponse.json(view);
@@ -25,7 +29,7 @@ export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
 
 export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor }) => {
   const { cache, backend } = target(params.alias);
-  const ref = entryRef(cache, parseQuery(entryQuery, req.nextUrl.searchParams));
+  const ref = refOf(cache, req.nextUrl.searchParams);
   const deleted = await deleteEntry(backend, cache, ref, actor, getContext().auditLogPath);
   return NextResponse.json({ deleted });
 });
