@@ -1,3 +1,4 @@
+import { itemCount } from "@/lib/backends/server-stats";
 import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { Aggregator } from "./aggregate";
@@ -23,20 +24,6 @@ export interface AnalyseOptions {
   onProgress?: (p: { scanned: number; matched: number; total?: number }) => void;
 }
 
-/** The key count of the cache (Redis DBSIZE of its db, memcached curr_items summed), for progress; null when unknown. */
-async function keyTotal(backend: CacheBackend, limits: EntryLimits): Promise<number | null> {
-  if (limits.entries !== undefined) return limits.entries;
-  if (!backend.capabilities.serverStats) return null;
-  try {
-    const snap = await backend.stats();
-    const counts = snap.servers.map((s) => (s.ok ? s.items : null));
-    if (counts.length === 0 || counts.some((c) => c === null)) return null;
-    return counts.reduce<number>((a, c) => a + (c ?? 0), 0);
-  } catch {
-    return null;
-  }
-}
-
 function sizeOf(row: KeyRow): number {
   return typeof row.size === "number" ? row.size : 0;
 }
@@ -48,7 +35,7 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
   // A backend that purges by prefix lists by prefix: only this alias's keys are walked. Others (FileBasedCache,
   // whose files carry no key) are walked whole.
   const prefix = backend.capabilities.invalidatePrefix ? `${config.keyPrefix}:` : "";
-  const total = await keyTotal(backend, limits);
+  const total = limits.entries ?? (await itemCount(backend));
   const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null });
   const progress = { scanned: 0, matched: 0, ...(total !== null ? { total } : {}) };
   const report = () => opts.onProgress?.({ ...progress });

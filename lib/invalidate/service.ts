@@ -1,3 +1,4 @@
+import { itemCount } from "@/lib/backends/server-stats";
 import { appendAudit } from "@/lib/audit/log";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
@@ -35,18 +36,6 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The key count of the cache (Redis DBSIZE of its db, memcached items), for a progress bar; null when unknown. */
-async function keyTotal(backend: CacheBackend): Promise<number | null> {
-  try {
-    const snap = await backend.stats();
-    const counts = snap.servers.map((s) => (s.ok ? s.items : null));
-    if (counts.length === 0 || counts.some((c) => c === null)) return null;
-    return counts.reduce<number>((a, c) => a + (c ?? 0), 0);
-  } catch {
-    return null;
-  }
-}
-
 export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest): Promise<InvalidateAnswer> {
   const { cache, backend, actor, auditLog } = ctx;
   const plan = planFor({ config: cache, capabilities: backend.capabilities }, req);
@@ -82,7 +71,7 @@ export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest)
         }),
     },
     async (ctl) => {
-      const total = plan.mode === "scan" ? await keyTotal(backend) : plan.raws.length;
+      const total = plan.mode === "scan" ? await itemCount(backend) : plan.raws.length;
       if (total !== null) ctl.progress({ total });
       const progress = { scanned: 0, matched: 0, deleted: 0 };
       try {
