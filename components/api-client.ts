@@ -11,6 +11,8 @@ export class ApiClientError extends Error {
   }
 }
 
+let redirecting = false;
+
 /** fetch for our own API: JSON in and out; 401 sends the person to the login page and back. */
 export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(path, {
@@ -27,7 +29,9 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
   }
   if (!res.ok) {
     const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    if (res.status === 401 && typeof window !== "undefined" && !window.location.pathname.startsWith("/login")) {
+    if (res.status === 401 && typeof window !== "undefined" && !window.location.pathname.startsWith("/login") && !redirecting) {
+      // Several queries fail at once on a page: send the person to the login page once, not once per query.
+      redirecting = true;
       window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
     }
     throw new ApiClientError(res.status, err?.code ?? "error", err?.message ?? `HTTP ${res.status}`);

@@ -7,9 +7,12 @@ test("GET /api/health answers ok without a login", async ({ request }) => {
   expect(await res.json()).toMatchObject({ ok: true });
 });
 
-test("the home page loads", async ({ page }) => {
+test("the home page loads, and without a login sends the person to the login page", async ({ page }) => {
   const res = await page.goto("/");
   expect(res?.status()).toBe(200);
+  // Wait for the redirect to settle: closing the page mid-navigation can hang the browser's teardown.
+  await expect(page).toHaveURL(/\/login\?next=%2F$/);
+  await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
 });
 
 test("the app is configured with the aliases the Django site writes to", async ({ request }) => {
