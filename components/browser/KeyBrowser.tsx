@@ -252,7 +252,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
           </table>
           <div ref={sentinel} className="flex items-center gap-3 py-2 text-xs text-slate-600">
             <span data-testid="key-count">
-              {formatCount(rows.length)} keys shown · {formatCount(scanned)} scanned
+              {formatCount(rows.length)} keys shown · about {formatCount(scanned)} walked by the server
             </span>
             {keys.isFetching ? <Spinner label="Loading…" /> : null}
             {hasNextPage ? (
