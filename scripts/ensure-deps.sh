@@ -10,12 +10,14 @@ cd "$root"
 
 # The test suite's real servers, the browser Playwright drives, and the Django side that writes real cache data
 # (Debian's Django 3.2, django-redis 5.2, DRF 3.14, pymemcache, pylibmc, redis-py, run with /usr/bin/python3).
+# sasl2-bin: saslpasswd2 makes the user database of the SASL-authenticated memcached the memjs path is tested on.
 DEBIAN_PACKAGES=(
   redis-server memcached chromium
   python3-django python3-django-redis python3-djangorestframework python3-pymemcache python3-pylibmc python3-redis
+  sasl2-bin
 )
 # What the suite runs from those packages: checked after installing, so a broken install fails here, not mid-suite.
-COMMANDS=(redis-server redis-cli memcached /usr/bin/chromium /usr/bin/python3)
+COMMANDS=(redis-server redis-cli memcached saslpasswd2 /usr/bin/chromium /usr/bin/python3)
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

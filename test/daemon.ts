@@ -36,6 +36,20 @@ export function answers(where: Where, request: string, ok: (reply: string) => bo
   });
 }
 
+/** True when something accepts a TCP connection on the port (servers that answer no text command, like SASL memcached). */
+export function accepts(port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => done(true));
+  });
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -68,6 +82,9 @@ export interface DaemonSpec {
   args: (dir: string, pidfile: string) => string[];
   /** True once the server answers. */
   ready: () => Promise<boolean>;
+  /** Files the daemon needs in its dir before it starts, and its environment. */
+  prepare?: (dir: string) => Promise<void>;
+  env?: (dir: string) => Record<string, string>;
   startTimeoutMs?: number;
 }
 
@@ -75,7 +92,8 @@ export interface DaemonSpec {
 export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
   const dir = await mkdtemp(join(tmpdir(), `cachescope-${spec.name}-`));
   const pidfile = join(dir, `${spec.command}.pid`);
-  await run(spec.command, spec.args(dir, pidfile));
+  await spec.prepare?.(dir);
+  await run(spec.command, spec.args(dir, pidfile), { env: { ...process.env, ...spec.env?.(dir) } });
   const deadline = Date.now() + (spec.startTimeoutMs ?? 10_000);
   let pid: number | null = null;
   while (!(await spec.ready()) || (pid = await readPid(pidfile)) === null) {

@@ -107,6 +107,18 @@ export function KeyBrowser({ alias }: { alias: string }) {
   if (info.isPending) return <Spinner label="Loading cache…" />;
   if (info.isError) return <Notice tone="error" title={`Cannot open cache “${alias}”`}>{info.error.message}</Notice>;
   const cache = info.data;
+  const { unlistedReason } = cache.capabilities;
+  if (!listable && unlistedReason) {
+    // It holds keys it cannot list (SASL memcached): exact keys can still be opened.
+    return (
+      <div className="space-y-3">
+        <Notice tone="info" title={`${alias} cannot list its keys`}>
+          {unlistedReason}
+        </Notice>
+        <LookupForm alias={alias} version={cache.version} />
+      </div>
+    );
+  }
   if (!listable) {
     return (
       <Notice tone="info" title={`${alias} has no keys to list`}>

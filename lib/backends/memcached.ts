@@ -1,9 +1,10 @@
-import type { DecodeHint } from "@/lib/codecs/types";
+import { decodeHintFor } from "@/lib/codecs/hint";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseAddress } from "@/lib/memcached/address";
 import { DEFAULT_CONNECTION_OPTIONS, MemcachedClient } from "@/lib/memcached/client";
 import { InvalidKeyError, MemcachedError } from "@/lib/memcached/errors";
 import { checkKey } from "@/lib/memcached/keys";
+import { GET_NOTE } from "@/lib/memcached/read-note";
 import {
   SNAPSHOT_MAX_ROWS,
   SnapshotStore,
@@ -14,6 +15,7 @@ import {
 } from "@/lib/memcached/listing";
 import { DumpDeduper, dump, type DumpItem } from "@/lib/memcached/metadump";
 import { serverStats } from "@/lib/memcached/stats";
+import { createSaslMemcachedBackend, saslCredentials } from "./memcached-sasl";
 import { downServerStats } from "./server-stats";
 import type {
   BackendStatus,
@@ -30,16 +32,7 @@ import type {
   StatsSnapshot,
 } from "./types";
 
-type Client = Extract<DecodeHint, { source: "memcached" }>["client"];
-
-/** Which Python client wrote the values: it decides what the flags mean. */
-const CLIENTS: Record<string, Client> = {
-  "django.core.cache.backends.memcached.PyMemcacheCache": "pymemcache",
-  "django.core.cache.backends.memcached.PyLibMCCache": "pylibmc",
-  "django.core.cache.backends.memcached.MemcachedCache": "python-memcached",
-};
-
-export const GET_NOTE = "Reading this value counted as a get (hit/miss) on the server";
+export { GET_NOTE };
 
 const MAX_LIST_COUNT = 10_000;
 /** Keys per pipeline of meta deletes: bounds one request's size and the time it holds the connection. */
@@ -94,14 +87,11 @@ class MemcachedBackend implements CacheBackend {
   readonly capabilities: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
   private readonly servers: Server[];
   private readonly byLabel: Map<string, Server>;
-  private readonly client: Client;
   private readonly snapshots = new SnapshotStore();
 
   constructor(readonly config: CacheConfig) {
-    const client = CLIENTS[config.backend];
-    if (!client) throw new Error(`not a memcached backend: ${config.backend}`);
+    if (decodeHintFor(config.backend, config.options, 0)?.source !== "memcached") throw new Error(`not a memcached backend: ${config.backend}`);
     if (config.locations.length === 0) throw new Error(`cache "${config.alias}": memcached LOCATION is empty`);
-    this.client = client;
     this.servers = config.locations.map((location) => {
       const address = parseAddress(location);
       return { label: address.label, client: new MemcachedClient(address, DEFAULT_CONNECTION_OPTIONS) };
@@ -237,7 +227,7 @@ class MemcachedBackend implements CacheBackend {
           size: meta.size,
           bytes: item.value.length > maxBytes ? item.value.subarray(0, maxBytes) : item.value,
           valueLength: item.length,
-          hint: { source: "memcached", flags: item.flags, client: this.client },
+          hint: decodeHintFor(this.config.backend, this.config.options, item.flags) ?? undefined,
           notes: [GET_NOTE, `Held by ${server.label}`],
         };
       } catch (err) {
@@ -386,6 +376,8 @@ class MemcachedBackend implements CacheBackend {
   }
 }
 
+/** SASL-authenticated servers speak only the binary protocol: they get the memjs variant (no listing). */
 export function createMemcachedBackend(config: CacheConfig): CacheBackend {
-  return new MemcachedBackend(config);
+  const credentials = saslCredentials(config);
+  return credentials ? createSaslMemcachedBackend(config, credentials) : new MemcachedBackend(config);
 }

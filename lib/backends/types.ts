@@ -16,6 +16,8 @@ export interface Capabilities {
   keyNames?: boolean;
   /** Row orders listKeys offers besides its natural one. */
   sorts?: ("name" | "size" | "expiry")[];
+  /** Why a backend that does hold keys cannot list them (exact keys can still be opened and deleted). */
+  unlistedReason?: string;
 }
 
 /** A backend's own health facts for its page (entries vs a cap, unreadable files, ...). */

@@ -1,0 +1,173 @@
+import memjs from "memjs";
+import { ApiError } from "@/lib/api/errors";
+import { decodeHintFor } from "@/lib/codecs/hint";
+import type { CacheConfig } from "@/lib/config/types";
+import { MemcachedError } from "@/lib/memcached/errors";
+import { checkKey } from "@/lib/memcached/keys";
+import { GET_NOTE } from "@/lib/memcached/read-note";
+import { serverStats } from "@/lib/memcached/stats";
+import { downServerStats } from "./server-stats";
+import type { BackendStatus, CacheBackend, Capabilities, EntryRef, KeyPage, KeyRow, RawEntry, StatsSnapshot } from "./types";
+
+/**
+ * memcached servers that require SASL (pylibmc's OPTIONS binary + username + password). SASL exists only in the binary
+ * protocol, which has no metadump, meta commands or watch: keys cannot be listed, reads are gets, and stats come
+ * from the binary STAT command. memjs speaks it; one memjs client per server, so every server of a pool is asked
+ * (memjs's own key hashing is not the Python clients').
+ */
+
+export interface SaslCredentials {
+  username: string;
+  password: string;
+}
+
+export const SASL_UNLISTED =
+  "These servers require SASL authentication, which memcached offers only over its binary protocol, and the binary " +
+  "protocol cannot list keys (no lru_crawler metadump). Open or delete exact keys; stats still work.";
+
+/** pylibmc's OPTIONS (and python-memcached-style ones) carry the credentials as username / password. */
+export function saslCredentials(config: CacheConfig): SaslCredentials | null {
+  const { username, password } = config.options;
+  return typeof username === "string" && typeof password === "string" ? { username, password } : null;
+}
+
+const CAPABILITIES: Capabilities = {
+  listKeys: false,
+  invalidatePrefix: false,
+  serverStats: true,
+  ttl: false,
+  sizes: false,
+  unlistedReason: SASL_UNLISTED,
+};
+
+interface Server {
+  label: string;
+  client: memjs.Client;
+}
+
+function failure(server: string, err: unknown): MemcachedError {
+  // memjs rejects with undefined when the server closes the connection, which is how a refused login ends.
+  const why = err instanceof Error && err.message ? err.message : "no answer: SASL login refused, or the server is unreachable";
+  return new MemcachedError(why, server);
+}
+
+function keyOf(ref: EntryRef): string {
+  if (!("raw" in ref)) throw new ApiError(400, "bad_request", "memcached entries are addressed by raw key, not file");
+  return checkKey(ref.raw);
+}
+
+function statsOf(client: memjs.Client): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    client.stats((err, _server, stats) => (err || !stats ? reject(err ?? new Error("no stats")) : resolve(stats)));
+  });
+}
+
+class SaslMemcachedBackend implements CacheBackend {
+  readonly kind = "memcached" as const;
+  readonly capabilities = CAPABILITIES;
+  private readonly servers: Server[];
+
+  constructor(
+    readonly config: CacheConfig,
+    credentials: SaslCredentials,
+  ) {
+    this.servers = config.locations.map((label) => ({
+      label,
+      client: memjs.Client.create(label, { ...credentials, timeout: 2, conntimeout: 2, retries: 0, logger: { log: () => {} } }),
+    }));
+  }
+
+  async status(): Promise<BackendStatus> {
+    const servers = await Promise.all(
+      this.servers.map(async (s) => {
+        const started = performance.now();
+        try {
+          await statsOf(s.client);
+          return { server: s.label, ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+        } catch (err) {
+          return { server: s.label, ok: false, error: failure(s.label, err).message };
+        }
+      }),
+    );
+    const up = servers.filter((s) => s.ok);
+    return {
+      ok: up.length > 0,
+      ...(up.length ? { latencyMs: Math.max(...up.map((s) => s.latencyMs ?? 0)) } : { error: servers[0]?.error ?? "no servers" }),
+      servers,
+    };
+  }
+
+  async listKeys(): Promise<KeyPage> {
+    throw new ApiError(400, "listing_unavailable", SASL_UNLISTED);
+  }
+
+  async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
+    const key = keyOf(ref);
+    for (const s of this.servers) {
+      let got: { value: Buffer | null; flags: Buffer | null };
+      try {
+        got = await s.client.get(key);
+      } catch (err) {
+        throw failure(s.label, err);
+      }
+      if (got.value === null) continue;
+      const flags = got.flags && got.flags.length >= 4 ? got.flags.readUInt32BE(0) : 0;
+      return {
+        raw: key,
+        type: "item",
+        ttl: null,
+        size: got.value.length,
+        bytes: new Uint8Array(got.value.subarray(0, maxBytes)),
+        valueLength: got.value.length,
+        hint: decodeHintFor(this.config.backend, this.config.options, flags) ?? undefined,
+        notes: [`${GET_NOTE}; the binary protocol SASL needs has no way to read without one, nor to tell the expiry`],
+      };
+    }
+    return null;
+  }
+
+  async deleteEntries(refs: EntryRef[]): Promise<number> {
+    const keys = refs.map(keyOf);
+    let deleted = 0;
+    for (const key of keys) {
+      for (const s of this.servers) {
+        try {
+          if (await s.client.delete(key)) deleted++;
+        } catch (err) {
+          throw failure(s.label, err);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  deleteListed(rows: KeyRow[]): Promise<number> {
+    return this.deleteEntries(rows.map((r) => ({ raw: r.raw ?? "" })));
+  }
+
+  async *iterate(): AsyncIterable<KeyRow[]> {
+    throw new ApiError(400, "listing_unavailable", SASL_UNLISTED);
+  }
+
+  async stats(): Promise<StatsSnapshot> {
+    const servers = await Promise.all(
+      this.servers.map(async (s) => {
+        try {
+          const general = new Map(Object.entries(await statsOf(s.client)));
+          return serverStats(s.label, general, new Map(), new Map(), new Map());
+        } catch (err) {
+          return downServerStats(s.label, failure(s.label, err).message);
+        }
+      }),
+    );
+    return { at: Date.now(), supported: true, serverWide: true, servers };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.servers) s.client.close();
+  }
+}
+
+export function createSaslMemcachedBackend(config: CacheConfig, credentials: SaslCredentials): CacheBackend {
+  return new SaslMemcachedBackend(config, credentials);
+}
