@@ -13,43 +13,17 @@
  *          the bounded aggregates).
  * Target: app <= 1.5x raw. Medians; this process's CPU time is shown beside wall time.
  */
-import net from "node:net";
+import type net from "node:net";
 import { cpus, loadavg } from "node:os";
 import { analyse } from "@/lib/analysis/run";
 import { createMemcachedBackend } from "@/lib/backends/memcached";
 import type { CacheConfig } from "@/lib/config/types";
 import { startMemcached } from "@/test/memcached-server";
+import { connect as connectTo, fill as fillItems, rawDump as rawDumpOf, timed } from "./memcached-raw";
 
 const PORT = Number(process.env.BENCH_MEMCACHED_PORT ?? 11277);
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = 5;
-
-function connect(): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: "127.0.0.1", port: PORT }, () => resolve(s));
-    s.once("error", reject);
-  });
-}
-
-/** Sends a payload and resolves once the reply ends with `end`. */
-function exchange(socket: net.Socket, payload: string, end: string, onChunk?: (chunk: Buffer) => void): Promise<void> {
-  const endBuf = Buffer.from(end);
-  return new Promise((resolve, reject) => {
-    let tail = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      onChunk?.(chunk);
-      tail = Buffer.concat([tail, chunk]).subarray(-endBuf.length);
-      if (tail.equals(endBuf)) {
-        socket.off("data", onData);
-        socket.off("error", reject);
-        resolve();
-      }
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
-    socket.write(payload);
-  });
-}
 
 function keyOf(i: number): string {
   if (i % 10 === 0) return `:1:template.cache.sidebar.${(i * 2654435761).toString(16).padStart(32, "0").slice(-32)}`;
@@ -57,35 +31,10 @@ function keyOf(i: number): string {
   return `:1:app.item:${i}`;
 }
 
-async function fill(socket: net.Socket): Promise<void> {
-  const CHUNK = 20_000;
-  for (let start = 0; start < ITEMS; start += CHUNK) {
-    let payload = "";
-    for (let i = start; i < Math.min(ITEMS, start + CHUNK); i++) {
-      const value = `value-${i}-${"x".repeat((i * 7) % 400)}`;
-      payload += `set ${keyOf(i)} 1 ${i % 3 === 0 ? 0 : 86_400} ${value.length} noreply\r\n${value}\r\n`;
-    }
-    await exchange(socket, `${payload}mn\r\n`, "MN\r\n");
-  }
-}
-
-async function rawDump(mode: "all" | "hash"): Promise<number> {
-  const socket = await connect();
-  let lines = 0;
-  await exchange(socket, `lru_crawler metadump ${mode}\r\n`, "END\r\n", (chunk) => {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-  });
-  socket.destroy();
-  return lines - 1;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, result };
-}
+const connect = () => connectTo(PORT);
+const rawDump = (mode: "all" | "hash") => rawDumpOf(PORT, mode);
+const fill = (socket: net.Socket) =>
+  fillItems(socket, ITEMS, (i) => ({ key: keyOf(i), value: `value-${i}-${"x".repeat((i * 7) % 400)}`, flags: 1 }));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,10 +11,11 @@
  * Each is run several times, alternating, after one uncounted warm-up round; medians are reported, with this
  * process's CPU time beside the wall time (on a loaded machine the CPU column is the steadier measure of our cost).
  */
-import net from "node:net";
+import type net from "node:net";
 import { createMemcachedBackend } from "@/lib/backends/memcached";
 import type { KeyRow } from "@/lib/backends/types";
 import { startMemcached } from "@/test/memcached-server";
+import { connect as connectTo, exchange, fill as fillItems, rawDump as rawDumpOf, timed } from "./memcached-raw";
 
 const PORT = 11297;
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
@@ -22,69 +23,16 @@ const DELETES = 10_000;
 const ROUNDS = 5;
 const DELETE_ROUNDS = 15;
 
-function connect(): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: "127.0.0.1", port: PORT }, () => resolve(s));
-    s.once("error", reject);
-  });
-}
-
-/** Sends a payload and waits until the reply ends with `end`. */
-function exchange(socket: net.Socket, payload: Buffer | string, end: string, onChunk?: (chunk: Buffer) => void): Promise<void> {
-  const endBuf = Buffer.from(end);
-  return new Promise((resolve, reject) => {
-    let tail = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      onChunk?.(chunk);
-      tail = Buffer.concat([tail, chunk]).subarray(-endBuf.length);
-      if (tail.equals(endBuf)) {
-        socket.off("data", onData);
-        socket.off("error", reject);
-        resolve();
-      }
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
-    socket.write(payload);
-  });
-}
-
-/** Writes keys with pipelined noreply sets, ended by mn so we know they all landed. */
-async function fill(socket: net.Socket, keys: (i: number) => string, count: number): Promise<void> {
-  const CHUNK = 20_000;
-  for (let start = 0; start < count; start += CHUNK) {
-    let payload = "";
-    for (let i = start; i < Math.min(count, start + CHUNK); i++) {
-      const value = `value-${i}-${"x".repeat(i % 64)}`;
-      payload += `set ${keys(i)} 0 ${i % 3 === 0 ? 0 : 86_400} ${value.length} noreply\r\n${value}\r\n`;
-    }
-    await exchange(socket, payload + "mn\r\n", "MN\r\n");
-  }
-}
-
-async function rawDump(mode: "all" | "hash"): Promise<number> {
-  const socket = await connect();
-  let lines = 0;
-  await exchange(socket, `lru_crawler metadump ${mode}\r\n`, "END\r\n", (chunk) => {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-  });
-  socket.destroy();
-  return lines - 1;
-}
+const connect = () => connectTo(PORT);
+const rawDump = (mode: "all" | "hash") => rawDumpOf(PORT, mode);
+/** Items of varied value size, a third without expiry. */
+const fill = (socket: net.Socket, keys: (i: number) => string, count: number) =>
+  fillItems(socket, count, (i) => ({ key: keys(i), value: `value-${i}-${"x".repeat(i % 64)}`, flags: 0 }));
 
 async function rawDelete(socket: net.Socket, keys: string[]): Promise<void> {
   let payload = "";
   for (const k of keys) payload += `md ${k} q\r\n`;
   await exchange(socket, payload + "mn\r\n", "MN\r\n");
-}
-
-/** Wall time, and this process's CPU time (user + system): the part of the cost that is ours, not the server's. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const cpu = process.cpuUsage(cpu0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, result };
 }
 
 interface Sample {
