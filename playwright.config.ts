@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { APP_PORT, AUDIT_LOG, BASE_URL, CACHES, TOKEN } from "./e2e/env";
+import { APP_PORT, AUDIT_LOG, BASE_URL, CACHES, DEMO_DATA_DIR, DEMO_PORT, DEMO_URL, TOKEN } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
@@ -31,20 +31,38 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // The README's own start command: it builds first when the build is missing or stale.
-    command: "bash scripts/start.sh",
-    url: `${BASE_URL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(APP_PORT),
-      NEXT_TELEMETRY_DISABLED: "1",
-      CACHESCOPE_TOKEN: TOKEN,
-      CACHESCOPE_CACHES: JSON.stringify(CACHES),
-      CACHESCOPE_AUDIT_LOG: AUDIT_LOG,
+  webServer: [
+    {
+      // The README's own start command: it builds first when the build is missing or stale.
+      command: "bash scripts/start.sh",
+      url: `${BASE_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(APP_PORT),
+        NEXT_TELEMETRY_DISABLED: "1",
+        CACHESCOPE_TOKEN: TOKEN,
+        CACHESCOPE_CACHES: JSON.stringify(CACHES),
+        CACHESCOPE_AUDIT_LOG: AUDIT_LOG,
+      },
     },
-  },
+    {
+      // The same app with no configuration: the built-in demo a newcomer sees first (its data in a folder of its own).
+      // Playwright starts web servers one after the other, so the build the first one made is there already.
+      command: "bash scripts/start.sh",
+      url: `${DEMO_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(DEMO_PORT),
+        NEXT_TELEMETRY_DISABLED: "1",
+        CACHESCOPE_TOKEN: TOKEN,
+        CACHESCOPE_DATA_DIR: DEMO_DATA_DIR,
+      },
+    },
+  ],
 });

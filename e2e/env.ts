@@ -9,6 +9,10 @@ export const RUN_DIR = path.join(ROOT, ".run");
 export const APP_PORT = 3107;
 export const BASE_URL = `http://127.0.0.1:${APP_PORT}`;
 export const TOKEN = "e2e-token";
+/** The same app started with no configuration: the built-in demo. */
+export const DEMO_PORT = 3108;
+export const DEMO_URL = `http://127.0.0.1:${DEMO_PORT}`;
+export const DEMO_DATA_DIR = path.join(RUN_DIR, "demo-data");
 /** Fixed, so every process of a run agrees on it; scripts/test.sh removes it before the app starts. */
 export const AUDIT_LOG = path.join(RUN_DIR, "e2e-audit.log");
 /** Written by e2e/prepare.sh when it starts the e2e Redis, removed by Redis when it stops. */
