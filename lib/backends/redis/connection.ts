@@ -56,7 +56,17 @@ export class RedisConnection {
     this.current = null;
     const t = this.target;
     const client = new Redis({
-      ...(t.path ? { path: t.path } : { host: t.host, port: t.port }),
+      ...(t.sentinels
+        ? {
+            sentinels: t.sentinels,
+            name: t.sentinelName,
+            ...(t.sentinelPassword ? { sentinelPassword: t.sentinelPassword } : {}),
+            // Fail fast like a plain connection: one round over the sentinels, then the error.
+            sentinelRetryStrategy: () => null,
+          }
+        : t.path
+          ? { path: t.path }
+          : { host: t.host, port: t.port }),
       db: t.db,
       ...(t.username ? { username: t.username } : {}),
       ...(t.password ? { password: t.password } : {}),

@@ -48,3 +48,22 @@ describe("parseRedisLocation", () => {
     expect(() => parseRedisLocation("redis://h:1", { SOCKET_TIMEOUT: -1 })).toThrow(/SOCKET_TIMEOUT/);
   });
 });
+
+describe("parseRedisLocation with django-redis SENTINELS", () => {
+  it("takes the LOCATION's host as the service and asks the sentinels for its primary", () => {
+    const t = parseRedisLocation("redis://mymaster/2", { SENTINELS: [["10.0.0.1", 26379], ["10.0.0.2", "26380"]], SENTINEL_KWARGS: { password: "s" } });
+    expect(t).toMatchObject({
+      sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "10.0.0.2", port: 26380 }],
+      sentinelName: "mymaster",
+      sentinelPassword: "s",
+      db: 2,
+      label: "sentinel:mymaster/2",
+    });
+    expect(t.host).toBeUndefined();
+  });
+  it("refuses SENTINELS that are not host/port pairs", () => {
+    expect(() => parseRedisLocation("redis://m/0", { SENTINELS: [] })).toThrow(/SENTINELS/);
+    expect(() => parseRedisLocation("redis://m/0", { SENTINELS: [["h", 0]] })).toThrow(/SENTINELS/);
+    expect(() => parseRedisLocation("redis://m/0", { SENTINELS: "h:1" })).toThrow(/SENTINELS/);
+  });
+});

@@ -17,6 +17,13 @@ export interface RedisTarget {
   rejectUnauthorized: boolean;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /**
+   * django-redis SentinelClient: OPTIONS SENTINELS [[host, port], ...]; the LOCATION's host is then the service name
+   * the sentinels are asked for, and the connection goes to whichever server they name as its primary.
+   */
+  sentinels?: { host: string; port: number }[];
+  sentinelName?: string;
+  sentinelPassword?: string;
   /** Shown in messages and rows: never holds the password. */
   label: string;
 }
@@ -62,6 +69,20 @@ function poolKwargs(options: Options): Options {
 function certChecksOff(options: Options): boolean {
   const reqs = options.ssl_cert_reqs;
   return reqs === null || (typeof reqs === "string" && reqs.toLowerCase() === "none");
+}
+
+/** OPTIONS SENTINELS as django-redis takes it: a list of (host, port) pairs (lists in JSON). */
+function sentinelsOf(options: Options): { host: string; port: number }[] | undefined {
+  const value = options.SENTINELS;
+  if (value === undefined || value === null) return undefined;
+  const bad = () => new Error("OPTIONS SENTINELS must be a list of [host, port] pairs");
+  if (!Array.isArray(value) || value.length === 0) throw bad();
+  return value.map((pair) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") throw bad();
+    const port = Number(pair[1]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad();
+    return { host: pair[0], port };
+  });
 }
 
 export function parseRedisLocation(location: string, options: Options = {}): RedisTarget {
@@ -114,6 +135,21 @@ export function parseRedisLocation(location: string, options: Options = {}): Red
     const path = decodeURIComponent(url.pathname);
     if (!path) throw new Error(`LOCATION "${location}" names no socket path`);
     return { ...common, path, tls: false, label: `unix:${path}/${db}` };
+  }
+  const sentinels = sentinelsOf(options);
+  if (sentinels) {
+    if (!url.hostname) throw new Error(`LOCATION "${location}" names no sentinel service (redis://<service>/<db>)`);
+    const kwargs = options.SENTINEL_KWARGS;
+    const sentinelPassword =
+      typeof kwargs === "object" && kwargs !== null ? optionalString((kwargs as Options).password, "SENTINEL_KWARGS password") : undefined;
+    return {
+      ...common,
+      tls: scheme === "rediss",
+      sentinels,
+      sentinelName: url.hostname,
+      ...(sentinelPassword ? { sentinelPassword } : {}),
+      label: `sentinel:${url.hostname}/${db}`,
+    };
   }
   // URL keeps IPv6 hosts in brackets; the socket wants them bare.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
