@@ -11,8 +11,9 @@ export function Providers({ children }: { children: ReactNode }) {
         defaultOptions: {
           queries: {
             refetchOnWindowFocus: false,
-            // Client errors (bad input, not found, not logged in) do not get better by asking again.
-            retry: (count, e) => !(e instanceof ApiClientError && e.status < 500) && count < 2,
+            // An answer from our API (bad input, not found, a cache that is down) does not get better by asking again
+            // at once: the pages poll where it matters. Only a request that got no answer is tried once more.
+            retry: (count, e) => !(e instanceof ApiClientError) && count < 1,
           },
         },
       }),

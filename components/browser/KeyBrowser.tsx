@@ -208,7 +208,17 @@ export function KeyBrowser({ alias }: { alias: string }) {
           <HealthPanel alias={alias} />
         </div>
         <div className="min-w-0">
-          {keys.isError ? <Notice tone="error" title="Listing failed">{keys.error.message}</Notice> : null}
+          {!cache.status.ok && !keys.isError ? (
+            <Notice tone="error" title={`${alias} is down`}>{cache.status.error ?? "its server does not answer"}</Notice>
+          ) : null}
+          {keys.isError ? (
+            <Notice tone="error" title="Listing failed">
+              {keys.error.message}{" "}
+              <button className="ml-2 rounded border border-red-300 px-2 py-0.5 text-xs" onClick={() => void keys.refetch()}>
+                Try again
+              </button>
+            </Notice>
+          ) : null}
           {serverErrors.length ? (
             <Notice tone="warn" title="Some servers could not be listed: their keys are missing below">
               <ul className="mono text-xs">
