@@ -24,6 +24,7 @@ import { parseRedisLocation, type RedisTarget } from "./redis/location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
 import { SIZED_SCAN_COUNT, SizedScanner } from "./redis/sized-scan";
 import { randomSample } from "./redis/sample";
+import { createShardedRedisBackend, isSharded } from "./redis-shards";
 import { readStructured } from "./redis/structured";
 
 /**
@@ -339,8 +340,9 @@ class RedisBackend implements CacheBackend {
   }
 }
 
+/** django-redis ShardClient spreads keys over every LOCATION: one backend per shard behind one that walks them all. */
 export function createRedisBackend(config: CacheConfig): CacheBackend {
-  return new RedisBackend(config);
+  return isSharded(config) ? createShardedRedisBackend(config, (shard) => new RedisBackend(shard)) : new RedisBackend(config);
 }
 
 export { escapeGlob } from "./redis/glob";
