@@ -65,6 +65,16 @@ test("memcached: a prefix purge in the browser deletes exactly that series, by D
   await page.getByLabel("Django key prefix").fill("report:chunk:");
   await purge(page, "pages_mc", chunks.length);
   expect(djangoMisses({ alias: "pages_mc", keys: [...chunks, ...others] })).toEqual(chunks);
+
+  // The audit log recorded it; filtered to this cache and action, the view is a shareable URL.
+  await page.goto("/audit");
+  await page.getByLabel("Cache").selectOption("pages_mc");
+  await page.getByLabel("Action").selectOption("purge");
+  await expect(page).toHaveURL(/alias=pages_mc/);
+  await expect(page).toHaveURL(/action=purge/);
+  const rows = page.getByTestId("audit-table").locator("tbody tr");
+  await expect(rows.filter({ hasText: "report:chunk:" }).filter({ hasText: "done" }).first()).toBeVisible();
+  await expect(rows.filter({ hasNotText: "pages_mc" })).toHaveCount(0);
 });
 
 test("FileBasedCache: files are listed, an exact Django key opens its entry, health shows the cap", async ({ page }) => {

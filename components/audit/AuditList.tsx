@@ -1,16 +1,73 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useUrlState } from "../browser/url-state";
+import type { CachesAnswer } from "../types";
 import type { AuditEntry } from "@/lib/audit/log";
 import { api } from "../api-client";
 import { Notice, Spinner } from "../ui";
 
 type AuditItem = AuditEntry;
 
+const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel"];
+
+/** Filters (cache, action) live in the query string, so a filtered audit view can be shared. */
+function Filters() {
+  const { params, set } = useUrlState();
+  const caches = useQuery({ queryKey: ["caches"], queryFn: () => api<CachesAnswer>("/api/caches") });
+  return (
+    <div className="flex flex-wrap items-center gap-3 text-xs">
+      <label className="flex items-center gap-1">
+        Cache
+        <select value={params.get("alias") ?? ""} onChange={(e) => set({ alias: e.target.value })} className="rounded border border-slate-300 px-1 py-0.5" aria-label="Cache">
+          <option value="">all</option>
+          {caches.data?.caches.map((c) => (
+            <option key={c.alias} value={c.alias}>
+              {c.alias}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1">
+        Action
+        <select value={params.get("action") ?? ""} onChange={(e) => set({ action: e.target.value })} className="rounded border border-slate-300 px-1 py-0.5" aria-label="Action">
+          <option value="">all</option>
+          {ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
 export function AuditList() {
-  const q = useQuery({ queryKey: ["audit"], queryFn: () => api<{ entries: AuditItem[] }>("/api/audit?limit=500"), refetchInterval: 5000 });
+  const params = useSearchParams();
+  const query = new URLSearchParams({ limit: "500" });
+  for (const name of ["alias", "action"]) {
+    const value = params.get(name);
+    if (value) query.set(name, value);
+  }
+  const q = useQuery({
+    queryKey: ["audit", query.toString()],
+    queryFn: () => api<{ entries: AuditItem[] }>(`/api/audit?${query}`),
+    refetchInterval: 5000,
+  });
+  return (
+    <div className="space-y-3">
+      <Filters />
+      <AuditTable q={q} filtered={query.has("alias") || query.has("action")} />
+    </div>
+  );
+}
+
+function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditItem[] }>; filtered: boolean }) {
   if (q.isPending) return <Spinner label="Reading the audit log…" />;
   if (q.isError) return <Notice tone="error" title="Cannot read the audit log">{q.error.message}</Notice>;
+  if (q.data.entries.length === 0 && filtered) return <Notice tone="info" title="No entries match these filters" />;
   if (q.data.entries.length === 0) {
     return <Notice tone="info" title="Nothing recorded yet">Every delete, purge and invalidation is recorded here, with who did it and what it removed.</Notice>;
   }

@@ -25,6 +25,17 @@ describe("audit log on disk", () => {
     expect(got).toHaveLength(3);
     expect(new Set((await readAudit(file, 10)).map((e) => (e.target as { raw: string }).raw)).size).toBe(5);
   });
+  it("keeps only one cache's or one action's entries when asked", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "audit-"));
+    dirs.push(dir);
+    const file = path.join(dir, "audit.log");
+    await appendAudit(file, entry(1));
+    await appendAudit(file, { ...entry(2), alias: "pages" });
+    await appendAudit(file, { ...entry(3), alias: "pages", action: "purge" });
+    expect((await readAudit(file, 10, { alias: "pages" })).map((e) => e.action)).toEqual(["purge", "delete"]);
+    expect((await readAudit(file, 10, { action: "delete" })).map((e) => e.alias)).toEqual(["pages", "default"]);
+    expect(await readAudit(file, 10, { alias: "pages", action: "clear" })).toEqual([]);
+  });
   it("reads a missing log as empty", async () => {
     expect(await readAudit("/nonexistent/dir/audit.log", 5)).toEqual([]);
   });

@@ -19,8 +19,13 @@ export async function appendAudit(file: string, entry: AuditEntry): Promise<void
   await appendFile(file, `${JSON.stringify(entry)}\n`, { encoding: "utf8", mode: 0o600 });
 }
 
-/** The newest entries first; a torn or foreign line is skipped, not fatal. */
-export async function readAudit(file: string, limit: number): Promise<AuditEntry[]> {
+export interface AuditFilter {
+  alias?: string;
+  action?: string;
+}
+
+/** The newest entries first, optionally of one cache or one action; a torn or foreign line is skipped, not fatal. */
+export async function readAudit(file: string, limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -33,11 +38,15 @@ export async function readAudit(file: string, limit: number): Promise<AuditEntry
   for (let i = lines.length - 1; i >= 0 && out.length < limit; i--) {
     const line = lines[i].trim();
     if (!line) continue;
+    let entry: AuditEntry;
     try {
-      out.push(JSON.parse(line) as AuditEntry);
+      entry = JSON.parse(line) as AuditEntry;
     } catch {
       continue;
     }
+    if (filter.alias !== undefined && entry.alias !== filter.alias) continue;
+    if (filter.action !== undefined && entry.action !== filter.action) continue;
+    out.push(entry);
   }
   return out;
 }

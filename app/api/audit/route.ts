@@ -9,9 +9,12 @@ export const dynamic = "force-dynamic";
 
 const auditQuery = z.object({
   limit: z.coerce.number().int("limit: expected an integer").min(1).max(10000, "limit: at most 10000").default(200),
+  alias: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
 });
 
 export const GET = apiRoute(async ({ req }) => {
-  const { limit } = parseQuery(auditQuery, req.nextUrl.searchParams);
-  return NextResponse.json({ entries: await readAudit(getContext().auditLogPath, limit) });
+  const { limit, alias, action } = parseQuery(auditQuery, req.nextUrl.searchParams);
+  const filter = { ...(alias ? { alias } : {}), ...(action ? { action } : {}) };
+  return NextResponse.json({ entries: await readAudit(getContext().auditLogPath, limit, filter) });
 });
