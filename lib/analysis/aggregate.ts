@@ -4,7 +4,7 @@ import { NamespaceTree, type NamespaceNode } from "@/lib/django/namespaces";
 import { GroupFinder } from "./groups";
 import { Histogram, SIZE_BOUNDS, TTL_BOUNDS } from "./histogram";
 import { TopN } from "./top";
-import type { AnalysisWarning, GroupRow, HistogramBucket, KindRow, TopRow, VersionRow } from "./types";
+import type { Aggregated, AnalysisWarning, TopRow } from "./types";
 
 /**
  * Everything an analysis reports, accumulated one row at a time in bounded memory: no key name is kept beyond the
@@ -58,20 +58,6 @@ function note(t: Tally, name: string, bytes: number): void {
   if (t.examples.length < EXAMPLES) t.examples.push(name);
 }
 
-export interface Aggregated {
-  keys: number;
-  bytes: number;
-  byKind: KindRow[];
-  byVersion: VersionRow[];
-  namespaces: NamespaceNode;
-  groups: GroupRow[];
-  top: TopRow[];
-  sizeHistogram: HistogramBucket[];
-  ttlHistogram: HistogramBucket[];
-  noTtl: number;
-  /** Warnings drawn from the rows (the caller adds the ones about the cache as a whole). */
-  warnings: AnalysisWarning[];
-}
 
 export class Aggregator {
   private keys = 0;

@@ -66,12 +66,10 @@ export interface AnalysisWarning {
   bytes?: number;
 }
 
-export interface AnalysisResult {
+/** The figures aggregated from the rows walked (or sampled). */
+export interface Aggregated {
   keys: number;
   bytes: number;
-  sampled: boolean;
-  /** Sampled: how many distinct keys the figures were computed from. */
-  sampleSize?: number;
   byKind: KindRow[];
   byVersion: VersionRow[];
   /** The tree of Django keys after "{KEY_PREFIX}:{VERSION}:" (all versions together). */
@@ -81,7 +79,14 @@ export interface AnalysisResult {
   sizeHistogram: HistogramBucket[];
   ttlHistogram: HistogramBucket[];
   noTtl: number;
+  /** Warnings drawn from the rows (the analysis adds the ones about the cache as a whole). */
   warnings: AnalysisWarning[];
+}
+
+export interface AnalysisResult extends Aggregated {
+  sampled: boolean;
+  /** Sampled: how many distinct keys the figures were computed from. */
+  sampleSize?: number;
   /** The alias's layout, so the page can build key-browser links and purge targets. */
   keyPrefix: string;
   version: number;
