@@ -23,22 +23,12 @@ export interface Totals {
   expirations: number | null;
 }
 
-export interface ServerAnswer {
-  server: string;
-  ok: boolean;
-  error?: string;
-  hits: number | null;
-  misses: number | null;
-  items: number | null;
-  bytes: number | null;
-  maxBytes: number | null;
-  evictions: number | null;
+/** A server's lifetime counters (its extras go under extra.byServer), with when it went down and its own window. */
+export type ServerAnswer = Omit<ServerStats, "extra"> & {
   expirations: number | null;
-  uptimeSeconds: number | null;
-  version: string | null;
   downSince: number | null;
   window: WindowSummary | null;
-}
+};
 
 export interface StatsAnswer {
   alias: string;
