@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { checkAccess } from "@/lib/auth/access";
+import { checkAccess, type Role } from "@/lib/auth/access";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { getContext } from "@/lib/server/context";
 import { ApiError, toApiError } from "./errors";
@@ -8,6 +8,7 @@ export interface RouteContext<P> {
   req: NextRequest;
   params: P;
   actor: string;
+  role: Role;
 }
 
 export function errorResponse(e: unknown): NextResponse {
@@ -47,7 +48,7 @@ export function apiRoute<P = Record<string, string>>(
         { token, readOnly },
       );
       if (!access.ok) throw new ApiError(access.status, access.code, access.message);
-      return await handler({ req, params: await segment.params, actor: access.actor });
+      return await handler({ req, params: await segment.params, actor: access.actor, role: access.role });
     } catch (e) {
       return errorResponse(e);
     }

@@ -16,8 +16,11 @@ export interface RequestFacts {
   readsOnly?: boolean;
 }
 
+/** What a signed-in person may do: an admin changes caches, a viewer only reads. */
+export type Role = "admin" | "viewer";
+
 export type AccessResult =
-  | { ok: true; actor: string }
+  | { ok: true; actor: string; role: Role }
   | { ok: false; status: 401 | 403; code: string; message: string };
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -53,7 +56,7 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
   if (mutation && settings.readOnly && !req.readsOnly) {
     return { ok: false, status: 403, code: "read_only", message: "Cachescope runs read-only (CACHESCOPE_READ_ONLY=1): nothing can be changed" };
   }
-  return { ok: true, actor };
+  return { ok: true, actor, role: "admin" };
 }
 
 export { SESSION_COOKIE };
