@@ -10,13 +10,13 @@ describe("checkAccess", () => {
     expect(checkAccess(base, settings)).toMatchObject({ ok: false, status: 401 });
   });
   it("accepts the bearer token and refuses a wrong one", () => {
-    expect(checkAccess({ ...base, authorization: "Bearer s3cret-token" }, settings)).toEqual({ ok: true, actor: "token" });
+    expect(checkAccess({ ...base, authorization: "Bearer s3cret-token" }, settings)).toEqual({ ok: true, actor: "token", role: "admin" });
     expect(checkAccess({ ...base, authorization: "Bearer s3cret-tokeX" }, settings)).toMatchObject({ ok: false, status: 401 });
   });
   it("accepts a signed session cookie and names the session", () => {
     const { sid, value } = newSessionValue(settings.token);
     const r = checkAccess({ ...base, cookie: value }, settings);
-    expect(r).toEqual({ ok: true, actor: `session:${sid.slice(0, 8)}` });
+    expect(r).toEqual({ ok: true, actor: `session:${sid.slice(0, 8)}`, role: "admin" });
   });
   it("refuses a cookie signed with another token", () => {
     const { value } = newSessionValue("other");
