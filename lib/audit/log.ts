@@ -23,7 +23,8 @@ function statuses(): Map<string, AuditStatus> {
 
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  const why = err?.code === "EISDIR" ? "it is a directory" : err?.code === "ENOTDIR" ? "a parent of it is not a directory"
+  // mkdir -p answers EEXIST when a parent of the log is a file.
+  const why = err?.code === "EISDIR" ? "it is a directory" : err?.code === "ENOTDIR" || err?.code === "EEXIST" ? "a parent of it is not a directory"
     : err?.code === "EACCES" || err?.code === "EPERM" ? "permission denied" : err?.code === "ENOSPC" ? "no space left on the device"
     : err?.code === "EROFS" ? "read-only file system" : null;
   return redactText(why ? `${err.code}: ${why}` : e instanceof Error ? e.message : String(e));
