@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import Redis from "ioredis";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { jobs, type Job } from "@/lib/jobs/registry";
 import { getContext } from "@/lib/server/context";
@@ -97,6 +100,13 @@ describe("an unwritable audit log refuses every destructive action", () => {
 
     const caches = (await callRoute(r.caches.GET, "/api/caches", { token: TOKEN })).json<{ audit: { writable: boolean; error: string } }>();
     expect(caches.audit).toMatchObject({ writable: false, error: expect.stringMatching(/a parent of it is not a directory/) });
+    // The home page, rendered from that answer, says so.
+    const { default: HomePage } = await import("@/app/page");
+    const client = new QueryClient();
+    client.setQueryData(["caches"], caches);
+    const html = renderToString(createElement(QueryClientProvider, { client }, createElement(HomePage)));
+    expect(html).toMatch(/The audit log is not writable: deletes, purges and cancels are refused/);
+    expect(html).toMatch(/a parent of it is not a directory/);
     expect((await callRoute(r.status.GET, "/api/audit/status", { token: TOKEN })).json()).toMatchObject({ writable: false });
   });
 

@@ -3,7 +3,10 @@ import { Console } from "node:console";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import Redis from "ioredis";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callRoute, withServerEnv, type Call, type Handler, type ServerEnv } from "@/test/routes";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
@@ -175,6 +178,18 @@ describe("no password in any answer, record, metric or log line", () => {
     // Errors were exercised, not just successes: the answers include 5xx with messages.
     expect(answers.some(({ call }) => call.status >= 500 && /unreachable|auth|sentinel|WRONGPASS/i.test(call.text))).toBe(true);
     expect(answers.length).toBeGreaterThan(ALIASES.length * 10);
+  });
+
+  it("the home page, rendered from the real /api/caches answer, shows masked locations and no password", async () => {
+    const { GET } = await import("@/app/api/caches/route");
+    const { default: HomePage } = await import("@/app/page");
+    const answer = (await get(GET, "/api/caches")).json();
+    const client = new QueryClient();
+    client.setQueryData(["caches"], answer);
+    const html = renderToString(createElement(QueryClientProvider, { client }, createElement(HomePage)));
+    expect(html).toContain(`redis://:***@127.0.0.1:${REDIS_PORT}/0`);
+    expect(html).toContain('data-testid="cache-row-sasl"');
+    expect(leaks(html)).toEqual([]);
   });
 
   it("the audit log on disk holds no password", () => {
