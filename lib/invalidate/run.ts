@@ -34,6 +34,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after every batch with the running totals. */
   onProgress?: (p: Readonly<Progress>) => void;
+  /**
+   * Awaited after every batch that was deleted, before the next one is looked at: where a deletion keeps its record
+   * (the audit trail). A throw stops the deletion there.
+   */
+  onBatch?: (p: Readonly<Progress>) => Promise<void>;
 }
 
 function rowName(row: KeyRow): string {
@@ -129,6 +134,7 @@ export async function execute(
         } finally {
           report();
         }
+        await opts.onBatch?.(progress);
       });
     }
     return progress;
@@ -145,6 +151,7 @@ export async function execute(
       progress.matched += progress.deleted - before;
       report();
     }
+    await opts.onBatch?.(progress);
   }
   return progress;
 }
