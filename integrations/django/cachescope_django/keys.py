@@ -91,10 +91,8 @@ class Classifier:
             key = str(key)
         if key.startswith(SPECIAL_PREFIXES):
             return self._special(key)
-        name = self._match(key).group()
-        if len(name) > MAX_NAME_LENGTH:
-            name = name[:MAX_NAME_LENGTH]
-        return name, KIND_KEY
+        # The name is a prefix of the key cut to MAX_NAME_LENGTH: the rest of a long key need not be read.
+        return self._match(key[:MAX_NAME_LENGTH]).group(), KIND_KEY
 
     def _special(self, key: str) -> tuple[str, str]:
         if key.startswith(FRAGMENT_PREFIX):
