@@ -134,7 +134,9 @@ class Runtime:
             self.flush()
         finally:
             with self.lock:
-                self.states = None
+                states, self.states = self.states or {}, None
+            for state in states.values():
+                state.store.close()
 
 
 runtime = Runtime()

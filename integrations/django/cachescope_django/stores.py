@@ -47,6 +47,9 @@ class Store:
     def reset_after_fork(self) -> None:
         """Drop connections a forked child shares with its parent."""
 
+    def close(self) -> None:
+        """Settings changed: this store is no longer used."""
+
     def name_problem(self, alias: str) -> str | None:
         """Why this store cannot hold counters under this alias name, if it cannot."""
         return None
@@ -139,12 +142,12 @@ class MemcachedStore(Store):
                     or client.append(key, data, noreply=False)
                 )
         except Exception:
-            self._close()
+            self.close()
             raise
         if not stored:
             raise OSError("memcached %s did not store %s (bucket over its item size limit?)" % (self.server, key))
 
-    def _close(self) -> None:
+    def close(self) -> None:
         client, self._client_obj = self._client_obj, None
         if client is not None and hasattr(client, "close"):
             try:

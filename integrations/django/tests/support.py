@@ -115,7 +115,8 @@ def start_redis(port: int) -> Server:
 
 
 def start_memcached(port: int) -> Server:
-    return Server(["memcached", "-p", str(port), "-U", "0", "-l", "127.0.0.1", "-m", "16"], port)
+    as_root = ["-u", "root"] if os.geteuid() == 0 else []  # memcached refuses root without it
+    return Server(["memcached", "-p", str(port), "-U", "0", "-l", "127.0.0.1", "-m", "16", *as_root], port)
 
 
 def redis_client(port: int, db: int = 0):
