@@ -79,20 +79,39 @@ def _segments_pattern(depth: int) -> "re.Pattern[str]":
     return re.compile(r"[^:.]*(?:[:.][^:.]*){0,%d}" % (depth - 1))
 
 
+# Recently seen keys and their namespace: most calls repeat a key, and a dict lookup is cheaper than classifying.
+# At most MEMO_SIZE keys of at most MEMO_KEY_LENGTH characters: ~1.5 MB at worst.
+MEMO_SIZE = 4096
+MEMO_KEY_LENGTH = 250
+
+
 class Classifier:
     """key -> (namespace, kind). One per DEPTH setting."""
 
     def __init__(self, depth: int) -> None:
         self.depth = depth
         self._match = _segments_pattern(depth).match
+        self._memo: dict[str, tuple[str, str]] = {}
 
     def __call__(self, key: object) -> tuple[str, str]:
         if type(key) is not str:
             key = str(key)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         if key.startswith(SPECIAL_PREFIXES):
-            return self._special(key)
-        # The name is a prefix of the key cut to MAX_NAME_LENGTH: the rest of a long key need not be read.
-        return self._match(key[:MAX_NAME_LENGTH]).group(), KIND_KEY
+            result = self._special(key)
+            if result[1] == KIND_VIEW or result[1] == KIND_PAGE:
+                return result  # depends on the request being served
+        else:
+            # The name is a prefix of the key cut to MAX_NAME_LENGTH: the rest of a long key need not be read.
+            result = self._match(key[:MAX_NAME_LENGTH]).group(), KIND_KEY
+        if len(key) <= MEMO_KEY_LENGTH:
+            memo = self._memo
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # bounded; high-cardinality keys just classify each time
+            memo[key] = result
+        return result
 
     def _special(self, key: str) -> tuple[str, str]:
         if key.startswith(FRAGMENT_PREFIX):
