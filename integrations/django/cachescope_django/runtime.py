@@ -144,16 +144,20 @@ _installed = False
 
 
 def _request_started(sender, environ=None, scope=None, **kwargs) -> None:
+    # A receiver that raises would fail the request: counting is never worth that.
     path = None
-    if environ is not None:
-        from django.core.handlers.wsgi import get_path_info
+    try:
+        if environ is not None:
+            from django.core.handlers.wsgi import get_path_info
 
-        path = get_path_info(environ)
-    elif scope is not None:
-        path, root = scope.get("path", ""), scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root):]
-    current_request.set(RequestContext(path) if path is not None else None)
+            path = get_path_info(environ)
+        elif scope is not None:
+            path, root = scope.get("path", ""), scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root):]
+    except Exception:
+        path = None
+    current_request.set(RequestContext(path) if isinstance(path, str) else None)
 
 
 def _request_finished(sender, **kwargs) -> None:

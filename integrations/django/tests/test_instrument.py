@@ -146,6 +146,17 @@ class NotCountable(Counted):
         self.assertIn("cache 'lost': DummyCache cannot hold counters", warnings[0].msg)
 
 
+class Disabled(SimpleTestCase):
+    def test_enabled_false_leaves_every_backend_alone(self):
+        with override_settings(CACHES={"default": {"BACKEND": support.LOCMEM}},
+                               CACHESCOPE={"ENABLED": False, "SINKS": {"default": support.BASE_SINK}}):
+            cache = caches["default"]
+            self.assertIsNone(getattr(cache, MARK, None))
+            self.assertNotIn("get", vars(cache))
+            cache.get("x")
+            self.assertEqual(runtime.flush(), 0)
+
+
 class Async(Counted):
     def test_async_calls_count_like_their_sync_twins(self):
         cache = caches["async"]
@@ -185,6 +196,20 @@ class Django(Counted):
         # First request: header miss, then header and page set; later ones: header and page hit.
         self.assertEqual(self.counted("pages"), {"api:product-list": {"k": "view", "h": 4, "m": 1, "s": 2},
                                                  "cs_urls.unnamed": {"k": "view", "h": 2, "m": 1, "s": 2}})
+
+    def test_cache_page_under_asgi(self):
+        from django.test import AsyncClient
+
+        self.fresh_urls()
+
+        async def requests():
+            client = AsyncClient()
+            for _ in range(2):
+                response = await client.get("/api/products/")
+                self.assertEqual(response.content, b"products")
+
+        asyncio.run(requests())
+        self.assertEqual(self.counted("pages"), {"api:product-list": {"k": "view", "h": 2, "m": 1, "s": 2}})
 
     @override_settings(MIDDLEWARE=["django.middleware.cache.UpdateCacheMiddleware",
                                    "django.middleware.cache.FetchFromCacheMiddleware"],
