@@ -5,7 +5,8 @@
 
 Per call, cache.get on the same keys (half hits, half misses, 1,000 keys in 10 namespaces) through a plain backend
 and through one the companion instrumented, timed one call at a time with perf_counter_ns (the timer's own cost is
-in both columns and cancels out in the difference). The two run in alternating blocks so load changes hit both.
+in both columns and cancels out in the difference). They run in alternating blocks of 200 calls so load changes hit
+both, beside a second plain backend whose difference to the first is the noise floor (A/A).
 Redis round trips are ~50x slower than LocMemCache: 100k calls per round by default (BENCH_REDIS_CALLS).
 Starts its own redis-server on port 6449 (BENCH_REDIS_PORT), stopped by pid at the end.
 The flush: one flush with 10 / 100 / 500 namespaces counted, to a directory (LocMemCache's sink) and to Redis.
@@ -25,7 +26,7 @@ REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", 6449))
 LOCMEM_CALLS = int(os.environ.get("BENCH_LOCMEM_CALLS", 1_000_000))
 REDIS_CALLS = int(os.environ.get("BENCH_REDIS_CALLS", 100_000))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
-BLOCK = 1_000
+BLOCK = 200
 KEYS = ["ns%d:item:%d" % (i % 10, i) for i in range(1000)]
 
 
@@ -86,32 +87,37 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def compare(name, plain, instrumented, calls):
+def compare(name, plain, instrumented, control, calls):
+    """control: a second plain backend, run like the other two: its difference to plain is the noise floor (an A/A
+    test), which matters for Redis where a round trip varies by far more than the companion adds."""
     for cache in (plain, instrumented):
         for i, key in enumerate(KEYS):
             if i % 2 == 0:
                 cache.set(key, i)
     rounds = []
     for round_ in range(ROUNDS):
-        plain_times, instr_times = [], []
+        times = {"plain": [], "instr": [], "control": []}
         done = 0
         while done < calls:
             size = min(BLOCK, calls - done)
-            plain_times += per_call(plain.get, KEYS, size)
-            instr_times += per_call(instrumented.get, KEYS, size)
+            times["plain"] += per_call(plain.get, KEYS, size)
+            times["instr"] += per_call(instrumented.get, KEYS, size)
+            times["control"] += per_call(control.get, KEYS, size)
             done += size
-        row = {
-            "plain_median": statistics.median(plain_times), "instr_median": statistics.median(instr_times),
-            "plain_p99": percentile(plain_times, 0.99), "instr_p99": percentile(instr_times, 0.99),
-        }
+        row = {}
+        for side, values in times.items():
+            row[side + "_median"] = statistics.median(values)
+            row[side + "_p99"] = percentile(values, 0.99)
         rounds.append(row)
-        print("  %s round %d: median %.2f -> %.2f us (+%.2f), p99 %.2f -> %.2f us (+%.2f)" % (
+        print("  %s round %d: median %.2f -> %.2f us (+%.2f; A/A %+.2f), p99 %.2f -> %.2f us (+%.2f; A/A %+.2f)" % (
             name, round_ + 1, row["plain_median"] / 1e3, row["instr_median"] / 1e3,
-            (row["instr_median"] - row["plain_median"]) / 1e3, row["plain_p99"] / 1e3, row["instr_p99"] / 1e3,
-            (row["instr_p99"] - row["plain_p99"]) / 1e3), flush=True)
+            (row["instr_median"] - row["plain_median"]) / 1e3, (row["control_median"] - row["plain_median"]) / 1e3,
+            row["plain_p99"] / 1e3, row["instr_p99"] / 1e3, (row["instr_p99"] - row["plain_p99"]) / 1e3,
+            (row["control_p99"] - row["plain_p99"]) / 1e3), flush=True)
     summary = {key: statistics.median(r[key] for r in rounds) / 1e3 for key in rounds[0]}
-    summary["added_median"] = statistics.median((r["instr_median"] - r["plain_median"]) / 1e3 for r in rounds)
-    summary["added_p99"] = statistics.median((r["instr_p99"] - r["plain_p99"]) / 1e3 for r in rounds)
+    for stat in ("median", "p99"):
+        summary["added_" + stat] = statistics.median((r["instr_" + stat] - r["plain_" + stat]) / 1e3 for r in rounds)
+        summary["noise_" + stat] = statistics.median((r["control_" + stat] - r["plain_" + stat]) / 1e3 for r in rounds)
     return summary
 
 
@@ -143,8 +149,10 @@ def main():
 
         print("load average before: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
         print("cache.get, plain vs instrumented (%d rounds):" % ROUNDS, flush=True)
-        locmem = compare("LocMemCache", plain_backend("locmem"), caches["locmem"], LOCMEM_CALLS)
-        redis = compare("Redis (django-redis)", plain_backend("redis"), caches["redis"], REDIS_CALLS)
+        locmem = compare("LocMemCache", plain_backend("locmem"), caches["locmem"], plain_backend("locmem"),
+                         LOCMEM_CALLS)
+        redis = compare("Redis (django-redis)", plain_backend("redis"), caches["redis"], plain_backend("redis"),
+                        REDIS_CALLS)
         print("flush cost (median of 30):", flush=True)
         flushes = []
         for namespaces in (10, 100, 500):
@@ -155,13 +163,13 @@ def main():
                 namespaces, size, to_dir, to_redis), flush=True)
         print("load average after: %.2f %.2f %.2f" % os.getloadavg())
         print()
-        print("| backend | calls/round | plain median | instrumented median | added median | plain p99 | "
-              "instrumented p99 | added p99 |")
+        print("| backend | calls/round | plain median | instrumented median | added median (A/A noise) | plain p99 | "
+              "instrumented p99 | added p99 (A/A noise) |")
         print("|---|---|---|---|---|---|---|---|")
         for name, calls, row in (("LocMemCache", LOCMEM_CALLS, locmem), ("Redis", REDIS_CALLS, redis)):
-            print("| %s | %d | %.2f µs | %.2f µs | %.2f µs | %.2f µs | %.2f µs | %.2f µs |" % (
-                name, calls, row["plain_median"], row["instr_median"], row["added_median"], row["plain_p99"],
-                row["instr_p99"], row["added_p99"]))
+            print("| %s | %d | %.2f µs | %.2f µs | %+.2f µs (%+.2f) | %.2f µs | %.2f µs | %+.2f µs (%+.2f) |" % (
+                name, calls, row["plain_median"], row["instr_median"], row["added_median"], row["noise_median"],
+                row["plain_p99"], row["instr_p99"], row["added_p99"], row["noise_p99"]))
         for namespaces, size, to_dir, to_redis in flushes:
             print("| flush, %d namespaces | %d-byte record | directory %.3f ms | Redis %.3f ms |" % (
                 namespaces, size, to_dir, to_redis))

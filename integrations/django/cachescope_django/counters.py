@@ -33,18 +33,19 @@ class Counters:
         with self.lock:
             row = self.table.get(name)
             if row is None:
-                row = self._new_row(name, kind)
+                row = self.new_row(name, kind)
             row[index] += n
 
     def add_hits_misses(self, name: str, kind: str, hits: int, misses: int) -> None:
         with self.lock:
             row = self.table.get(name)
             if row is None:
-                row = self._new_row(name, kind)
+                row = self.new_row(name, kind)
             row[HITS] += hits
             row[MISSES] += misses
 
-    def _new_row(self, name: str, kind: str) -> list[int]:
+    def new_row(self, name: str, kind: str) -> list[int]:
+        """The row for a name not in the table; the caller holds the lock."""
         if name not in self.kinds:
             if len(self.kinds) >= self.max_namespaces:
                 name = OTHER

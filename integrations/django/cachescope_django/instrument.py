@@ -74,7 +74,9 @@ def _group(classify: Callable, keys) -> dict:
 
 
 def _make_get(orig: Callable, state: AliasState) -> Callable:
+    # The hot path: Counters.add and the classifier's memo inlined (each saves a call on every get).
     counters, classify, own = state.counters, state.classify, state.frame
+    memo = classify.memo
 
     def get(key, default=None, *args, **kwargs):
         frame = current_call.get()
@@ -85,14 +87,18 @@ def _make_get(orig: Callable, state: AliasState) -> Callable:
             value = orig(key, MISSING, *args, **kwargs)
         finally:
             current_call.reset(token)
-        name, kind = classify(key)
+        name_kind = memo.get(key) if type(key) is str else None
+        if name_kind is None:
+            name_kind = classify(key)
         if starter is not None:
             _first_count()
-        if value is MISSING:
-            counters.add(name, kind, MISSES)
-            return default
-        counters.add(name, kind, HITS)
-        return value
+        index = MISSES if value is MISSING else HITS
+        with counters.lock:
+            row = counters.table.get(name_kind[0])
+            if row is None:
+                row = counters.new_row(*name_kind)
+            row[index] += 1
+        return default if value is MISSING else value
 
     return get
 

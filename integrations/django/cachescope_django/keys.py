@@ -91,12 +91,12 @@ class Classifier:
     def __init__(self, depth: int) -> None:
         self.depth = depth
         self._match = _segments_pattern(depth).match
-        self._memo: dict[str, tuple[str, str]] = {}
+        self.memo: dict[str, tuple[str, str]] = {}
 
     def __call__(self, key: object) -> tuple[str, str]:
         if type(key) is not str:
             key = str(key)
-        found = self._memo.get(key)
+        found = self.memo.get(key)
         if found is not None:
             return found
         if key.startswith(SPECIAL_PREFIXES):
@@ -107,7 +107,7 @@ class Classifier:
             # The name is a prefix of the key cut to MAX_NAME_LENGTH: the rest of a long key need not be read.
             result = self._match(key[:MAX_NAME_LENGTH]).group(), KIND_KEY
         if len(key) <= MEMO_KEY_LENGTH:
-            memo = self._memo
+            memo = self.memo
             if len(memo) >= MEMO_SIZE:
                 memo.clear()  # bounded; high-cardinality keys just classify each time
             memo[key] = result
