@@ -1,6 +1,5 @@
 """Records in a real Redis (django-redis): the raw key, its expiry, sinks, shards, a server down then up, two
 processes into one key."""
-import os
 import time
 import unittest
 
