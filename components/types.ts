@@ -6,6 +6,7 @@ import type { EntryView } from "@/lib/browse/read-entry";
 import type { KeyView } from "@/lib/browse/rows";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 import type { DjangoKind } from "@/lib/django/keys";
+import type { Role } from "@/lib/auth/access";
 
 export type { PyValue };
 
@@ -18,6 +19,8 @@ export interface CachesAnswer {
   source: string;
   demo: boolean;
   readOnly: boolean;
+  /** The caller's role: a viewer changes nothing. */
+  role: Role;
 }
 
 export type Kind = DjangoKind;

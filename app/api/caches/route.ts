@@ -6,7 +6,8 @@ import { getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async () => {
+/** readOnly is the server's mode; role (an addition) is the caller's: a viewer changes nothing either. */
+export const GET = apiRoute(async ({ role }) => {
   const { config, readOnly } = getContext();
   return NextResponse.json({
     caches: await describeCaches(config.caches),
@@ -14,5 +15,6 @@ export const GET = apiRoute(async () => {
     source: config.source,
     demo: config.demo,
     readOnly,
+    role,
   });
 });
