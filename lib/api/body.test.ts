@@ -10,7 +10,7 @@ function streamed(parts: string[]): Request {
       else controller.close();
     },
   });
-  return new Request("http://x/", { method: "POST", body, duplex: "half" } as RequestInit & { duplex: "half" });
+  return new Request("http://x/", { method: "POST", body, duplex: "half" } as RequestInit);
 }
 
 describe("readBodyText", () => {

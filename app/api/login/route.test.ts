@@ -123,7 +123,7 @@ describe("POST /api/login", () => {
       },
     });
     const before = process.memoryUsage().rss;
-    const req = new NextRequest("http://127.0.0.1:3000/api/login", { method: "POST", body, duplex: "half", headers: CLIENT } as RequestInit & { duplex: "half" });
+    const req = new NextRequest(new Request("http://127.0.0.1:3000/api/login", { method: "POST", body, duplex: "half", headers: CLIENT } as RequestInit));
     const res = await POST(req);
     const grown = process.memoryUsage().rss - before;
     expect(res.status).toBe(413);
@@ -143,12 +143,14 @@ describe("POST /api/login", () => {
         controller.close();
       },
     });
-    const req = new NextRequest("http://127.0.0.1:3000/api/login", {
-      method: "POST",
-      body,
-      duplex: "half",
-      headers: { ...CLIENT, "content-length": String(10 * 1024 * 1024) },
-    } as RequestInit & { duplex: "half" });
+    const req = new NextRequest(
+      new Request("http://127.0.0.1:3000/api/login", {
+        method: "POST",
+        body,
+        duplex: "half",
+        headers: { ...CLIENT, "content-length": String(10 * 1024 * 1024) },
+      } as RequestInit),
+    );
     expect((await POST(req)).status).toBe(413);
     expect(pulled).toBeLessThanOrEqual(1);
   });
