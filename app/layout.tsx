@@ -4,6 +4,9 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/Providers";
 import "./globals.css";
 
+// Every page carries its request's CSP nonce (proxy.ts), so none can be prerendered without one.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "Cachescope",
   description: "A console for the caches of Django applications",

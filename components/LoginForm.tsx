@@ -2,6 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
+import { safeNext } from "@/lib/auth/redirect";
 import { api } from "./api-client";
 
 function Form() {
@@ -16,8 +17,7 @@ function Form() {
     setError(null);
     try {
       await api("/api/login", { method: "POST", body: JSON.stringify({ token }) });
-      const next = params.get("next") ?? "/";
-      window.location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      window.location.assign(safeNext(params.get("next"), window.location.origin));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setBusy(false);

@@ -7,6 +7,7 @@ import type { EntryView } from "@/lib/browse/read-entry";
 import type { KeyView } from "@/lib/browse/rows";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 import type { DjangoKind } from "@/lib/django/keys";
+import type { Role } from "@/lib/auth/access";
 
 export type { PyValue };
 
@@ -21,6 +22,8 @@ export interface CachesAnswer {
   readOnly: boolean;
   /** Whether the audit log can be written: while it cannot, every delete, purge and cancel is refused. */
   audit?: AuditStatus;
+  /** The caller's role: a viewer changes nothing. */
+  role: Role;
 }
 
 export type Kind = DjangoKind;

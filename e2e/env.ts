@@ -8,7 +8,7 @@ export const ROOT = path.resolve(__dirname, "..");
 export const RUN_DIR = path.join(ROOT, ".run");
 export const APP_PORT = 3107;
 export const BASE_URL = `http://127.0.0.1:${APP_PORT}`;
-export const TOKEN = "e2e-token";
+export const TOKEN = "e2e-token-0123456789";
 /** The same app started with no configuration: the built-in demo. */
 export const DEMO_PORT = 3108;
 export const DEMO_URL = `http://127.0.0.1:${DEMO_PORT}`;

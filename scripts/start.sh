@@ -13,7 +13,7 @@ bash scripts/ensure-deps.sh npm
 
 # Everything `next build` reads. Directories count too: their mtime moves when a file is added or removed.
 # Test files never reach the build, so editing one does not force a rebuild.
-build_inputs=(app components lib public next.config.js postcss.config.mjs tsconfig.json package.json package-lock.json)
+build_inputs=(app components lib public proxy.ts instrumentation.ts next.config.js postcss.config.mjs tsconfig.json package.json package-lock.json)
 
 needs_build() {
   [ -f .next/BUILD_ID ] || return 0

@@ -1,9 +1,25 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Role } from "./access";
 
 export const SESSION_COOKIE = "cachescope_session";
 
-function sign(token: string, sid: string): string {
-  return createHmac("sha256", token).update(`session:${sid}`).digest("base64url");
+/** What a valid session cookie says: which session, whose role, issued when (seconds since the epoch). */
+export interface Session {
+  sid: string;
+  role: Role;
+  issuedAt: number;
+}
+
+/**
+ * The key session cookies are signed with, derived from both tokens: changing either logs everyone out.
+ * The role is part of what is signed, so a viewer cannot turn their cookie into an admin's.
+ */
+export function sessionKey(token: string, viewerToken: string | null): Buffer {
+  return createHmac("sha256", token).update(`cachescope session key\0${viewerToken ?? ""}`).digest();
+}
+
+function sign(key: Buffer, sid: string, role: Role, issuedAt: number): string {
+  return createHmac("sha256", key).update(`session:v2:${sid}:${role}:${issuedAt}`).digest("base64url");
 }
 
 function sameText(a: string, b: string): boolean {
@@ -12,21 +28,69 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A new session cookie value: a random id signed with the token, so a token change logs everyone out. */
-export function newSessionValue(token: string): { sid: string; value: string } {
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** A new session cookie value: a random id, the role and the issue time, signed. */
+export function newSessionValue(key: Buffer, role: Role, issuedAt: number = nowSeconds()): Session & { value: string } {
   const sid = randomBytes(12).toString("base64url");
-  return { sid, value: `${sid}.${sign(token, sid)}` };
+  return { sid, role, issuedAt, value: `${sid}.${role}.${issuedAt}.${sign(key, sid, role, issuedAt)}` };
 }
 
-/** The session id of a valid cookie value, else null. */
-export function verifySessionValue(token: string, value: string | undefined): string | null {
-  if (!value) return null;
-  const dot = value.indexOf(".");
-  if (dot <= 0) return null;
-  const sid = value.slice(0, dot);
-  return sameText(value.slice(dot + 1), sign(token, sid)) ? sid : null;
+/** Clock skew tolerated for an issue time in the future (several server processes, a clock step). */
+const SKEW_SECONDS = 60;
+
+/** The session of a cookie value that is well signed and not expired, else null. Revocation is checked apart. */
+export function verifySessionValue(key: Buffer, value: string | undefined, lifetimeSeconds: number, now: number = nowSeconds()): Session | null {
+  if (!value || value.length > 256) return null;
+  const parts = value.split(".");
+  if (parts.length !== 4) return null;
+  const [sid, role, iat, mac] = parts as [string, string, string, string];
+  if (!/^[A-Za-z0-9_-]{16}$/.test(sid) || (role !== "admin" && role !== "viewer") || !/^\d{1,12}$/.test(iat)) return null;
+  const issuedAt = Number(iat);
+  if (!sameText(mac, sign(key, sid, role, issuedAt))) return null;
+  if (issuedAt > now + SKEW_SECONDS || now - issuedAt >= lifetimeSeconds) return null;
+  return { sid, role, issuedAt };
 }
 
+/** Compares a given token with the expected one in constant time, whatever their lengths. */
 export function tokenMatches(token: string, given: string | null | undefined): boolean {
-  return typeof given === "string" && sameText(given, token);
+  if (typeof given !== "string") return false;
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(token), digest(given));
+}
+
+/**
+ * Sessions logged out before their expiry, kept until then. Bounded: when full, the oldest-issued entry goes and
+ * every session issued up to it is refused from then on, so dropping an entry never lets a revoked session back in.
+ */
+export class RevokedSessions {
+  private readonly revoked = new Map<string, { issuedAt: number; expiresAt: number }>();
+  /** Sessions issued at or before this time (seconds) are refused. */
+  private issuedNoLaterThan = -1;
+
+  constructor(private readonly capacity = 10_000) {}
+
+  revoke(session: Session, lifetimeSeconds: number, now: number = nowSeconds()): void {
+    this.prune(now);
+    this.revoked.set(session.sid, { issuedAt: session.issuedAt, expiresAt: session.issuedAt + lifetimeSeconds });
+    while (this.revoked.size > this.capacity) {
+      let oldest: [string, number] | null = null;
+      for (const [sid, e] of this.revoked) if (!oldest || e.issuedAt < oldest[1]) oldest = [sid, e.issuedAt];
+      if (!oldest) break;
+      this.revoked.delete(oldest[0]);
+      this.issuedNoLaterThan = Math.max(this.issuedNoLaterThan, oldest[1]);
+    }
+  }
+
+  isRevoked(session: Session): boolean {
+    return session.issuedAt <= this.issuedNoLaterThan || this.revoked.has(session.sid);
+  }
+
+  get size(): number {
+    return this.revoked.size;
+  }
+
+  private prune(now: number): void {
+    for (const [sid, e] of this.revoked) if (e.expiresAt <= now) this.revoked.delete(sid);
+  }
 }

@@ -1,17 +1,23 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createBackend } from "@/lib/backends/registry";
 import type { CacheBackend } from "@/lib/backends/types";
 import { loadConfig, type ConfigSource, type Env } from "@/lib/config/load";
 import type { CacheConfig } from "@/lib/config/types";
 import { notFound } from "@/lib/api/errors";
+import { parseAuthSettings, type AuthSettings } from "@/lib/auth/settings";
+import { RevokedSessions, sessionKey } from "@/lib/auth/session";
+import { LoginThrottle } from "@/lib/auth/throttle";
 import { demoCaches } from "@/lib/demo/caches";
 
-export interface ServerContext {
+export interface ServerContext extends AuthSettings {
   config: ConfigSource;
-  token: string;
-  tokenGenerated: boolean;
   readOnly: boolean;
+  /** Signs session cookies; derived from the tokens. */
+  sessionKey: Buffer;
+  /** Sessions logged out before they expire (in memory: a restart forgets them). */
+  revoked: RevokedSessions;
+  /** Wrong-token backoff per client (login and bearer tokens). */
+  throttle: LoginThrottle;
   auditLogPath: string;
   dataDir: string;
   backends: Map<string, CacheBackend | null>;
@@ -25,14 +31,17 @@ export function dataDir(env: Env = process.env): string {
   return path.resolve(/*turbopackIgnore: true*/ env.CACHESCOPE_DATA_DIR ?? path.join(process.cwd(), "data"));
 }
 
+/** Throws AuthConfigError for a setting the server cannot start with (a token too short, ...). */
 function build(env: Env): ServerContext {
+  const auth = parseAuthSettings(env);
   const dir = dataDir(env);
   const config = loadConfig(env, () => demoCaches(dir));
-  const given = env.CACHESCOPE_TOKEN?.trim();
   return {
+    ...auth,
     config,
-    token: given || randomBytes(18).toString("base64url"),
-    tokenGenerated: !given,
+    sessionKey: sessionKey(auth.token, auth.viewerToken),
+    revoked: new RevokedSessions(),
+    throttle: new LoginThrottle(),
     readOnly: env.CACHESCOPE_READ_ONLY === "1" || env.CACHESCOPE_READ_ONLY === "true",
     auditLogPath: path.resolve(/*turbopackIgnore: true*/ env.CACHESCOPE_AUDIT_LOG ?? path.join(dir, "audit.log")),
     dataDir: dir,

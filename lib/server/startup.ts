@@ -28,6 +28,10 @@ export async function startup(): Promise<void> {
   } else {
     console.log(`[cachescope] access token from CACHESCOPE_TOKEN; log in at http://${host}:${port}/login`);
   }
+  if (ctx.viewerToken) console.log("[cachescope] viewer token from CACHESCOPE_VIEWER_TOKEN: logs in read-only");
+  console.log(
+    `[cachescope] sessions last ${ctx.sessionSeconds / 3600} h; forwarded headers ${ctx.trustProxy ? "trusted (CACHESCOPE_TRUST_PROXY=1)" : "ignored"}`,
+  );
   const audit = await checkAuditLog(ctx.auditLogPath);
   if (audit.writable) console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
   else console.error(`[cachescope] audit log ${ctx.auditLogPath} is NOT writable (${audit.error}): deletes and purges are refused until it is`);

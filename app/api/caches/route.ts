@@ -8,7 +8,7 @@ import { getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async () => {
+export const GET = apiRoute(async ({ role }) => {
   const { config, readOnly, auditLogPath } = getContext();
   const [caches, audit] = await Promise.all([describeCaches(config.caches), checkAuditLog(auditLogPath)]);
   return NextResponse.json({
@@ -19,5 +19,6 @@ export const GET = apiRoute(async () => {
     readOnly,
     // Whether deletes can be recorded (and so done at all): the home page says so when not.
     audit,
+    role,
   });
 });

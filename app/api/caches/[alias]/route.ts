@@ -5,8 +5,11 @@ import { findCache, getContext } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
-/** One cache as in GET /api/caches (an addition to shared/API.md), plus readOnly for the pages. */
-export const GET = apiRoute<{ alias: string }>(async ({ params }) => {
+/**
+ * One cache as in GET /api/caches (an addition to shared/API.md), plus what the pages need to hide change buttons:
+ * readOnly is true when this caller can change nothing (read-only mode, or a viewer's login), and role says whose.
+ */
+export const GET = apiRoute<{ alias: string }>(async ({ params, role }) => {
   const view = await describeCache(findCache(params.alias));
-  return NextResponse.json({ ...view, readOnly: getContext().readOnly });
+  return NextResponse.json({ ...view, readOnly: getContext().readOnly || role === "viewer", role });
 });

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { ApiError } from "@/lib/api/errors";
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, jsonBody } from "@/lib/api/route";
 import { parseAnalysisRequest } from "@/lib/analysis/request";
 import { analysisState, startAnalysis } from "@/lib/analysis/service";
 import { jobs } from "@/lib/jobs/registry";
@@ -11,14 +11,7 @@ export const dynamic = "force-dynamic";
 /** Starts an analysis: 202 {job} (shared/API.md Sizes). The body may be empty (a full analysis). */
 export const POST = apiRoute<{ alias: string }>(async ({ req, params }) => {
   const cache = findCache(params.alias);
-  const text = await req.text();
-  let body: unknown;
-  try {
-    body = text.trim() === "" ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "bad_request", "the body must be JSON");
-  }
-  const request = parseAnalysisRequest(body);
+  const request = parseAnalysisRequest(await jsonBody(req, { emptyIsObject: true }));
   const backend = backendFor(cache);
   if (!backend || !backend.capabilities.listKeys) {
     throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backend}) cannot list its entries, so it cannot be analysed`);
