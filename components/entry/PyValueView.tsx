@@ -40,6 +40,13 @@ function leaf(v: PyValue): ReactNode | null {
       return <span className="text-teal-700">UUID(&apos;{v.value}&apos;)</span>;
     case "truncated":
       return <span className="rounded bg-red-100 px-1 text-red-800">… truncated: {v.omitted} more omitted</span>;
+    case "ref":
+      // The pickle holds the same object again: it is shown once, where it is labelled #id.
+      return (
+        <a href={`#pyref-${v.id}`} className="rounded bg-indigo-50 px-1 text-indigo-800 hover:underline" data-testid="py-ref">
+          ↺ same object as #{v.id}
+        </a>
+      );
     default:
       return null;
   }
@@ -58,7 +65,21 @@ function Collapsible({ label, count, children, depth }: { label: ReactNode; coun
   );
 }
 
+/** A value the pickle references more than once carries an id: labelled #id, the target of its "same object" links. */
 export function PyValueView({ value, depth = 0 }: { value: PyValue; depth?: number }) {
+  const id = "id" in value && value.type !== "ref" ? value.id : undefined;
+  if (id === undefined) return <Plain value={value} depth={depth} />;
+  return (
+    <span id={`pyref-${id}`} className="target:bg-yellow-100">
+      <span className="mr-1 rounded bg-indigo-100 px-1 text-xs text-indigo-800" title="referenced again elsewhere in this value">
+        #{id}
+      </span>
+      <Plain value={value} depth={depth} />
+    </span>
+  );
+}
+
+function Plain({ value, depth }: { value: PyValue; depth: number }) {
   const l = leaf(value);
   if (l !== null) return <>{l}</>;
   switch (value.type) {
