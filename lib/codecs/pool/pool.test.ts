@@ -126,6 +126,14 @@ describe("decode pool", () => {
     expect(got.fileExpiry).toBe(1677721600);
   });
 
+  it("leaves the caller's bytes intact (a Node Buffer view is copied, not transferred)", async () => {
+    const p = pool({ size: 1 });
+    const backing = Buffer.from("xx\x80\x04K\x2a.yy", "latin1");
+    const view = backing.subarray(2, 7);
+    expect((await p.decode(view, pickle)).value).toStrictEqual({ type: "int", value: "42" });
+    expect(backing.toString("latin1")).toBe("xx\x80\x04K\x2a.yy");
+  });
+
   it("answers closed after close()", async () => {
     const p = pool({ size: 1 });
     await p.close();

@@ -94,11 +94,12 @@ export class DecodePool {
       const message = `${this.queue.length} decodes are already waiting (maxQueue); try again in a moment`;
       return Promise.resolve(undecodable(bytes, hint, `busy limit: ${message}`, { kind: "busy", message }));
     }
-    // A copy of exactly these bytes, transferred: a view's whole underlying buffer would otherwise be cloned.
-    const copy = bytes.slice();
+    // A copy of exactly these bytes, transferred: a view's whole underlying buffer would otherwise be cloned. (Not
+    // slice(): on a Node Buffer that is a view, and transferring its buffer would detach the caller's bytes.)
+    const copy = new Uint8Array(bytes);
     const request: DecodeRequest = { id: ++this.nextId, bytes: copy, hint, limits };
     return new Promise((resolve) => {
-      this.queue.push({ request, head: bytes.slice(0, HEAD_BYTES), timeoutMs: opts.timeoutMs ?? this.options.timeoutMs, resolve });
+      this.queue.push({ request, head: new Uint8Array(bytes.subarray(0, HEAD_BYTES)), timeoutMs: opts.timeoutMs ?? this.options.timeoutMs, resolve });
       this.pump();
     });
   }
