@@ -44,7 +44,7 @@ const dirs: string[] = [];
 const report: string[] = [];
 
 function redisConfig(db: number, compressor: Wrapper | null): CacheConfig {
-  const module = { zlib: "zlib.ZlibCompressor", lzma: "lzma.LzmaCompressor", zstd: "zstd.ZStdCompressor" };
+  const compressors = { zlib: "zlib.ZlibCompressor", lzma: "lzma.LzmaCompressor", zstd: "zstd.ZStdCompressor" };
   return {
     alias: `redis-${compressor ?? "plain"}`,
     backend: "django_redis.cache.RedisCache",
@@ -52,7 +52,7 @@ function redisConfig(db: number, compressor: Wrapper | null): CacheConfig {
     locations: [`redis://127.0.0.1:${REDIS_PORT}/${db}`],
     keyPrefix: "",
     version: 1,
-    options: compressor === null ? {} : { COMPRESSOR: `django_redis.compressors.${module[compressor]}` },
+    options: compressor === null ? {} : { COMPRESSOR: `django_redis.compressors.${compressors[compressor]}` },
     timeout: 300,
   };
 }
