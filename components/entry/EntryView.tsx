@@ -31,6 +31,25 @@ const LIMIT_NAMES: Record<NonNullable<EntryAnswer["limit"]>["kind"], string> = {
   busy: "busy (too many decodes waiting; reload in a moment)",
 };
 
+/** Characters of the PyValue JSON shown at most (a value may be megabytes of JSON). */
+const JSON_CHARS = 1_000_000;
+
+/** The raw PyValue JSON, built only when opened. */
+function JsonDetails({ value }: { value: unknown }) {
+  const [open, setOpen] = useState(false);
+  const json = open ? JSON.stringify(value, null, 2) : "";
+  return (
+    <details className="mt-2 text-xs" onToggle={(ev) => setOpen(ev.currentTarget.open)}>
+      <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
+      {open ? (
+        <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">
+          {json.length > JSON_CHARS ? `${json.slice(0, JSON_CHARS)}\n… (${json.length - JSON_CHARS} more characters: use the API for all of it)` : json}
+        </pre>
+      ) : null}
+    </details>
+  );
+}
+
 function hexDump(hex: string): string {
   const lines: string[] = [];
   for (let off = 0; off < hex.length; off += 32) {
@@ -166,10 +185,7 @@ export function EntryView({ alias }: { alias: string }) {
           <div className="mono text-xs leading-relaxed" data-testid="entry-value">
             <PyValueView value={e.value} />
           </div>
-          <details className="mt-2 text-xs">
-            <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
-            <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">{JSON.stringify(e.value, null, 2)}</pre>
-          </details>
+          <JsonDetails value={e.value} />
         </section>
       ) : null}
       <section className="rounded border border-slate-200 bg-white p-3">

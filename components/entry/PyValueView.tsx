@@ -65,6 +65,23 @@ function Collapsible({ label, count, children, depth }: { label: ReactNode; coun
   );
 }
 
+/** Items shown at first and added per click: a 200,000-item value must not become 200,000 rows at once. */
+const PAGE = 200;
+
+function Paged<T>({ items, children }: { items: T[]; children: (item: T, index: number) => ReactNode }) {
+  const [shown, setShown] = useState(PAGE);
+  return (
+    <>
+      {items.slice(0, shown).map((item, i) => children(item, i))}
+      {items.length > shown ? (
+        <button className="text-xs text-sky-700 hover:underline" onClick={() => setShown(shown + PAGE * 5)}>
+          show {Math.min(PAGE * 5, items.length - shown)} more of {items.length - shown} not shown
+        </button>
+      ) : null}
+    </>
+  );
+}
+
 /** A value the pickle references more than once carries an id: labelled #id, the target of its "same object" links. */
 export function PyValueView({ value, depth = 0 }: { value: PyValue; depth?: number }) {
   const id = "id" in value && value.type !== "ref" ? value.id : undefined;
@@ -90,25 +107,29 @@ function Plain({ value, depth }: { value: PyValue; depth: number }) {
       if (value.items.length === 0) return <span>{{ list: "[]", tuple: "()", set: "set()", frozenset: "frozenset()" }[value.type]}</span>;
       return (
         <Collapsible label={value.type} count={value.items.length} depth={depth}>
-          {value.items.map((item, i) => (
-            <div key={i}>
-              <span className="mr-1 text-xs text-slate-400">{value.type === "list" || value.type === "tuple" ? i : "·"}</span>
-              <PyValueView value={item} depth={depth + 1} />
-            </div>
-          ))}
+          <Paged items={value.items}>
+            {(item, i) => (
+              <div key={i}>
+                <span className="mr-1 text-xs text-slate-400">{value.type === "list" || value.type === "tuple" ? i : "·"}</span>
+                <PyValueView value={item} depth={depth + 1} />
+              </div>
+            )}
+          </Paged>
         </Collapsible>
       );
     case "dict":
       if (value.items.length === 0) return <span>{"{}"}</span>;
       return (
         <Collapsible label="dict" count={value.items.length} depth={depth}>
-          {value.items.map(([k, v], i) => (
-            <div key={i}>
-              <PyValueView value={k} depth={depth + 1} />
-              <span className="mx-1 text-slate-400">:</span>
-              <PyValueView value={v} depth={depth + 1} />
-            </div>
-          ))}
+          <Paged items={value.items}>
+            {([k, v], i) => (
+              <div key={i}>
+                <PyValueView value={k} depth={depth + 1} />
+                <span className="mx-1 text-slate-400">:</span>
+                <PyValueView value={v} depth={depth + 1} />
+              </div>
+            )}
+          </Paged>
         </Collapsible>
       );
     case "object":
@@ -120,18 +141,20 @@ function Plain({ value, depth }: { value: PyValue; depth: number }) {
           {value.items?.length ? (
             <div>
               <span className="text-xs text-slate-500">items</span>{" "}
-              {value.items.map((it, i) => (
-                <div key={i}>
-                  {Array.isArray(it) ? (
-                    <>
-                      <PyValueView value={it[0]} depth={depth + 1} /> <span className="text-slate-400">:</span>{" "}
-                      <PyValueView value={it[1]} depth={depth + 1} />
-                    </>
-                  ) : (
-                    <PyValueView value={it} depth={depth + 1} />
-                  )}
-                </div>
-              ))}
+              <Paged items={value.items as (PyValue | [PyValue, PyValue])[]}>
+                {(it, i) => (
+                  <div key={i}>
+                    {Array.isArray(it) ? (
+                      <>
+                        <PyValueView value={it[0]} depth={depth + 1} /> <span className="text-slate-400">:</span>{" "}
+                        <PyValueView value={it[1]} depth={depth + 1} />
+                      </>
+                    ) : (
+                      <PyValueView value={it} depth={depth + 1} />
+                    )}
+                  </div>
+                )}
+              </Paged>
             </div>
           ) : null}
         </Collapsible>
