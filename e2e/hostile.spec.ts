@@ -17,7 +17,8 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 const MB = 1 << 20;
 const BYTES_LIST = ":1:e2e-hostile:bytes-list";
 const TUPLES = ":1:e2e-hostile:tuples";
-const FILE = "e2e0hostile0000000000000000000000";
+// A name like the md5 ones Django gives files: the listing takes only those.
+const FILE = "e2e0000000000000000000000000dead";
 const filesDir = path.resolve(ROOT, String(CACHES.files.LOCATION));
 const redisUrl = (alias: string) => String(CACHES[alias].LOCATION);
 
