@@ -20,6 +20,36 @@ function Meta({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
+/** What each decode limit means, for the notice (lib/codecs/types.ts LimitKind). */
+const LIMIT_NAMES: Record<NonNullable<EntryAnswer["limit"]>["kind"], string> = {
+  time: "time (the decode ran too long)",
+  memory: "memory (the decode needed too much memory)",
+  bytes: "size (too many bytes inflated or produced)",
+  work: "work (too much hashing or copying)",
+  nodes: "values (too many to show)",
+  depth: "nesting (too deep to show)",
+  busy: "busy (too many decodes waiting; reload in a moment)",
+};
+
+/** Characters of the PyValue JSON shown at most (a value may be megabytes of JSON). */
+const JSON_CHARS = 1_000_000;
+
+/** The raw PyValue JSON, built only when opened. */
+function JsonDetails({ value }: { value: unknown }) {
+  const [open, setOpen] = useState(false);
+  const json = open ? JSON.stringify(value, null, 2) : "";
+  return (
+    <details className="mt-2 text-xs" onToggle={(ev) => setOpen(ev.currentTarget.open)}>
+      <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
+      {open ? (
+        <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">
+          {json.length > JSON_CHARS ? `${json.slice(0, JSON_CHARS)}\n… (${json.length - JSON_CHARS} more characters: use the API for all of it)` : json}
+        </pre>
+      ) : null}
+    </details>
+  );
+}
+
 function hexDump(hex: string): string {
   const lines: string[] = [];
   for (let off = 0; off < hex.length; off += 32) {
@@ -109,8 +139,18 @@ export function EntryView({ alias }: { alias: string }) {
       {e.notes.map((n) => (
         <Notice key={n} tone="warn" title={n} />
       ))}
-      {e.error ? <Notice tone={e.truncated ? "warn" : "error"} title={e.truncated ? "Value cut" : "Undecodable"}>{e.error}</Notice> : null}
-      {e.truncated && !e.error ? <Notice tone="warn" title="Truncated">The value was larger than the display limits; the parts marked “truncated” were left out.</Notice> : null}
+      {e.limit ? (
+        <div data-testid="entry-limit" data-kind={e.limit.kind}>
+          <Notice tone={e.value ? "warn" : "error"} title={`Decode limit reached: ${LIMIT_NAMES[e.limit.kind]}`}>
+            {e.limit.message}.{" "}
+            {e.value
+              ? "The parts marked “truncated” were left out."
+              : "The value is not shown; its size and raw bytes below are what the cache holds."}
+          </Notice>
+        </div>
+      ) : null}
+      {e.error && !e.limit ? <Notice tone={e.truncated ? "warn" : "error"} title={e.truncated ? "Value cut" : "Undecodable"}>{e.error}</Notice> : null}
+      {e.truncated && !e.error && !e.limit ? <Notice tone="warn" title="Truncated">The value was larger than the display limits; the parts marked “truncated” were left out.</Notice> : null}
       {e.herd ? (
         <Notice tone="info" title="django-redis HerdClient entry">
           The stored tuple wraps the value with a logical expiry of {new Date(e.herd.logicalExpiry * 1000).toISOString()}; Django sees the
@@ -145,10 +185,7 @@ export function EntryView({ alias }: { alias: string }) {
           <div className="mono text-xs leading-relaxed" data-testid="entry-value">
             <PyValueView value={e.value} />
           </div>
-          <details className="mt-2 text-xs">
-            <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
-            <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">{JSON.stringify(e.value, null, 2)}</pre>
-          </details>
+          <JsonDetails value={e.value} />
         </section>
       ) : null}
       <section className="rounded border border-slate-200 bg-white p-3">

@@ -40,6 +40,13 @@ function leaf(v: PyValue): ReactNode | null {
       return <span className="text-teal-700">UUID(&apos;{v.value}&apos;)</span>;
     case "truncated":
       return <span className="rounded bg-red-100 px-1 text-red-800">… truncated: {v.omitted} more omitted</span>;
+    case "ref":
+      // The pickle holds the same object again: it is shown once, where it is labelled #id.
+      return (
+        <a href={`#pyref-${v.id}`} className="rounded bg-indigo-50 px-1 text-indigo-800 hover:underline" data-testid="py-ref">
+          ↺ same object as #{v.id}
+        </a>
+      );
     default:
       return null;
   }
@@ -58,7 +65,38 @@ function Collapsible({ label, count, children, depth }: { label: ReactNode; coun
   );
 }
 
+/** Items shown at first and added per click: a 200,000-item value must not become 200,000 rows at once. */
+const PAGE = 200;
+
+function Paged<T>({ items, children }: { items: T[]; children: (item: T, index: number) => ReactNode }) {
+  const [shown, setShown] = useState(PAGE);
+  return (
+    <>
+      {items.slice(0, shown).map((item, i) => children(item, i))}
+      {items.length > shown ? (
+        <button className="text-xs text-sky-700 hover:underline" onClick={() => setShown(shown + PAGE * 5)}>
+          show {Math.min(PAGE * 5, items.length - shown)} more of {items.length - shown} not shown
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** A value the pickle references more than once carries an id: labelled #id, the target of its "same object" links. */
 export function PyValueView({ value, depth = 0 }: { value: PyValue; depth?: number }) {
+  const id = "id" in value && value.type !== "ref" ? value.id : undefined;
+  if (id === undefined) return <Plain value={value} depth={depth} />;
+  return (
+    <span id={`pyref-${id}`} className="target:bg-yellow-100">
+      <span className="mr-1 rounded bg-indigo-100 px-1 text-xs text-indigo-800" title="referenced again elsewhere in this value">
+        #{id}
+      </span>
+      <Plain value={value} depth={depth} />
+    </span>
+  );
+}
+
+function Plain({ value, depth }: { value: PyValue; depth: number }) {
   const l = leaf(value);
   if (l !== null) return <>{l}</>;
   switch (value.type) {
@@ -69,25 +107,29 @@ export function PyValueView({ value, depth = 0 }: { value: PyValue; depth?: numb
       if (value.items.length === 0) return <span>{{ list: "[]", tuple: "()", set: "set()", frozenset: "frozenset()" }[value.type]}</span>;
       return (
         <Collapsible label={value.type} count={value.items.length} depth={depth}>
-          {value.items.map((item, i) => (
-            <div key={i}>
-              <span className="mr-1 text-xs text-slate-400">{value.type === "list" || value.type === "tuple" ? i : "·"}</span>
-              <PyValueView value={item} depth={depth + 1} />
-            </div>
-          ))}
+          <Paged items={value.items}>
+            {(item, i) => (
+              <div key={i}>
+                <span className="mr-1 text-xs text-slate-400">{value.type === "list" || value.type === "tuple" ? i : "·"}</span>
+                <PyValueView value={item} depth={depth + 1} />
+              </div>
+            )}
+          </Paged>
         </Collapsible>
       );
     case "dict":
       if (value.items.length === 0) return <span>{"{}"}</span>;
       return (
         <Collapsible label="dict" count={value.items.length} depth={depth}>
-          {value.items.map(([k, v], i) => (
-            <div key={i}>
-              <PyValueView value={k} depth={depth + 1} />
-              <span className="mx-1 text-slate-400">:</span>
-              <PyValueView value={v} depth={depth + 1} />
-            </div>
-          ))}
+          <Paged items={value.items}>
+            {([k, v], i) => (
+              <div key={i}>
+                <PyValueView value={k} depth={depth + 1} />
+                <span className="mx-1 text-slate-400">:</span>
+                <PyValueView value={v} depth={depth + 1} />
+              </div>
+            )}
+          </Paged>
         </Collapsible>
       );
     case "object":
@@ -99,18 +141,20 @@ export function PyValueView({ value, depth = 0 }: { value: PyValue; depth?: numb
           {value.items?.length ? (
             <div>
               <span className="text-xs text-slate-500">items</span>{" "}
-              {value.items.map((it, i) => (
-                <div key={i}>
-                  {Array.isArray(it) ? (
-                    <>
-                      <PyValueView value={it[0]} depth={depth + 1} /> <span className="text-slate-400">:</span>{" "}
-                      <PyValueView value={it[1]} depth={depth + 1} />
-                    </>
-                  ) : (
-                    <PyValueView value={it} depth={depth + 1} />
-                  )}
-                </div>
-              ))}
+              <Paged items={value.items as (PyValue | [PyValue, PyValue])[]}>
+                {(it, i) => (
+                  <div key={i}>
+                    {Array.isArray(it) ? (
+                      <>
+                        <PyValueView value={it[0]} depth={depth + 1} /> <span className="text-slate-400">:</span>{" "}
+                        <PyValueView value={it[1]} depth={depth + 1} />
+                      </>
+                    ) : (
+                      <PyValueView value={it} depth={depth + 1} />
+                    )}
+                  </div>
+                )}
+              </Paged>
             </div>
           ) : null}
         </Collapsible>

@@ -1,7 +1,7 @@
 import type { CacheBackend, EntryRef } from "@/lib/backends/types";
-import { decodeEntry } from "@/lib/codecs/decode";
+import { decodePool } from "@/lib/codecs/pool/pool";
 import type { PyValue } from "@/lib/codecs/pyvalue";
-import type { DecodedEntry, ResponseSummary } from "@/lib/codecs/types";
+import type { DecodedEntry, LimitHit, ResponseSummary } from "@/lib/codecs/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey } from "@/lib/django/fragment-keys";
 import { kindOfKey, makeKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
@@ -37,6 +37,8 @@ export interface EntryView {
   response?: ResponseSummary;
   truncated: boolean;
   error?: string;
+  /** The decode limit that cut the value or stopped the decode (README "API additions"). */
+  limit?: LimitHit;
   hex: string;
   hexTruncated: boolean;
   notes: string[];
@@ -82,7 +84,8 @@ export async function readEntryView(backend: CacheBackend, cache: CacheConfig, r
       error: `the value is ${valueLength} bytes, over the ${MAX_VALUE_BYTES}-byte decode limit: only its first bytes are shown`,
     };
   } else {
-    decoded = decodeEntry(entry.bytes, entry.hint);
+    // Off the event loop, within time, memory, byte and work limits (lib/codecs/pool).
+    decoded = await decodePool().decode(entry.bytes, entry.hint);
   }
   const kind: DjangoKind = parsed ? kindOfKey(parsed.key) : decoded.response ? "page" : "key";
   const view: EntryView = {
@@ -104,6 +107,7 @@ export async function readEntryView(backend: CacheBackend, cache: CacheConfig, r
   if (entry.file !== undefined) view.file = entry.file;
   if (decoded.response) view.response = decoded.response;
   if (decoded.error) view.error = decoded.error;
+  if (decoded.limit) view.limit = decoded.limit;
   if (decoded.herd) view.herd = decoded.herd;
   if (decoded.fileExpiry !== undefined) view.fileExpiry = decoded.fileExpiry;
   return view;

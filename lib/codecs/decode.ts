@@ -1,16 +1,17 @@
-import { Budget } from "./budget";
+import { Budget, LimitError, Work } from "./budget";
 import { decompress, DecompressError, hasMagic } from "./decompress";
 import { parseJson } from "./json";
 import { parseMsgpack } from "./msgpack";
 import { toPyValue } from "./pickle-convert";
 import type { PyValue } from "./pyvalue";
 import { summarizeResponse } from "./response";
-import type { Compressor, DecodedEntry, DecodeHint, DecodeLimits } from "./types";
+import type { Compressor, DecodedEntry, DecodeHint, DecodeLimits, LimitHit } from "./types";
 import { parseDecimalInt, unpickle, UnpickleError } from "./unpickle";
 
 /**
  * The one entry point for stored cache bytes: any input gives a PyValue or an "undecodable: ..." error, within the
  * limits. Nothing in a pickle runs (see unpickle.ts). Rules per writer follow shared/DJANGO_FORMATS.md.
+ * The limits bound bytes and work; lib/codecs/pool runs this off the request thread and adds time and memory limits.
  */
 
 export const DEFAULT_LIMITS: DecodeLimits = {
@@ -18,6 +19,8 @@ export const DEFAULT_LIMITS: DecodeLimits = {
   maxInflatedBytes: 64 * 1024 * 1024,
   maxDepth: 400,
   maxBodyChars: 200_000,
+  maxOutputBytes: 16 * 1024 * 1024,
+  maxWork: 16_000_000,
 };
 
 /** Memcached client flags (the same constants in pymemcache, pylibmc and python-memcached). */
@@ -48,7 +51,7 @@ function tryInt(bytes: Uint8Array): PyValue | null {
 }
 
 function pickle(bytes: Uint8Array, budget: Budget): Decoded {
-  const { value, protocol } = unpickle(bytes);
+  const { value, protocol } = unpickle(bytes, budget.work);
   return { format: `pickle protocol ${protocol}`, value: toPyValue(value, budget) };
 }
 
@@ -129,9 +132,12 @@ function expiryOf(value: PyValue): number | null | undefined {
  * The head of a FileBasedCache file: pickle #1, the expiry (unix seconds, or null for never). Parses nothing else,
  * so it is cheap enough for listing many files from a short prefix of each. null when the head is not an expiry.
  */
-export function readFileExpiry(bytes: Uint8Array): { expiry: number | null; headerLength: number } | null {
+export function readFileExpiry(
+  bytes: Uint8Array,
+  work?: Work,
+): { expiry: number | null; headerLength: number } | null {
   try {
-    const head = unpickle(bytes);
+    const head = unpickle(bytes, work);
     const n = head.value;
     if (n.k === "none") return { expiry: null, headerLength: head.end };
     if (n.k === "float") return { expiry: n.v, headerLength: head.end };
@@ -144,8 +150,8 @@ export function readFileExpiry(bytes: Uint8Array): { expiry: number | null; head
 
 function fileBased(bytes: Uint8Array, budget: Budget, limits: DecodeLimits): Outcome {
   if (bytes.length === 0) throw new Undecodable("empty file (Django treats it as expired)");
-  const head = unpickle(bytes);
-  const fileExpiry = expiryOf(toPyValue(head.value, new Budget({ maxNodes: 4, maxDepth: 2 })));
+  const head = unpickle(bytes, budget.work);
+  const fileExpiry = expiryOf(toPyValue(head.value, new Budget({ maxNodes: 4, maxDepth: 2 }, budget.work)));
   if (fileExpiry === undefined) throw new Undecodable("the file does not start with a pickled expiry");
   // touch() rewrites in place without truncating: inflate ignores what follows the end of the zlib stream.
   const body = decompress(bytes.subarray(head.end), "zlib", limits.maxInflatedBytes);
@@ -180,6 +186,7 @@ function herdOf(v: PyValue): DecodedEntry["herd"] {
 
 function reason(e: unknown): string {
   if (e instanceof UnpickleError) return `pickle: ${e.message}`;
+  if (e instanceof LimitError) return `${e.kind} limit: ${e.message}`;
   if (e instanceof RangeError) return `too deeply nested or too large (${e.message})`;
   return e instanceof Error ? e.message : String(e);
 }
@@ -205,31 +212,51 @@ function mergeLimits(limits: Partial<DecodeLimits> | undefined): DecodeLimits {
   return out;
 }
 
+/** The limit behind a failed decode, if a limit (not bad data) stopped it. */
+function limitOf(e: unknown): LimitHit | undefined {
+  if (e instanceof LimitError) return { kind: e.kind, message: e.message };
+  if (e instanceof DecompressError && e.overLimit) return { kind: "bytes", message: e.message };
+  if (e instanceof RangeError) return { kind: /call stack/i.test(e.message) ? "depth" : "memory", message: e.message };
+  return undefined;
+}
+
+/** Bytes of a FileBasedCache file that hold its expiry (Django writes 4 or 15): all a failed decode reads again. */
+const EXPIRY_HEAD_BYTES = 64;
+
+/** The answer for bytes that could not be decoded: the encoding guessed from the hint, and why. */
+export function undecodable(bytes: Uint8Array, hint: DecodeHint, error: string, limit?: LimitHit): DecodedEntry {
+  const flags = hint.source === "memcached" ? { flags: hint.flags } : {};
+  const entry: DecodedEntry = {
+    encoding: { format: formatGuess(hint), compression: null, ...flags },
+    value: null,
+    error: `undecodable: ${error}`,
+    truncated: false,
+  };
+  if (limit !== undefined) entry.limit = limit;
+  if (hint.source === "filebased") {
+    const head = readFileExpiry(bytes.subarray(0, EXPIRY_HEAD_BYTES));
+    if (head !== null) entry.fileExpiry = head.expiry;
+  }
+  return entry;
+}
+
 export function decodeEntry(bytes: Uint8Array, hint: DecodeHint, limits?: Partial<DecodeLimits>): DecodedEntry {
   const lim = mergeLimits(limits);
-  const budget = new Budget(lim);
+  const budget = new Budget(lim, new Work(lim.maxWork));
   const flags = hint.source === "memcached" ? { flags: hint.flags } : {};
   let out: Outcome;
   try {
     out = run(bytes, hint, budget, lim);
   } catch (e) {
-    const entry: DecodedEntry = {
-      encoding: { format: formatGuess(hint), compression: null, ...flags },
-      value: null,
-      error: `undecodable: ${reason(e)}`,
-      truncated: false,
-    };
-    if (hint.source === "filebased") {
-      const head = readFileExpiry(bytes);
-      if (head !== null) entry.fileExpiry = head.expiry;
-    }
-    return entry;
+    return undecodable(bytes, hint, reason(e), limitOf(e));
   }
   const entry: DecodedEntry = {
     encoding: { format: out.format, compression: out.compression, ...flags },
     value: out.value,
     truncated: budget.truncated,
   };
+  const cut = budget.hit();
+  if (cut !== null) entry.limit = cut;
   const response = summarizeResponse(out.value, lim.maxBodyChars);
   if (response !== undefined) entry.response = response;
   if (out.fileExpiry !== undefined) entry.fileExpiry = out.fileExpiry;

@@ -1,4 +1,4 @@
-import type { Budget } from "./budget";
+import { leafBytes, type Budget } from "./budget";
 import type { PyValue } from "./pyvalue";
 
 /**
@@ -50,7 +50,7 @@ class Parser {
       return c === "{" ? this.object(depth) : this.array(depth);
     }
     const v = this.scalar();
-    return this.budget.take(depth) ? v : this.budget.cut(1);
+    return this.budget.takeLeaf(depth, v) ? v : this.budget.cut(1);
   }
 
   /** Skips a container the budget has no room for, without building (or recursing into) it. */
@@ -97,6 +97,11 @@ class Parser {
       this.ws();
       if (this.s[this.pos] !== '"') throw new JsonError(`Expecting property name at char ${this.pos}`);
       const key = this.string();
+      if (!this.budget.take(depth + 1, leafBytes({ type: "str", value: key }), 0)) {
+        // No room for the key: it and the pairs after it are left out.
+        items.push([this.budget.cut(this.skipRest()), { type: "none" }]);
+        return { type: "dict", items };
+      }
       this.ws();
       this.expect(":");
       this.ws();

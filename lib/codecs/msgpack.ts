@@ -1,4 +1,4 @@
-import type { Budget } from "./budget";
+import { CONTAINER_BYTES, leafBytes, type Budget } from "./budget";
 import type { PyValue } from "./pyvalue";
 
 /**
@@ -41,7 +41,7 @@ class Reader {
   value(depth: number): PyValue {
     if (!this.budget.take(depth)) return this.budget.cut(this.skip(1));
     const h = this.head();
-    if (h.t === "value") return h.v;
+    if (h.t === "value") return this.budget.take(depth, Math.max(0, leafBytes(h.v) - CONTAINER_BYTES), 0) ? h.v : this.budget.cut(1);
     if (h.t === "array") {
       const items: PyValue[] = [];
       for (let i = 0; i < h.n; i++) {

@@ -1,4 +1,4 @@
-import type { Budget } from "./budget";
+import { CONTAINER_BYTES, type Budget } from "./budget";
 import { qualName, type PNode, type PObj } from "./pickle-model";
 import { compareCodePoints, pyRepr } from "./pyrepr";
 import type { PyValue } from "./pyvalue";
@@ -14,7 +14,9 @@ import {
 /**
  * Turns the unpickler's object model into PyValue, following shared/vectors/README.md "Rules for object": known
  * standard-library classes become builtin PyValues, everything else an object carrying its pickled state.
- * Shared references are expanded (a Budget bounds the output); a reference cycle becomes a truncated node.
+ * A node reached again (a memo GET, a cycle) is converted once: a small one is repeated (as Python's repr would show
+ * it), a larger one becomes {"type":"ref","id":n} to its first occurrence, which gets "id": n. So the output is
+ * bounded by the Budget (nodes, bytes) whatever the pickle shares.
  */
 
 /** Dict subclasses that may be pickled without any SETITEMS (when empty) but still carry "items". */
@@ -31,24 +33,76 @@ const DICT_SUBCLASSES: ReadonlySet<string> = new Set([
 
 const EMPTY_STATE: PyValue = { type: "dict", items: [] };
 
+/** A repeated node whose output is at most this many (estimated JSON) bytes is written out again, not referenced. */
+export const REPEAT_MAX_BYTES = 256;
+/** Characters of repr compared when sorting set members (Python sorts nothing; we sort by repr for display). */
+const SORT_REPR_CHARS = 128;
+const SURROGATE = /[\ud800-\udfff]/;
+const REF_BYTES = 28;
+
+interface Seen {
+  /** undefined while the node is being converted (reaching it then is a cycle). */
+  out?: PyValue;
+  nodes: number;
+  bytes: number;
+  id?: number;
+}
+
 export function toPyValue(root: PNode, budget: Budget): PyValue {
   return new Converter(budget).convert(root, 0);
 }
 
 class Converter {
-  private readonly active = new Set<PNode>();
+  private readonly seen = new Map<PNode, Seen>();
+  private readonly byId = new Map<number, PyValue>();
+  private nextId = 0;
 
   constructor(private readonly budget: Budget) {}
 
   convert(n: PNode, depth: number): PyValue {
-    if (!this.budget.take(depth)) return this.budget.cut(1);
-    if (this.active.has(n)) return this.budget.cut(0);
-    this.active.add(n);
-    try {
-      return this.convertNode(n, depth);
-    } finally {
-      this.active.delete(n);
+    const seen = this.seen.get(n);
+    if (seen !== undefined) return this.again(n, seen, depth);
+    if (!this.budget.take(depth, leafCost(n))) return this.budget.cut(1);
+    const record: Seen = { nodes: 0, bytes: 0 };
+    this.seen.set(n, record);
+    const before = this.budget.usage;
+    const out = this.convertNode(n, depth);
+    const after = this.budget.usage;
+    if (out.type === "truncated") {
+      this.seen.delete(n);
+      return out;
     }
+    record.out = out;
+    record.nodes = after.nodes - before.nodes + 1;
+    record.bytes = after.bytes - before.bytes + leafCost(n);
+    // A cycle reached this node while it was being built: it referenced it before it existed.
+    if (record.id !== undefined) this.label(out, record.id);
+    return out;
+  }
+
+  private again(n: PNode, seen: Seen, depth: number): PyValue {
+    if (seen.out === undefined) {
+      seen.id ??= ++this.nextId;
+      return this.ref(seen.id, depth);
+    }
+    if (seen.id === undefined && seen.bytes <= REPEAT_MAX_BYTES) {
+      if (!this.budget.take(depth, seen.bytes, seen.nodes)) return this.budget.cut(1);
+      return seen.out;
+    }
+    if (seen.id === undefined) {
+      seen.id = ++this.nextId;
+      this.label(seen.out, seen.id);
+    }
+    return this.ref(seen.id, depth);
+  }
+
+  private label(out: PyValue, id: number): void {
+    (out as { id?: number }).id = id;
+    this.byId.set(id, out);
+  }
+
+  private ref(id: number, depth: number): PyValue {
+    return this.budget.take(depth, REF_BYTES) ? { type: "ref", id } : this.budget.cut(1);
   }
 
   private convertNode(n: PNode, depth: number): PyValue {
@@ -65,15 +119,22 @@ class Converter {
         return { type: "str", value: n.v };
       case "bytes":
       case "bytearray":
-        return { type: n.k, base64: Buffer.from(n.v).toString("base64"), length: n.v.length };
+        return { type: n.k, base64: Buffer.from(n.v.buffer, n.v.byteOffset, n.v.length).toString("base64"), length: n.v.length };
       case "list":
       case "tuple":
         return { type: n.k, items: this.list(n.items, depth) };
       case "set":
       case "frozenset": {
         const items = this.list(n.items, depth);
-        const keyed = items.map((v) => ({ v, r: pyRepr(v) }));
-        keyed.sort((a, b) => compareCodePoints(a.r, b.r));
+        let surrogates = false;
+        const keyed = items.map((v) => {
+          const r = pyRepr(v, SORT_REPR_CHARS, (id) => this.byId.get(id));
+          this.budget.work.chars(r.length);
+          surrogates ||= SURROGATE.test(r);
+          return { v, r };
+        });
+        // UTF-16 order is code point order unless a surrogate is involved; the native comparison is much faster.
+        keyed.sort(surrogates ? (a, b) => compareCodePoints(a.r, b.r) : (a, b) => (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
         return { type: n.k, items: keyed.map((x) => x.v) };
       }
       case "dict":
@@ -194,6 +255,26 @@ function knownClass(cls: string, o: PObj): PyValue | null {
     }
   }
   return null;
+}
+
+/** Estimated JSON bytes of a node itself, before it is built: a 1 MB str is refused before it is copied. */
+function leafCost(n: PNode): number {
+  switch (n.k) {
+    case "str":
+      return 28 + n.v.length;
+    case "bytes":
+    case "bytearray":
+      return 48 + Math.ceil(n.v.length / 3) * 4;
+    case "int":
+      // Decimal digits of |v| are about 0.302 per bit (ints are at most 4300 digits: see unpickle.ts).
+      return 28 + Math.ceil(n.v.toString(16).length * 1.21);
+    case "obj":
+    case "global":
+    case "attr":
+      return CONTAINER_BYTES + 48;
+    default:
+      return CONTAINER_BYTES;
+  }
 }
 
 function floatValue(v: number): number | "nan" | "inf" | "-inf" {

@@ -3,6 +3,9 @@
  * `global` / `attr` nodes and their calls become `obj` nodes that the converter interprets for a few known classes.
  * Dicts are arrays of pairs (never JS objects keyed by Python strings), so keys like "__proto__" are plain data.
  */
+import { createHash } from "node:crypto";
+import type { Work } from "./budget";
+
 export type PNode =
   | { k: "none" }
   | { k: "bool"; v: boolean }
@@ -55,47 +58,75 @@ export function qualName(n: PNode): string | null {
   return null;
 }
 
-/** Work allowed for one hashKey() call: shared sub-tuples (memo references) could otherwise cost 2^depth. */
-const HASH_BUDGET = 10_000;
+/** Keys longer than this are replaced by a digest, so a key made of keys stays short whatever it holds. */
+const PLAIN_KEY_CHARS = 256;
+/** Nesting of tuples/frozensets inside a key at most (Python would recurse as deep; we stop hashing instead). */
+const MAX_KEY_DEPTH = 64;
 
 /**
- * A hashable identity for a dict key or set member, following Python equality (True == 1 == 1.0); null when the
- * value is unhashable here or too costly to identify (then it is simply not de-duplicated).
+ * Hashable identities for dict keys and set members, following Python equality (True == 1 == 1.0); null when the
+ * value is unhashable here or nested too deep to identify (then it is simply not de-duplicated).
+ * Bounded work: a node that costs more than a few characters is hashed once per decode (its key is kept), and a long
+ * key is a digest of its length-prefixed parts, so a tuple's key costs its own item count, not the size of what it
+ * holds: a memoized member referenced a million times is hashed once.
  */
-export function hashKey(n: PNode): string | null {
-  const work = { left: HASH_BUDGET };
-  return identity(n, 0, work);
+export class Keys {
+  private readonly kept = new Map<PNode, string | null>();
+
+  constructor(readonly work: Work) {}
+
+  of(n: PNode): string | null {
+    return this.identity(n, 0);
+  }
+
+  private identity(n: PNode, depth: number): string | null {
+    switch (n.k) {
+      case "none":
+        return "N";
+      case "bool":
+        return n.v ? "i1" : "i0";
+      case "int":
+        return `i${n.v.toString()}`;
+      case "float":
+        return Number.isInteger(n.v) ? `i${BigInt(n.v).toString()}` : `f${String(n.v)}`;
+      case "str":
+        return n.v.length <= PLAIN_KEY_CHARS ? `s${n.v}` : this.kept.get(n) ?? this.keep(n, digest("s", n.v, this.work));
+      case "bytes": {
+        if (n.v.length > PLAIN_KEY_CHARS && this.kept.has(n)) return this.kept.get(n) as string;
+        const key = digest("b", Buffer.from(n.v.buffer, n.v.byteOffset, n.v.length).toString("latin1"), this.work);
+        return n.v.length > PLAIN_KEY_CHARS ? this.keep(n, key) : key;
+      }
+      case "tuple":
+      case "frozenset": {
+        const known = this.kept.get(n);
+        if (known !== undefined) return known;
+        if (depth > MAX_KEY_DEPTH) return null;
+        this.work.spend(n.items.length);
+        const parts: string[] = [];
+        for (const item of n.items) {
+          const h = this.identity(item, depth + 1);
+          if (h === null) return this.keep(n, null);
+          parts.push(h);
+        }
+        if (n.k === "frozenset") parts.sort();
+        // Length-prefixed parts: unambiguous without escaping.
+        const text = `${parts.length}:${parts.map((p) => `${p.length}:${p}`).join("")}`;
+        return this.keep(n, digest(n.k === "tuple" ? "t" : "z", text, this.work));
+      }
+      default:
+        return null;
+    }
+  }
+
+  private keep(n: PNode, key: string | null): string | null {
+    this.kept.set(n, key);
+    return key;
+  }
 }
 
-function identity(n: PNode, depth: number, work: { left: number }): string | null {
-  if (depth > 64 || --work.left < 0) return null;
-  switch (n.k) {
-    case "none":
-      return "N";
-    case "bool":
-      return n.v ? "i1" : "i0";
-    case "int":
-      return `i${n.v.toString()}`;
-    case "float":
-      return Number.isInteger(n.v) ? `i${BigInt(n.v).toString()}` : `f${String(n.v)}`;
-    case "str":
-      return `s${n.v}`;
-    case "bytes":
-      return `b${Buffer.from(n.v).toString("latin1")}`;
-    case "tuple":
-    case "frozenset": {
-      const parts: string[] = [];
-      for (const item of n.items) {
-        const h = identity(item, depth + 1, work);
-        if (h === null) return null;
-        work.left -= Math.ceil(h.length / 64);
-        parts.push(h);
-      }
-      if (n.k === "frozenset") parts.sort();
-      // Length-prefixed parts: unambiguous without escaping, so nesting does not grow the string.
-      return `${n.k === "tuple" ? "t" : "z"}${parts.length}:${parts.map((p) => `${p.length}:${p}`).join("")}`;
-    }
-    default:
-      return null;
-  }
+function digest(tag: string, text: string, work: Work): string {
+  if (text.length <= PLAIN_KEY_CHARS) return `${tag}${text}`;
+  work.chars(text.length);
+  // utf16le keeps every code unit (lone surrogates included); sha256 makes equal keys for different text unthinkable.
+  return `${tag.toUpperCase()}${text.length}:${createHash("sha256").update(text, "utf16le").digest("base64")}`;
 }

@@ -16,11 +16,15 @@ export function pyFloatRepr(x: number): string {
   return s.includes(".") ? s : `${s}.0`;
 }
 
-function strRepr(s: string): string {
+/** repr of a str, stopped once it is `max` characters long (enough to order set members). */
+function strRepr(text: string, max: number): string {
+  // Python picks the quote from the whole string; the prefix is what gets compared, so it decides here.
+  const s = text.length > max ? text.slice(0, max) : text;
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
+  for (let i = 0; i < s.length && out.length < max; i++) {
+    const ch = s[i];
+    const c = s.charCodeAt(i);
     if (ch === quote || ch === "\\") out += `\\${ch}`;
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
@@ -33,10 +37,19 @@ function strRepr(s: string): string {
 
 /**
  * An approximation of Python's repr() for the values that can be set members, used only to order set items the way
- * the API promises (sorted by repr). Containers nest at most a few levels in practice; depth is capped anyway.
+ * the API promises (sorted by repr). At most about `max` characters (a longer repr is cut: members equal that far
+ * keep their order), nesting at most 16 levels; `resolve` follows {"type":"ref"} nodes.
  */
-export function pyRepr(v: PyValue, depth = 0): string {
-  if (depth > 16) return "...";
+export function pyRepr(v: PyValue, max = 4096, resolve?: (id: number) => PyValue | undefined, depth = 0): string {
+  if (depth > 16 || max <= 0) return "...";
+  const inner = (items: PyValue[]): string => {
+    let out = "";
+    for (const item of items) {
+      if (out.length >= max) break;
+      out += (out ? ", " : "") + pyRepr(item, max - out.length, resolve, depth + 1);
+    }
+    return out;
+  };
   switch (v.type) {
     case "none":
       return "None";
@@ -47,15 +60,14 @@ export function pyRepr(v: PyValue, depth = 0): string {
     case "float":
       return typeof v.value === "number" ? pyFloatRepr(v.value) : v.value;
     case "str":
-      return strRepr(v.value);
+      return strRepr(v.value, max);
     case "bytes":
-      return `b${strRepr(Buffer.from(v.base64, "base64").toString("latin1"))}`;
-    case "tuple": {
-      const inner = v.items.map((i) => pyRepr(i, depth + 1));
-      return inner.length === 1 ? `(${inner[0]},)` : `(${inner.join(", ")})`;
-    }
+      // Only the prefix that can reach the cap is decoded: 3 bytes per 4 base64 characters.
+      return `b${strRepr(Buffer.from(v.base64.slice(0, Math.ceil(max / 3) * 4), "base64").toString("latin1"), max)}`;
+    case "tuple":
+      return v.items.length === 1 ? `(${inner(v.items)},)` : `(${inner(v.items)})`;
     case "frozenset":
-      return `frozenset({${v.items.map((i) => pyRepr(i, depth + 1)).join(", ")}})`;
+      return `frozenset({${inner(v.items)}})`;
     case "datetime":
     case "date":
     case "time":
@@ -65,20 +77,41 @@ export function pyRepr(v: PyValue, depth = 0): string {
       return `${v.type}(${v.value})`;
     case "object":
       return `<${v.class}>`;
+    case "ref": {
+      const target = resolve?.(v.id);
+      return target === undefined ? "<ref>" : pyRepr(target, max, resolve, depth + 1);
+    }
     default:
       return `<${v.type}>`;
   }
 }
 
-/** Python compares str by code point; JS `<` compares UTF-16 units. */
-export function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = (x.value.codePointAt(0) as number) - (y.value.codePointAt(0) as number);
-    if (d !== 0) return d;
+/** Whether the unit at i is half of a surrogate pair (a lone surrogate is its own code point, D800–DFFF). */
+function inPair(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const next = s.charCodeAt(i + 1);
+    return next >= 0xdc00 && next <= 0xdfff;
   }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const prev = s.charCodeAt(i - 1);
+    return prev >= 0xd800 && prev <= 0xdbff;
+  }
+  return false;
+}
+
+/** Python compares str by code point; JS `<` compares UTF-16 units, which differ only around surrogate pairs. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Half of a pair stands for a code point above FFFF: after any single unit, whatever the units say.
+      const px = inPair(a, i);
+      if (px !== inPair(b, i)) return px ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
 }

@@ -1,4 +1,4 @@
-import type { PyValue } from "./pyvalue";
+import { deref, sharedNodes, type PyValue } from "./pyvalue";
 import type { ResponseSummary } from "./types";
 
 /**
@@ -20,35 +20,48 @@ const DEFAULT_STATUS: ReadonlyMap<string, number> = new Map([
 ]);
 
 type Pairs = [PyValue, PyValue][];
+type Shared = ReadonlyMap<number, PyValue>;
 
-function entry(items: Pairs, key: string): PyValue | undefined {
-  for (const [k, v] of items) if (k.type === "str" && k.value === key) return v;
+/** A header name or value longer than this is cut (a header is a line, not a document). */
+const MAX_HEADER_CHARS = 8192;
+
+function entry(items: Pairs, key: string, shared: Shared): PyValue | undefined {
+  for (const [k, v] of items) {
+    const name = deref(k, shared);
+    if (name.type === "str" && name.value === key) return deref(v, shared);
+  }
   return undefined;
 }
 
-function stateItems(v: PyValue | undefined): Pairs | null {
-  if (v?.type === "object" && v.value.type === "dict") return v.value.items;
-  if (v?.type === "dict") return v.items;
+function stateItems(v: PyValue | undefined, shared: Shared): Pairs | null {
+  const d = v === undefined ? undefined : deref(v, shared);
+  if (d?.type === "object") {
+    const state = deref(d.value, shared);
+    return state.type === "dict" ? state.items : null;
+  }
+  if (d?.type === "dict") return d.items;
   return null;
 }
 
-function text(v: PyValue | undefined): string | null {
-  if (v === undefined) return null;
-  if (v.type === "str") return v.value;
-  if (v.type === "bytes") return Buffer.from(v.base64, "base64").toString("latin1");
-  if (v.type === "object") return text(v.value);
+function text(v: PyValue | undefined, shared: Shared, depth = 0): string | null {
+  if (v === undefined || depth > 4) return null;
+  const d = deref(v, shared);
+  if (d.type === "str") return d.value.slice(0, MAX_HEADER_CHARS);
+  if (d.type === "bytes") return Buffer.from(d.base64.slice(0, MAX_HEADER_CHARS * 2), "base64").toString("latin1").slice(0, MAX_HEADER_CHARS);
+  if (d.type === "object") return text(d.value, shared, depth + 1);
   return null;
 }
 
 /** Headers from `headers._store` (3.2+) or `_headers` (older): lowercased name → (Name, value). */
-function headersOf(state: Pairs): Record<string, string> | null {
-  const store = stateItems(entry(state, "headers"));
-  const pairs = store !== null ? stateItems(entry(store, "_store")) : stateItems(entry(state, "_headers"));
+function headersOf(state: Pairs, shared: Shared): Record<string, string> | null {
+  const store = stateItems(entry(state, "headers", shared), shared);
+  const pairs = store !== null ? stateItems(entry(store, "_store", shared), shared) : stateItems(entry(state, "_headers", shared), shared);
   if (pairs === null) return null;
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [k, v] of pairs) {
-    const name = text(k);
-    const value = v.type === "tuple" || v.type === "list" ? text(v.items[1]) : text(v);
+  for (const [k, raw] of pairs) {
+    const name = text(k, shared);
+    const v = deref(raw, shared);
+    const value = v.type === "tuple" || v.type === "list" ? text(v.items[1], shared) : text(v, shared);
     if (name !== null && value !== null) out[name.toLowerCase()] = value;
   }
   // A plain object for JSON and deep equality; null-prototype only guarded the writes above.
@@ -70,29 +83,50 @@ function decodeBody(body: Uint8Array, charset: string): string {
 }
 
 export function summarizeResponse(v: PyValue, maxBodyChars: number): ResponseSummary | undefined {
-  if (v.type !== "object" || v.value.type !== "dict") return undefined;
-  const state = v.value.items;
-  const container = entry(state, "_container");
+  if (v.type !== "object" || (v.value.type !== "dict" && v.value.type !== "ref")) return undefined;
+  const shared = sharedNodes(v);
+  const state = stateItems(v, shared);
+  if (state === null) return undefined;
+  const container = entry(state, "_container", shared);
   if (container === undefined) return undefined;
-  const headers = headersOf(state);
+  const headers = headersOf(state, shared);
   if (headers === null) return undefined;
 
-  const statusValue = entry(state, "status_code");
+  const statusValue = entry(state, "status_code", shared);
   const shortName = v.class.slice(v.class.lastIndexOf(".") + 1);
   const status =
     statusValue?.type === "int" ? Number(statusValue.value) : (DEFAULT_STATUS.get(shortName) ?? 200);
   const contentType = headers["content-type"] ?? null;
 
+  // Enough bytes for maxBodyChars characters in any charset (UTF-8 needs at most 4 a character), and no more: the
+  // container may reference one large chunk many times.
+  const maxBytes = maxBodyChars * 4 + 4;
   const chunks: Buffer[] = [];
+  let total = 0;
+  let more = false;
   if (container.type === "list" || container.type === "tuple") {
-    for (const c of container.items) {
-      if (c.type === "bytes" || c.type === "bytearray") chunks.push(Buffer.from(c.base64, "base64"));
-      else if (c.type === "str") chunks.push(Buffer.from(c.value, "utf8"));
+    for (const item of container.items) {
+      if (total >= maxBytes) {
+        more = true;
+        break;
+      }
+      const c = deref(item, shared);
+      const room = maxBytes - total;
+      let chunk: Buffer;
+      if (c.type === "bytes" || c.type === "bytearray") {
+        chunk = Buffer.from(c.base64.slice(0, Math.ceil(room / 3) * 4), "base64");
+        if (c.length > chunk.length) more = true;
+      } else if (c.type === "str") {
+        chunk = Buffer.from(c.value.slice(0, room), "utf8");
+        if (c.value.length > room) more = true;
+      } else continue;
+      chunks.push(chunk);
+      total += chunk.length;
     }
   }
-  const declared = text(entry(state, "_charset"));
+  const declared = text(entry(state, "_charset", shared), shared);
   const full = decodeBody(Buffer.concat(chunks), charsetOf(contentType, declared));
-  const bodyTruncated = full.length > maxBodyChars;
+  const bodyTruncated = more || full.length > maxBodyChars;
   return {
     status,
     contentType,

@@ -209,14 +209,20 @@ describe("size limits", () => {
     expect(v.items[v.items.length - 1]).toStrictEqual({ type: "truncated", omitted: 100_000 - 999 });
   });
 
-  it("shared references that double at every level stay within maxNodes", () => {
+  it("shared references that double at every level are written once each, not expanded", () => {
     // x0 = [1]; x(i+1) = [x(i), x(i)] for 60 levels: 2^60 leaves when expanded.
     // EMPTY_LIST, MEMOIZE, BININT1 1, APPEND; then per level EMPTY_LIST, MEMOIZE, MARK, BINGET i twice, APPENDS.
     let body = "]\x94K\x01a";
     for (let i = 0; i < 60; i++) body += `]\x94(h${String.fromCharCode(i)}h${String.fromCharCode(i)}e`;
     const got = decodeOrFail(concat(hex("8004"), body, "."), { source: "redis-builtin" }, { maxNodes: 10_000 });
-    expect(got.truncated).toBe(true);
-    expect(JSON.stringify(got.value).length).toBeLessThan(1_000_000);
+    expect(got.truncated).toBe(false);
+    const json = JSON.stringify(got.value);
+    expect(json.length).toBeLessThan(20_000);
+    // The top level holds its child once, then a reference to it.
+    const top = got.value as Extract<PyValue, { type: "list" | "tuple" | "set" | "frozenset" }>;
+    const first = top.items[0] as Extract<PyValue, { type: "list" | "tuple" | "set" | "frozenset" }>;
+    expect(first.id).toBeGreaterThan(0);
+    expect(top.items[1]).toStrictEqual({ type: "ref", id: first.id });
   });
 
   it("long bodies of cached pages are capped", () => {

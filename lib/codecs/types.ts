@@ -33,6 +33,20 @@ export interface DecodeLimits {
   maxDepth: number;
   /** Body text of a cached page at most (characters). */
   maxBodyChars: number;
+  /** The value's JSON size at most (estimated while it is built); past it the rest becomes {"type":"truncated"}. */
+  maxOutputBytes: number;
+  /** Work units at most (one per set member, dict key or copied item, one per 64 characters hashed or encoded):
+   * past it the decode stops with a "work" limit. Bounds what memoized references could multiply. */
+  maxWork: number;
+}
+
+/** Which limit stopped or cut a decode. time/memory: the worker was ended (see lib/codecs/pool); busy: the queue was
+ * full; bytes: inflated or output bytes; work: see DecodeLimits.maxWork; nodes/depth: the value was cut. */
+export type LimitKind = "time" | "memory" | "bytes" | "work" | "nodes" | "depth" | "busy";
+
+export interface LimitHit {
+  kind: LimitKind;
+  message: string;
 }
 
 export interface DecodedEntry {
@@ -49,6 +63,8 @@ export interface DecodedEntry {
   error?: string;
   /** true when a limit cut the value (it then contains {"type":"truncated"} nodes). */
   truncated: boolean;
+  /** The limit that cut the value (truncated) or stopped the decode (value null, error set). */
+  limit?: LimitHit;
   /** For HttpResponse-like values (cache_page entries). */
   response?: ResponseSummary;
   /** FileBasedCache only: the expiry at the head of the file (unix seconds) or null for never. */

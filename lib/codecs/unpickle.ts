@@ -1,10 +1,12 @@
 import { decodeUtf8SurrogatePass } from "./utf8";
-import { hashKey, qualName, type PDict, type PNode, type PObj, type PSet } from "./pickle-model";
+import { Work } from "./budget";
+import { Keys, qualName, type PDict, type PNode, type PObj, type PSet } from "./pickle-model";
 
 /**
  * A safe unpickler for protocols 0–5. It never imports or calls anything: globals become names and calls become
  * `obj` nodes (see pickle-model.ts). Every length is checked against the remaining input before anything is
- * allocated, and the work is linear in the input, so any bytes end in a value or an UnpickleError.
+ * allocated, and the work is bounded: linear in the input, plus what memoized references could multiply (set and
+ * dict insertion, copies, encodes), which is counted on a Work budget. Any bytes end in a value or an error.
  */
 
 export class UnpickleError extends Error {}
@@ -31,8 +33,11 @@ const MAX_LONG_BYTES = 1800;
 
 const NONE: PNode = { k: "none" };
 
-export function unpickle(bytes: Uint8Array): UnpickleResult {
-  return new Machine(bytes).run();
+/** Work allowed when the caller gives no budget (readFileExpiry's few bytes). */
+const DEFAULT_WORK = 1_000_000;
+
+export function unpickle(bytes: Uint8Array, work: Work = new Work(DEFAULT_WORK)): UnpickleResult {
+  return new Machine(bytes, work).run();
 }
 
 class Machine {
@@ -44,8 +49,13 @@ class Machine {
   private sawBinary = false;
 
   private readonly dv: DataView;
+  private readonly keys: Keys;
 
-  constructor(private readonly data: Uint8Array) {
+  constructor(
+    private readonly data: Uint8Array,
+    work: Work,
+  ) {
+    this.keys = new Keys(work);
     this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
 
@@ -210,7 +220,7 @@ class Machine {
       case 0x64: {
         // DICT
         const d: PDict = { k: "dict", items: [] };
-        setItems(d, pairsOf(this.popMark()));
+        setItems(d, pairsOf(this.popMark()), this.keys);
         this.push(d);
         return;
       }
@@ -220,7 +230,7 @@ class Machine {
       case 0x91: {
         // FROZENSET
         const s: PSet = { k: "frozenset", items: [] };
-        addMembers(s, this.popMark());
+        addMembers(s, this.popMark(), this.keys);
         this.push(s);
         return;
       }
@@ -231,7 +241,7 @@ class Machine {
         if (target.k !== "set" && target.k !== "frozenset") {
           if (target.k !== "obj") throw new UnpickleError("ADDITEMS on a non-set");
           pushAll((target.listItems ??= []), items);
-        } else addMembers(target, items);
+        } else addMembers(target, items, this.keys);
         return;
       }
       case 0x61: {
@@ -250,13 +260,13 @@ class Machine {
         // SETITEM
         const v = this.pop();
         const k = this.pop();
-        setItemsOn(this.peek(), [[k, v]]);
+        setItemsOn(this.peek(), [[k, v]], this.keys);
         return;
       }
       case 0x75: {
         // SETITEMS
         const pairs = pairsOf(this.popMark());
-        setItemsOn(this.peek(), pairs);
+        setItemsOn(this.peek(), pairs, this.keys);
         return;
       }
       case 0x62: {
@@ -287,7 +297,7 @@ class Machine {
         const args = this.pop();
         const callee = this.pop();
         if (args.k !== "tuple") throw new UnpickleError("REDUCE arguments are not a tuple");
-        this.push(call(callee, args.items, false));
+        this.push(call(callee, args.items, false, this.keys));
         return;
       }
       case 0x81: {
@@ -295,7 +305,7 @@ class Machine {
         const args = this.pop();
         const cls = this.pop();
         if (args.k !== "tuple") throw new UnpickleError("NEWOBJ arguments are not a tuple");
-        this.push(call(cls, args.items, true));
+        this.push(call(cls, args.items, true, this.keys));
         return;
       }
       case 0x92: {
@@ -313,14 +323,14 @@ class Machine {
         // INST
         const moduleName = this.readLine();
         const name = this.readLine();
-        this.push(call(makeGlobal(moduleName, name), this.popMark(), true));
+        this.push(call(makeGlobal(moduleName, name), this.popMark(), true, this.keys));
         return;
       }
       case 0x6f: {
         // OBJ
         const items = this.popMark();
         if (items.length === 0) throw new UnpickleError("OBJ without a class");
-        this.push(call(items[0], items.slice(1), true));
+        this.push(call(items[0], items.slice(1), true, this.keys));
         return;
       }
       case 0x80: {
@@ -554,18 +564,23 @@ function pairsOf(flat: PNode[]): [PNode, PNode][] {
 /** Below this size a dict finds repeated keys by scanning; above it, through an index of hashKey()s. */
 const INDEX_FROM = 8;
 
-function sameKey(a: PNode, b: PNode): boolean {
-  if (a.k === "str" && b.k === "str") return a.v === b.v;
+function sameKey(a: PNode, b: PNode, keys: Keys): boolean {
+  if (a === b) return keys.of(a) !== null;
+  if (a.k === "str" && b.k === "str") {
+    keys.work.chars(Math.min(a.v.length, b.v.length));
+    return a.v === b.v;
+  }
   if (a.k === "str" || b.k === "str") return false;
-  const h = hashKey(a);
-  return h !== null && h === hashKey(b);
+  const h = keys.of(a);
+  return h !== null && h === keys.of(b);
 }
 
 /** Dict assignment with Python semantics: an equal key keeps its place and takes the new value. */
-function setItems(d: PDict, pairs: [PNode, PNode][]): void {
+function setItems(d: PDict, pairs: [PNode, PNode][], keys: Keys): void {
   for (const pair of pairs) {
+    keys.work.spend(1);
     if (d.index === undefined && d.items.length < INDEX_FROM) {
-      const at = d.items.findIndex((item) => sameKey(item[0], pair[0]));
+      const at = d.items.findIndex((item) => sameKey(item[0], pair[0], keys));
       if (at < 0) d.items.push(pair);
       else d.items[at] = [d.items[at][0], pair[1]];
       continue;
@@ -573,11 +588,11 @@ function setItems(d: PDict, pairs: [PNode, PNode][]): void {
     if (d.index === undefined) {
       d.index = new Map();
       d.items.forEach((item, i) => {
-        const h = hashKey(item[0]);
+        const h = keys.of(item[0]);
         if (h !== null) d.index?.set(h, i);
       });
     }
-    const h = hashKey(pair[0]);
+    const h = keys.of(pair[0]);
     if (h === null) {
       d.items.push(pair);
       continue;
@@ -590,8 +605,8 @@ function setItems(d: PDict, pairs: [PNode, PNode][]): void {
   }
 }
 
-function setItemsOn(target: PNode, pairs: [PNode, PNode][]): void {
-  if (target.k === "dict") setItems(target, pairs);
+function setItemsOn(target: PNode, pairs: [PNode, PNode][], keys: Keys): void {
+  if (target.k === "dict") setItems(target, pairs, keys);
   else if (target.k === "obj") pushAll((target.dictItems ??= []), pairs);
   else throw new UnpickleError(`SETITEM on a ${target.k}`);
 }
@@ -602,9 +617,10 @@ function appendTo(target: PNode, items: PNode[]): void {
   else throw new UnpickleError(`APPEND on a ${target.k}`);
 }
 
-function addMembers(s: PSet, items: PNode[]): void {
+function addMembers(s: PSet, items: PNode[], keys: Keys): void {
+  keys.work.spend(items.length);
   for (const item of items) {
-    const h = hashKey(item);
+    const h = keys.of(item);
     if (h !== null) {
       s.index ??= new Map();
       if (s.index.has(h)) continue;
@@ -615,8 +631,9 @@ function addMembers(s: PSet, items: PNode[]): void {
 }
 
 /** Bytes from `_codecs.encode(text, encoding)`: how protocols 0–2 pickle bytes. */
-function encodeText(text: PNode, encoding: PNode | undefined): Uint8Array {
+function encodeText(text: PNode, encoding: PNode | undefined, keys: Keys): Uint8Array {
   if (text.k !== "str") throw new UnpickleError("_codecs.encode of a non-str");
+  keys.work.chars(text.v.length);
   const enc = encoding?.k === "str" ? encoding.v.toLowerCase().replace(/[-_]/g, "") : "utf8";
   if (enc === "latin1" || enc === "iso88591" || enc === "l1") {
     const out = new Uint8Array(text.v.length);
@@ -637,10 +654,11 @@ function iterableItems(n: PNode | undefined): PNode[] | null {
   return null;
 }
 
-function bytesArg(n: PNode | undefined, encoding: PNode | undefined): Uint8Array | null {
+function bytesArg(n: PNode | undefined, encoding: PNode | undefined, keys: Keys): Uint8Array | null {
   if (n === undefined) return new Uint8Array(0);
-  if (n.k === "bytes" || n.k === "bytearray") return n.v.slice();
-  if (n.k === "str") return encodeText(n, encoding);
+  // Shared, not copied: nothing here ever writes to a node's bytes.
+  if (n.k === "bytes" || n.k === "bytearray") return n.v;
+  if (n.k === "str") return encodeText(n, encoding, keys);
   return null;
 }
 
@@ -648,11 +666,11 @@ function bytesArg(n: PNode | undefined, encoding: PNode | undefined): Uint8Array
  * REDUCE / NEWOBJ. A handful of callables only rebuild plain data (bytes, sets, getattr, copyreg helpers): they are
  * resolved here, without running anything. Every other call becomes an `obj` node for the converter.
  */
-function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
+function call(callee: PNode, args: PNode[], isNew: boolean, keys: Keys): PNode {
   const name = qualName(callee);
   switch (name) {
     case "_codecs.encode":
-      if (args.length >= 1) return { k: "bytes", v: encodeText(args[0], args[1]) };
+      if (args.length >= 1) return { k: "bytes", v: encodeText(args[0], args[1], keys) };
       break;
     case "builtins.getattr":
       if (args.length === 2 && args[1].k === "str") return { k: "attr", owner: args[0], name: args[1].v };
@@ -662,6 +680,9 @@ function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
       if (args.length === 3) {
         const [cls, base, state] = args;
         const baseName = qualName(base);
+        if ((baseName === "builtins.dict" && state.k === "dict") || (baseName === "builtins.list" && state.k === "list")) {
+          keys.work.spend(state.items.length);
+        }
         if (baseName === "builtins.dict" && state.k === "dict") {
           return { k: "obj", callee: cls, args: [], isNew: true, dictItems: [...state.items] };
         }
@@ -684,7 +705,7 @@ function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
       const items = iterableItems(args[0]);
       if (items !== null && args.length <= 1) {
         const s: PSet = { k: name === "builtins.set" ? "set" : "frozenset", items: [] };
-        addMembers(s, items);
+        addMembers(s, items, keys);
         return s;
       }
       break;
@@ -692,12 +713,15 @@ function call(callee: PNode, args: PNode[], isNew: boolean): PNode {
     case "builtins.list":
     case "builtins.tuple": {
       const items = iterableItems(args[0]);
-      if (items !== null && args.length <= 1) return { k: name === "builtins.list" ? "list" : "tuple", items: [...items] };
+      if (items !== null && args.length <= 1) {
+        keys.work.spend(items.length);
+        return { k: name === "builtins.list" ? "list" : "tuple", items: [...items] };
+      }
       break;
     }
     case "builtins.bytes":
     case "builtins.bytearray": {
-      const b = args.length <= 2 ? bytesArg(args[0], args[1]) : null;
+      const b = args.length <= 2 ? bytesArg(args[0], args[1], keys) : null;
       if (b !== null) return { k: name === "builtins.bytes" ? "bytes" : "bytearray", v: b };
       break;
     }

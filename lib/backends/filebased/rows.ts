@@ -1,4 +1,4 @@
-import { decodeEntry } from "@/lib/codecs/decode";
+import { decodePool } from "@/lib/codecs/pool/pool";
 import type { DecodeLimits } from "@/lib/codecs/types";
 import type { KeyRow } from "@/lib/backends/types";
 import { readEntryFile } from "./entry-file";
@@ -6,7 +6,14 @@ import { headOf, isExpired, mapHeads, ttlOf, type FileHead } from "./heads";
 import { kindFromValue, previewOf } from "./summary";
 
 /** A row needs the top of the value only: small limits keep a page of 1000 rows cheap whatever the files hold. */
-const PREVIEW_LIMITS: DecodeLimits = { maxNodes: 400, maxInflatedBytes: 2 * 1024 * 1024, maxDepth: 12, maxBodyChars: 400 };
+const PREVIEW_LIMITS: DecodeLimits = {
+  maxNodes: 400,
+  maxInflatedBytes: 2 * 1024 * 1024,
+  maxDepth: 12,
+  maxBodyChars: 400,
+  maxOutputBytes: 64 * 1024,
+  maxWork: 2_000_000,
+};
 /** Files larger than this are listed without kind or preview (their zlib stream would be cut). */
 const PREVIEW_READ_BYTES = 1024 * 1024;
 /** Files read at once for a page. */
@@ -67,7 +74,8 @@ async function describeRow(dir: string, file: string): Promise<KeyRow | null> {
     row.preview = `(${read.size} bytes: open the entry to decode it)`;
     return row;
   }
-  const decoded = await decodeEntry(read.bytes, { source: "filebased" }, PREVIEW_LIMITS);
+  // On the decode pool like the entry page: the same time and memory limits, off the event loop.
+  const decoded = await decodePool().decode(read.bytes, { source: "filebased" }, PREVIEW_LIMITS);
   if (decoded.value !== null) row.kindHint = kindFromValue(decoded.value);
   row.preview = previewOf(decoded, row.kindHint ?? "key");
   return row;

@@ -81,6 +81,8 @@ function brief(v: PyValue, budget: number): string {
       return `timedelta(${v.value}s)`;
     case "truncated":
       return "…";
+    case "ref":
+      return `<same as #${v.id}>`;
     case "object": {
       const name = v.class.slice(v.class.lastIndexOf(".") + 1);
       return `${name}(${brief(v.value, budget - name.length - 2)})`;
