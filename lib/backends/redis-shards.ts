@@ -1,10 +1,12 @@
 import { ApiError } from "@/lib/api/errors";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseRedisLocation } from "./redis/location";
+import { concatBuckets } from "@/lib/namespaces/read-redis";
 import type {
   BackendStatus,
   Capabilities,
   CacheBackend,
+  CounterBucketRead,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -109,6 +111,11 @@ class ShardedRedisBackend implements CacheBackend {
   async stats(): Promise<StatsSnapshot> {
     const each = await Promise.all(this.shards.map((s) => s.stats()));
     return { at: Date.now(), supported: true, serverWide: true, servers: each.flatMap((s) => s.servers) };
+  }
+
+  /** Each shard holds the records flushed to it: a bucket is all of them. */
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return concatBuckets(await Promise.all(this.shards.map((s) => s.readCounterBuckets?.(alias, buckets) ?? new Map<number, CounterBucketRead>())));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,55 @@
+import type Redis from "ioredis";
+import type { CounterBucketRead } from "@/lib/backends/types";
+import { MAX_BUCKET_BYTES, bucketKey } from "./format";
+
+/** Keys per pipeline: one round trip each, at most this many bucket-size reads in memory at once. */
+const CHUNK = 16;
+
+/**
+ * The buckets of an alias in one Redis database: pipelined GETRANGE, never GET/MGET, so a bucket grown huge (garbage,
+ * or a writer gone wrong) crosses the wire only up to the read limit. A key of another type is reported, not thrown.
+ */
+export async function readRedisBuckets(client: Redis, alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+  const out = new Map<number, CounterBucketRead>();
+  for (let i = 0; i < buckets.length; i += CHUNK) {
+    const chunk = buckets.slice(i, i + CHUNK);
+    const pipeline = client.pipeline();
+    // One byte past the limit tells a bucket cut at it from one exactly that long.
+    for (const b of chunk) pipeline.getrangeBuffer(bucketKey(alias, b), 0, MAX_BUCKET_BYTES);
+    const replies = (await pipeline.exec()) ?? [];
+    chunk.forEach((b, j) => {
+      const [err, value] = replies[j] ?? [null, null];
+      if (err) {
+        out.set(b, { bytes: new Uint8Array(), cut: false, unreadable: err.message });
+        return;
+      }
+      if (!(value instanceof Buffer) || value.length === 0) return;
+      const cut = value.length > MAX_BUCKET_BYTES;
+      out.set(b, { bytes: new Uint8Array(cut ? value.subarray(0, MAX_BUCKET_BYTES) : value), cut });
+    });
+  }
+  return out;
+}
+
+/** Shards (django-redis ShardClient) each hold their own records: a bucket is the records of all of them. */
+export function concatBuckets(reads: Map<number, CounterBucketRead>[]): Map<number, CounterBucketRead> {
+  const out = new Map<number, CounterBucketRead>();
+  for (const read of reads) {
+    for (const [b, r] of read) {
+      const held = out.get(b);
+      if (!held) {
+        out.set(b, r);
+        continue;
+      }
+      // Records end in "\n": a shard's bytes cut mid-record get one, so its partial line stays a line of its own.
+      const gap = held.bytes.length > 0 && held.bytes[held.bytes.length - 1] !== 0x0a ? 1 : 0;
+      const bytes = new Uint8Array(held.bytes.length + gap + r.bytes.length);
+      bytes.set(held.bytes);
+      if (gap) bytes[held.bytes.length] = 0x0a;
+      bytes.set(r.bytes, held.bytes.length + gap);
+      const unreadable = [held.unreadable, r.unreadable].filter(Boolean).join("; ");
+      out.set(b, { bytes, cut: held.cut || r.cut, ...(unreadable ? { unreadable } : {}) });
+    }
+  }
+  return out;
+}
