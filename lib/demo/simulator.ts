@@ -19,7 +19,7 @@ export function demoSinkDir(dataDir: string): string {
   return path.join(dataDir, "demo-counters");
 }
 
-interface Traffic {
+export interface Traffic {
   name: string;
   kind: NamespaceKind;
   /** Reads per 10 s at the top of the 20-minute wave (all processes together). */
@@ -104,10 +104,15 @@ export function simulatedRecord(alias: string, traffic: Traffic[], bucket: numbe
   return JSON.stringify({ v: 1, host: "cachescope-simulator", pid: 1000 + process, at, alias, ns }) + "\n";
 }
 
+/** What the simulator counts for each of the demo's aliases. */
+export function demoTraffic(alias: "default" | "dummy"): Traffic[] {
+  return alias === "default" ? DEFAULT_TRAFFIC : DUMMY_TRAFFIC;
+}
+
 /** Two simulated worker processes, as gunicorn would run them: one record each per flush. */
 const PROCESSES = 2;
 
-interface Target {
+export interface Target {
   alias: string;
   dir: string;
   traffic: Traffic[];
@@ -115,8 +120,8 @@ interface Target {
 
 function targets(cacheDir: string, dataDir: string): Target[] {
   return [
-    { alias: "default", dir: path.join(cacheDir, FILE_COUNTER_DIR, "default"), traffic: DEFAULT_TRAFFIC },
-    { alias: "dummy", dir: path.join(demoSinkDir(dataDir), "dummy"), traffic: DUMMY_TRAFFIC },
+    { alias: "default", dir: path.join(cacheDir, FILE_COUNTER_DIR, "default"), traffic: demoTraffic("default") },
+    { alias: "dummy", dir: path.join(demoSinkDir(dataDir), "dummy"), traffic: demoTraffic("dummy") },
   ];
 }
 
