@@ -1,4 +1,5 @@
 /** Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only. */
+import type { AuditStatus } from "@/lib/audit/types";
 import type { BackendStatus } from "@/lib/backends/types";
 import type { CacheView } from "@/lib/browse/list-caches";
 import type { ListKeysResult } from "@/lib/browse/list-keys";
@@ -18,6 +19,8 @@ export interface CachesAnswer {
   source: string;
   demo: boolean;
   readOnly: boolean;
+  /** Whether the audit log can be written: while it cannot, every delete, purge and cancel is refused. */
+  audit?: AuditStatus;
 }
 
 export type Kind = DjangoKind;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # npm test: the whole suite. Installs what is missing, then runs every stage even when one fails:
-#   deps -> typecheck -> lint -> unit -> integration -> build -> e2e
-# and ends with one line adding up all of them: "unit+integration+e2e: N passed, N failed".
+#   deps -> typecheck -> lint -> unit -> python -> integration -> build -> e2e
+# and ends with one line adding up all of them: "unit+python+integration+e2e: N passed, N failed".
 # Exits non-zero when any stage failed. Servers run on the suite's own ports (never 6379 / 11211):
-#   integration: redis 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6376, 6382, 6387-6388, 6394-6395 (6396: nothing listens), memcached 11276, 11282-11285, 11294 (11293: nothing listens), 11295-11299 (each started and stopped by its test file)
+#   integration: redis 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6375 (job caps), 6376, 6377 (audit), 6378 (secrets), 6382, 6387-6388, 6394-6395 (namespaces; 6396: nothing listens) (fixed per test file), memcached 11276, 11277 (secrets, SASL), 11282-11285, 11294 (namespaces; 11293: nothing listens), 11295-11299 (each started and stopped by its test file)
 #   e2e: redis 6391, memcached 11391 (started here, filled by the real Django site, stopped on exit by their pids)
+#   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -110,6 +111,8 @@ run_stage typecheck 300 - bash -c 'npx next typegen && npx tsc --noEmit'
 run_stage lint 300 - npx eslint .
 run_stage unit 300 "$reports/unit.json" \
   npx vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
+run_stage python 180 "$reports/python.json" \
+  /usr/bin/python3 integrations/django/tests/run.py --report "$reports/python.json"
 run_stage integration 420 "$reports/integration.json" \
   npx vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
 run_stage build 420 - npx next build
@@ -136,5 +139,5 @@ for i in "${!names[@]}"; do
   printf '%-12s %s\n' "${names[$i]}" "${results[$i]}"
 done
 echo "(a failed check such as typecheck, lint or build counts as one failure below)"
-echo "unit+integration+e2e: $total_passed passed, $total_failed failed"
+echo "unit+python+integration+e2e: $total_passed passed, $total_failed failed"
 [ "$failed_stages" -eq 0 ]

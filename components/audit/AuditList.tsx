@@ -4,11 +4,20 @@ import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useUrlState } from "../browser/url-state";
 import type { CachesAnswer } from "../types";
-import type { AuditEntry } from "@/lib/audit/log";
+import type { AuditAction } from "@/lib/audit/types";
 import { api } from "../api-client";
 import { Notice, Spinner } from "../ui";
 
-type AuditItem = AuditEntry;
+type AuditItem = AuditAction;
+
+const time = (at: string) => at.replace("T", " ").replace(/\.\d+Z$/, "");
+
+function outcomeTone(e: AuditItem): string {
+  if (e.outcome.startsWith("failed")) return "text-red-700";
+  if (!e.finished && e.outcome === "running") return "text-sky-700";
+  if (!e.finished) return "text-amber-700";
+  return "";
+}
 
 const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel"];
 
@@ -69,7 +78,11 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditItem[] 
   if (q.isError) return <Notice tone="error" title="Cannot read the audit log">{q.error.message}</Notice>;
   if (q.data.entries.length === 0 && filtered) return <Notice tone="info" title="No entries match these filters" />;
   if (q.data.entries.length === 0) {
-    return <Notice tone="info" title="Nothing recorded yet">Every delete, purge and invalidation is recorded here, with who did it and what it removed.</Notice>;
+    return (
+      <Notice tone="info" title="Nothing recorded yet">
+        Every delete, purge and invalidation is recorded here before it happens, with who did it, then what it removed as it goes.
+      </Notice>
+    );
   }
   return (
     <table className="w-full border-collapse rounded border border-slate-200 bg-white text-xs" data-testid="audit-table">
@@ -87,9 +100,15 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditItem[] 
       </thead>
       <tbody>
         {q.data.entries.map((e, i) => (
-          <tr key={`${e.at}-${i}`} className="border-t border-slate-100 align-top">
-            <td className="mono px-2 py-1 whitespace-nowrap">{e.at.replace("T", " ").replace(/\.\d+Z$/, "")}</td>
-            <td className="mono px-2 py-1">{e.actor}</td>
+          <tr key={e.id ?? `${e.at}-${i}`} className="border-t border-slate-100 align-top">
+            <td className="mono px-2 py-1 whitespace-nowrap">
+              {time(e.startedAt ?? e.at)}
+              {e.startedAt && e.startedAt !== e.at ? <div className="text-slate-500">last {time(e.at)}</div> : null}
+            </td>
+            <td className="mono px-2 py-1">
+              {e.actor}
+              {e.role ? <div className="text-slate-500">{e.role}</div> : null}
+            </td>
             <td className="px-2 py-1">{e.alias}</td>
             <td className="px-2 py-1">
               {e.action}
@@ -98,7 +117,9 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditItem[] 
             <td className="mono break-all px-2 py-1">{JSON.stringify(e.target)}</td>
             <td className="px-2 py-1 text-right tabular-nums">{e.matched ?? "—"}</td>
             <td className="px-2 py-1 text-right tabular-nums">{e.deleted ?? "—"}</td>
-            <td className={`px-2 py-1 ${e.outcome.startsWith("failed") ? "text-red-700" : ""}`}>{e.outcome}</td>
+            <td className={`px-2 py-1 ${outcomeTone(e)}`} title={e.records ? `${e.records} record(s): intent, progress, outcome` : undefined}>
+              {e.outcome}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -41,7 +41,7 @@ export function CacheList() {
   const q = useQuery({ queryKey: ["caches"], queryFn: () => api<CachesAnswer>("/api/caches"), refetchInterval: 10_000 });
   if (q.isPending) return <Spinner label="Checking caches…" />;
   if (q.isError) return <Notice tone="error" title="Could not load the caches">{q.error.message}</Notice>;
-  const { caches, configErrors, demo, readOnly, source } = q.data;
+  const { caches, configErrors, demo, readOnly, source, audit } = q.data;
   return (
     <div className="space-y-4">
       {demo ? (
@@ -53,6 +53,13 @@ export function CacheList() {
             &quot;LOCATION&quot;: &quot;redis://127.0.0.1:6379/1&quot;{"}"}{"}"}&apos; npm start
           </code>
           , or <code>CACHESCOPE_CONFIG=/path/to/caches.json</code>.
+        </Notice>
+      ) : null}
+      {audit && !audit.writable ? (
+        <Notice tone="error" title="The audit log is not writable: deletes, purges and cancels are refused">
+          Every destructive action is recorded before it happens, so none can happen while the log cannot be written
+          ({audit.error ?? "unknown reason"}). Fix the file or directory named by <code>CACHESCOPE_AUDIT_LOG</code>; this
+          notice goes away by itself once it is writable again.
         </Notice>
       ) : null}
       {readOnly ? <Notice tone="warn" title="Read-only mode">CACHESCOPE_READ_ONLY=1: nothing can be deleted from here.</Notice> : null}

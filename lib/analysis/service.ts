@@ -22,8 +22,9 @@ export function startAnalysis(registry: JobRegistry, cache: CacheConfig, backend
       alias: cache.alias,
       kind: ANALYSIS_KIND,
       target: req.sample !== undefined ? { sample: req.sample } : { full: true },
-      // Read-only: any number may run beside purges and each other.
+      // Read-only: it may run beside a purge, but one per cache (a second would only repeat the walk).
       exclusive: false,
+      onePerCache: true,
       onEnd: (job) => {
         if (job.state === "done") latest().set(cache.alias, job);
       },

@@ -1,11 +1,13 @@
-/** An error with its HTTP answer (shared/API.md error shapes). */
+import { redactText } from "@/lib/config/secrets";
+
+/** An error with its HTTP answer (shared/API.md error shapes). Its message never holds a configured secret. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
   ) {
-    super(message);
+    super(redactText(message));
   }
 }
 

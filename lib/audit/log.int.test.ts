@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, appendFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { appendAudit, readAudit, type AuditEntry } from "./log";
+import { appendAudit, readAudit, readAuditActions, UNFINISHED, type AuditEntry } from "./log";
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -38,5 +38,31 @@ describe("audit log on disk", () => {
   });
   it("reads a missing log as empty", async () => {
     expect(await readAudit("/nonexistent/dir/audit.log", 5)).toEqual([]);
+  });
+
+  it("folds an action's records into one row with its latest state; running or unfinished when no outcome", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "audit-"));
+    dirs.push(dir);
+    const file = path.join(dir, "audit.log");
+    const rec = (n: number, id: string, phase: "intent" | "progress" | "outcome", extra: Partial<AuditEntry> = {}) =>
+      appendAudit(file, { ...entry(n), id, phase, role: "admin", action: "purge", job: `job-${id}`, matched: null, deleted: null, outcome: phase, ...extra });
+    await appendAudit(file, entry(0));
+    await rec(1, "a", "intent");
+    await rec(2, "a", "progress", { deleted: 500 });
+    await rec(3, "b", "intent");
+    await rec(4, "a", "outcome", { deleted: 900, matched: 900, outcome: "done" });
+    await rec(5, "c", "intent");
+    await rec(6, "c", "progress", { deleted: 10 });
+    const rows = await readAuditActions(file, 10, {}, (job) => job === "job-c");
+    expect(rows.map((r) => [r.id ?? null, r.outcome, r.deleted, r.records, r.finished])).toEqual([
+      ["c", "running", 10, 2, false],
+      ["a", "done", 900, 3, true],
+      ["b", UNFINISHED, null, 1, false],
+      [null, "done", 1, 1, true],
+    ]);
+    expect(rows[1]).toMatchObject({ startedAt: entry(1).at, at: entry(4).at });
+    // The limit counts actions, not records.
+    expect((await readAuditActions(file, 2)).map((r) => r.id)).toEqual(["c", "a"]);
+    expect((await readAuditActions(file, 2))[1].records).toBe(3);
   });
 });

@@ -254,9 +254,10 @@ describe("FileBasedCache edge cases", () => {
     expect(row(garbage).preview).toMatch(/undecodable/);
 
     const health = await fileCacheHealth(fileCacheConfig(dir));
-    // Django's glob counts the directory too (against MAX_ENTRIES); it cannot be read.
+    // Django's glob counts the directory too (against MAX_ENTRIES); it is not a file, so it is never opened.
     expect(health.entries).toBe(entries.length + 4);
-    expect(health.unreadable).toBe(2);
+    expect(health.unreadable).toBe(1);
+    expect(health.notRegular).toBe(1);
     expect(health.expired).toBe(2); // "gone" and the empty file
 
     const purged = await invalidate(backend, { expired: true });
@@ -331,9 +332,11 @@ describe("FileBasedCache edge cases", () => {
     writeFileSync(path.join(dir, "custom.djcache"), "x");
     const health = await fileCacheHealth(fileCacheConfig(dir));
     expect(health.tempFiles).toBe(1);
-    // Like Django's glob, every "*.djcache" name counts against MAX_ENTRIES; the two strays cannot be read.
+    // Like Django's glob, every "*.djcache" name counts against MAX_ENTRIES; the stray file cannot be read, and the
+    // directory is not a file at all (never opened).
     expect(health.entries).toBe(entries.length + 2);
-    expect(health.unreadable).toBe(2);
+    expect(health.unreadable).toBe(1);
+    expect(health.notRegular).toBe(1);
     const result = await invalidate(createFileBasedBackend(fileCacheConfig(dir)), { clear: true });
     // Entry files are md5 names: "custom.djcache" is not one Django writes, so it is left like the other strays.
     expect(result.deleted).toBe(entries.length);

@@ -52,9 +52,16 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
   const fileOf = (ref: EntryRef): string =>
     "file" in ref ? assertFileName(ref.file) : fileForRawKey(requireString(ref.raw, "raw"));
 
+  /**
+   * Deletes an entry file; a name that is not a regular file (a symlink planted in the directory, a subdirectory) is
+   * left alone and counts as absent. unlink() itself never follows a symlink, so nothing outside LOCATION is touched
+   * even if a file is swapped for a symlink between the check and the unlink.
+   */
   const unlink = async (file: string): Promise<number> => {
+    const target = entryPath(dir(), file);
     try {
-      await fsp.unlink(entryPath(dir(), file));
+      if (!(await fsp.lstat(target)).isFile()) return 0;
+      await fsp.unlink(target);
       return 1;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
@@ -190,7 +197,7 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
     /** Entries (every "*.djcache" file, as Django counts them) against MAX_ENTRIES: one readdir, no file read. */
     async limits(): Promise<EntryLimits> {
       const scan = await scanDirectory(dir());
-      return { ...cullSettings(config), entries: scan.files.length + scan.otherCacheFiles.length };
+      return { ...cullSettings(config), entries: scan.files.length + scan.otherCacheFiles.length + scan.notRegular };
     },
 
     /** `<LOCATION>/.cachescope/<alias>/<bucket>.jsonl`: not "*.djcache", so never listed, culled or cleared as an entry. */

@@ -1,7 +1,9 @@
 import memjs from "memjs";
 import { ApiError } from "@/lib/api/errors";
 import { decodeHintFor } from "@/lib/codecs/hint";
+import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
+import { redactText } from "@/lib/config/secrets";
 import { MemcachedError } from "@/lib/memcached/errors";
 import { checkKey } from "@/lib/memcached/keys";
 import { GET_NOTE } from "@/lib/memcached/read-note";
@@ -27,7 +29,8 @@ export const SASL_UNLISTED =
 
 /** pylibmc's OPTIONS (and python-memcached-style ones) carry the credentials as username / password. */
 export function saslCredentials(config: CacheConfig): SaslCredentials | null {
-  const { username, password } = config.options;
+  // The real OPTIONS: the config's own are masked for display.
+  const { username, password } = connectionOf(config).options;
   return typeof username === "string" && typeof password === "string" ? { username, password } : null;
 }
 
@@ -47,7 +50,7 @@ interface Server {
 
 function failure(server: string, err: unknown): MemcachedError {
   // memjs rejects with undefined when the server closes the connection, which is how a refused login ends.
-  const why = err instanceof Error && err.message ? err.message : "no answer: SASL login refused, or the server is unreachable";
+  const why = err instanceof Error && err.message ? redactText(err.message) : "no answer: SASL login refused, or the server is unreachable";
   return new MemcachedError(why, server);
 }
 

@@ -1,4 +1,5 @@
 import { ApiError } from "@/lib/api/errors";
+import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseRedisLocation } from "./redis/location";
 import { concatBuckets } from "@/lib/namespaces/read-redis";
@@ -53,7 +54,8 @@ class ShardedRedisBackend implements CacheBackend {
     this.capabilities = shards[0].capabilities;
     this.labels = shards.map((s) => {
       try {
-        return parseRedisLocation(s.config.locations[0], s.config.options).label;
+        const real = connectionOf(s.config);
+        return parseRedisLocation(real.locations[0], real.options).label;
       } catch {
         return s.config.locations[0];
       }
@@ -126,6 +128,6 @@ class ShardedRedisBackend implements CacheBackend {
 export function createShardedRedisBackend(config: CacheConfig, shardOf: (config: CacheConfig) => CacheBackend): CacheBackend {
   return new ShardedRedisBackend(
     config,
-    config.locations.map((location) => shardOf({ ...config, locations: [location] })),
+    config.locations.map((_, index) => shardOf(configForLocation(config, index))),
   );
 }

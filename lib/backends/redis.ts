@@ -16,6 +16,7 @@ import type {
 import { decodeHintFor } from "../codecs/hint";
 import type { DecodeHint } from "@/lib/codecs/types";
 import { downServerStats } from "./server-stats";
+import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
 import { RedisConnection } from "./redis/connection";
@@ -86,9 +87,11 @@ class RedisBackend implements CacheBackend {
     let target: RedisTarget | null = null;
     let configError: RedisBackendError | null = null;
     try {
-      const location = config.locations[0];
+      // The real LOCATION and OPTIONS (with their passwords) go to the connection only.
+      const real = connectionOf(config);
+      const location = real.locations[0];
       if (location === undefined) throw new Error("LOCATION is empty");
-      target = parseRedisLocation(location, config.options);
+      target = parseRedisLocation(location, real.options);
     } catch (err) {
       // Kept, not thrown: the console still lists the alias and shows why it cannot be inspected.
       const message = err instanceof Error ? err.message : String(err);

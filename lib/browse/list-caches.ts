@@ -1,4 +1,5 @@
 import type { BackendKind, BackendStatus, Capabilities } from "@/lib/backends/types";
+import { redactDeep, redactText } from "@/lib/config/secrets";
 import type { CacheConfig } from "@/lib/config/types";
 import { backendFor } from "@/lib/server/context";
 
@@ -31,7 +32,8 @@ export async function describeCache(cache: CacheConfig): Promise<CacheView> {
     alias: cache.alias,
     backend: cache.backend,
     kind: cache.kind,
-    locations: cache.locations,
+    // Masked at parse time already; masked again here because this is what every page shows.
+    locations: cache.locations.map(redactText),
     keyPrefix: cache.keyPrefix,
     version: cache.version,
     ...(cache.note ? { note: cache.note } : {}),
@@ -46,7 +48,8 @@ export async function describeCache(cache: CacheConfig): Promise<CacheView> {
   } catch (e) {
     status = { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  return { ...base, capabilities: backend.capabilities, status };
+  // A driver's words about a failed connection can quote what it was given.
+  return { ...base, capabilities: backend.capabilities, status: redactDeep(status) };
 }
 
 /** Every configured cache with its status, checked in parallel: one broken cache never breaks the list. */

@@ -10,11 +10,21 @@ export interface ConfigSource {
   demo: boolean;
 }
 
+/**
+ * What is wrong with a JSON document, without V8's quote of the text around it: that quote can hold a password
+ * (the document failed to parse, so its secrets are not known yet and could not be masked).
+ */
+function jsonProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const quote = message.indexOf('"');
+  return quote < 0 ? message : message.slice(0, quote).replace(/[,\s]+$/, "");
+}
+
 function parseJson(text: string, where: string): { value?: unknown; error?: ConfigError } {
   try {
     return { value: JSON.parse(text) };
   } catch (e) {
-    return { error: { alias: null, field: null, message: `${where} is not valid JSON: ${(e as Error).message}` } };
+    return { error: { alias: null, field: null, message: `${where} is not valid JSON: ${jsonProblem(e)}` } };
   }
 }
 

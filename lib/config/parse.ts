@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { classifyBackend } from "./backends";
+import { redactText, separateSecrets } from "./secrets";
 import type { CacheConfig } from "./types";
 
 export interface ConfigError {
@@ -32,7 +33,17 @@ function splitLocations(location: string | string[] | undefined, splits: boolean
 
 const NEEDS_LOCATION = new Set(["redis", "memcached", "filebased"]);
 
+/** An alias that fails validation still has its secrets known, so no message about it can show them. */
+function registerLooseSecrets(raw: unknown): void {
+  if (typeof raw !== "object" || raw === null) return;
+  const { LOCATION, OPTIONS } = raw as Record<string, unknown>;
+  const locations = (Array.isArray(LOCATION) ? LOCATION : [LOCATION]).filter((l): l is string => typeof l === "string");
+  const options = typeof OPTIONS === "object" && OPTIONS !== null ? (OPTIONS as Record<string, unknown>) : {};
+  separateSecrets({ locations, options });
+}
+
 function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors: ConfigError[] } {
+  registerLooseSecrets(raw);
   const parsed = aliasSchema.safeParse(raw);
   if (!parsed.success) {
     return {
@@ -49,15 +60,17 @@ function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors
   if (NEEDS_LOCATION.has(known.kind) && locations.length === 0) {
     return { errors: [{ alias, field: "LOCATION", message: `${s.BACKEND} needs a LOCATION` }] };
   }
+  const { shown, secret } = separateSecrets({ locations, options: s.OPTIONS ?? {} });
   const config: CacheConfig = {
     alias,
     backend: s.BACKEND,
     kind: known.kind,
-    locations,
+    locations: shown.locations,
     keyPrefix: s.KEY_PREFIX ?? "",
     version: s.VERSION ?? 1,
-    options: s.OPTIONS ?? {},
+    options: shown.options,
     timeout: s.TIMEOUT === undefined ? 300 : s.TIMEOUT,
+    connection: secret,
   };
   if (known.note) config.note = known.note;
   if (s.KEY_FUNCTION) {
@@ -91,5 +104,5 @@ export function parseCaches(input: unknown): { caches: CacheConfig[]; errors: Co
 
 export function formatConfigError(e: ConfigError): string {
   const where = e.alias === null ? "CACHES" : `CACHES["${e.alias}"]${e.field ? `.${e.field}` : ""}`;
-  return `${where}: ${e.message}`;
+  return redactText(`${where}: ${e.message}`);
 }

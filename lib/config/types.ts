@@ -1,4 +1,5 @@
 import type { BackendKind } from "@/lib/backends/types";
+import type { Connection, Secret } from "./secrets";
 
 /** One alias of Django's CACHES, validated and normalised. */
 export interface CacheConfig {
@@ -6,12 +7,17 @@ export interface CacheConfig {
   /** The BACKEND dotted path as configured. */
   backend: string;
   kind: BackendKind;
-  /** LOCATION split the way Django splits it (strings on ";" and ","). */
+  /** LOCATION split the way Django splits it (strings on ";" and ","), passwords masked: safe to show. */
   locations: string[];
   keyPrefix: string;
   version: number;
-  /** OPTIONS as given (validated per backend by the backend itself). */
+  /** OPTIONS as given (validated per backend by the backend itself), secret values masked: safe to show. */
   options: Record<string, unknown>;
+  /**
+   * The real LOCATIONs and OPTIONS, for opening connections only (read them with connectionOf). Absent for a config
+   * built in code rather than parsed, whose fields are then taken as they are.
+   */
+  connection?: Secret<Connection>;
   /** TIMEOUT as given (seconds; null = never). */
   timeout: number | null;
   /** Why this alias cannot be inspected (kind "unsupported"), or a custom KEY_FUNCTION warning. */

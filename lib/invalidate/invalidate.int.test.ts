@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readAudit } from "@/lib/audit/log";
+import { readAudit, readAuditActions } from "@/lib/audit/log";
 import { createRedisBackend } from "@/lib/backends/redis";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
@@ -297,7 +297,7 @@ describe("jobs through the service", () => {
     await load(raw, Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`));
     const registry = new JobRegistry();
     const auditLog = path.join(dir, "audit.log");
-    const ctx = { cache: config(), backend: backendOf(config()), actor: "token", auditLog, registry };
+    const ctx = { cache: config(), backend: backendOf(config()), actor: "token", role: "admin" as const, auditLog, registry };
 
     const dry = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." } }));
     expect(dry).toMatchObject({ dryRun: true, result: { matched: 50_000 } });
@@ -310,33 +310,44 @@ describe("jobs through the service", () => {
     expect(job).toMatchObject({ state: "done", kind: "purge", matched: 50_000, deleted: 50_000, total: 50_000 });
     expect(await raw.dbsize()).toBe(0);
 
-    const audit = await readAudit(auditLog, 10);
+    const audit = await readAuditActions(auditLog, 10);
     expect(audit.map((e) => [e.action, e.dryRun, e.matched, e.deleted, e.outcome])).toEqual([
       ["purge", false, 50_000, 50_000, "done"],
       ["purge", true, 50_000, null, "dry run"],
     ]);
-    expect(audit[0]).toMatchObject({ actor: "token", alias: "default", target: { prefix: "j.", allVersions: false } });
+    expect(audit[0]).toMatchObject({ actor: "token", role: "admin", alias: "default", target: { prefix: "j.", allVersions: false }, job: job.id });
+    // Intent first, progress as batches were deleted (each total at least the one before), the outcome last.
+    const records = (await readAudit(auditLog, 1000)).filter((e) => e.id === audit[0].id).reverse();
+    expect(records[0]).toMatchObject({ phase: "intent", deleted: null });
+    expect(records.at(-1)).toMatchObject({ phase: "outcome", deleted: 50_000 });
+    const steps = records.filter((e) => e.phase === "progress").map((e) => e.deleted ?? -1);
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(audit[0].records).toBe(records.length);
   });
 
   it("cancelling records who asked; the job ends cancelled with what it deleted, and the rest stays", async () => {
     await load(raw, Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`));
     const registry = new JobRegistry();
     const auditLog = path.join(dir, "cancel.log");
-    const ctx = { cache: config(), backend: backendOf(config()), actor: "token", auditLog, registry };
+    const ctx = { cache: config(), backend: backendOf(config()), actor: "token", role: "admin" as const, auditLog, registry };
+    const canceller = { actor: "session:abc", role: "admin" as const };
     const started = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." }, dryRun: false }));
     if (started.dryRun) throw new Error("expected a job");
-    expect(await cancelJob(registry, started.job.id, "session:abc", auditLog)).toMatchObject({ id: started.job.id });
+    expect(await cancelJob(registry, started.job.id, canceller, auditLog)).toMatchObject({ id: started.job.id });
     const job = await finished(registry, started.job.id);
     expect(job.state).toBe("cancelled");
     expect(await raw.dbsize()).toBe(50_000 - job.deleted);
-    const audit = await readAudit(auditLog, 10);
+    const audit = await readAuditActions(auditLog, 10);
     expect(audit.map((e) => [e.action, e.actor, e.outcome])).toEqual([
       ["purge", "token", "cancelled"],
       ["cancel", "session:abc", "cancel requested"],
     ]);
+    expect(audit[1]).toMatchObject({ job: started.job.id, records: 2 });
     // A finished job is answered as it is, and nothing more is recorded.
-    expect(await cancelJob(registry, started.job.id, "token", auditLog)).toMatchObject({ state: "cancelled" });
-    expect(await cancelJob(registry, "nope", "token", auditLog)).toBeUndefined();
-    expect(await readAudit(auditLog, 10)).toHaveLength(2);
+    const written = (await readAudit(auditLog, 1000)).length;
+    expect(await cancelJob(registry, started.job.id, canceller, auditLog)).toMatchObject({ state: "cancelled" });
+    expect(await cancelJob(registry, "nope", canceller, auditLog)).toBeUndefined();
+    expect(await readAudit(auditLog, 1000)).toHaveLength(written);
   });
 });

@@ -35,6 +35,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after every batch with the running totals. */
   onProgress?: (p: Readonly<Progress>) => void;
+  /**
+   * Awaited after every batch that was deleted, before the next one is looked at: where a deletion keeps its record
+   * (the audit trail). A throw stops the deletion there.
+   */
+  onBatch?: (p: Readonly<Progress>) => Promise<void>;
 }
 
 function rowName(row: KeyRow): string {
@@ -130,6 +135,7 @@ export async function execute(
         } finally {
           report();
         }
+        await opts.onBatch?.(progress);
       });
     }
     return progress;
@@ -146,6 +152,7 @@ export async function execute(
       progress.matched += progress.deleted - before;
       report();
     }
+    await opts.onBatch?.(progress);
   }
   return progress;
 }

@@ -1,5 +1,7 @@
 import { itemCount } from "@/lib/backends/server-stats";
 import { appendAudit } from "@/lib/audit/log";
+import { AuditTrail } from "@/lib/audit/trail";
+import type { Role } from "@/lib/auth/access";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import type { Job, JobRegistry } from "@/lib/jobs/registry";
@@ -13,6 +15,7 @@ export interface InvalidateContext {
   cache: CacheConfig;
   backend: CacheBackend;
   actor: string;
+  role: Role;
   auditLog: string;
   registry: JobRegistry;
   /** Aborts a dry run (the request went away). A job has its own signal: closing the tab does not stop it. */
@@ -37,51 +40,63 @@ function message(e: unknown): string {
 }
 
 export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest): Promise<InvalidateAnswer> {
-  const { cache, backend, actor, auditLog } = ctx;
+  const { cache, backend, actor, role, auditLog } = ctx;
   const plan = planFor({ config: cache, capabilities: backend.capabilities }, req);
   const action = ACTION[targetKind(req.target)];
   const target = { ...req.target, allVersions: req.allVersions };
-  const record = { actor, action, alias: cache.alias, target };
+  const record = { actor, role, action, alias: cache.alias, target };
 
   if (req.dryRun) {
+    // Nothing is deleted: the record is kept when the log can take it, and a dry run is not refused when it cannot.
+    const note = (entry: { matched: number | null; outcome: string }) =>
+      appendAudit(auditLog, { at: new Date().toISOString(), ...record, dryRun: true, deleted: null, ...entry }).catch((e: unknown) =>
+        console.error(`[cachescope] dry run not recorded: ${message(e)}`),
+      );
     try {
       const result = await dryRun(backend, plan, { signal: ctx.signal });
-      await appendAudit(auditLog, { at: new Date().toISOString(), ...record, dryRun: true, matched: result.matched, deleted: null, outcome: "dry run" });
+      await note({ matched: result.matched, outcome: "dry run" });
       return { dryRun: true, result };
     } catch (e) {
-      await appendAudit(auditLog, { at: new Date().toISOString(), ...record, dryRun: true, matched: null, deleted: null, outcome: `failed: ${message(e)}` });
+      await note({ matched: null, outcome: `failed: ${message(e)}` });
       throw e;
     }
   }
 
-  const job = ctx.registry.start(
-    {
-      alias: cache.alias,
-      kind: action,
-      target,
-      exclusive: true,
-      onEnd: (j) =>
-        appendAudit(auditLog, {
-          at: j.finishedAt ?? new Date().toISOString(),
-          ...record,
-          dryRun: false,
-          matched: j.matched,
-          deleted: j.deleted,
-          outcome: j.state === "failed" ? `failed: ${j.errors.join("; ")}` : j.state,
-        }),
-    },
-    async (ctl) => {
+  // The slot first (409/429 refuse before anything is written), then the intent (503 refuses before anything is deleted).
+  const slot = ctx.registry.reserve({ alias: cache.alias, kind: action, target, exclusive: true });
+  let trail: AuditTrail;
+  try {
+    trail = await AuditTrail.begin(auditLog, { ...record, job: slot.id });
+  } catch (e) {
+    slot.release();
+    throw e;
+  }
+  let recorded = 0;
+  const job = slot.start(async (ctl) => {
+    const progress = { scanned: 0, matched: 0, deleted: 0 };
+    try {
       const total = plan.mode === "scan" ? await itemCount(backend) : plan.raws.length;
       if (total !== null) ctl.progress({ total });
-      const progress = { scanned: 0, matched: 0, deleted: 0 };
-      try {
-        await execute(backend, plan, { signal: ctl.signal, onProgress: (p) => ctl.progress({ ...p }) }, progress);
-      } finally {
-        // Whatever happened, the job shows what was confirmed deleted up to that point.
-        ctl.progress({ ...progress });
-      }
-      return plan.notes.length > 0 ? { notes: plan.notes } : undefined;
-    },
-  );
+      await execute(
+        backend,
+        plan,
+        {
+          signal: ctl.signal,
+          onProgress: (p) => ctl.progress({ ...p }),
+          // Each batch that deleted something is on record before the next one starts; a failed write stops the job.
+          onBatch: async (p) => {
+            if (p.deleted === recorded) return;
+            await trail.progress({ matched: p.matched, deleted: p.deleted });
+            recorded = p.deleted;
+          },
+        },
+        progress,
+      );
+    } finally {
+      // Whatever happened, the job shows what was confirmed deleted up to that point.
+      ctl.progress({ ...progress });
+    }
+    return plan.notes.length > 0 ? { notes: plan.notes } : undefined;
+  }, (j) => trail.finish(j.state === "failed" ? `failed: ${j.errors.join("; ")}` : j.state, { matched: j.matched, deleted: j.deleted }));
   return { dryRun: false, job };
 }

@@ -32,26 +32,89 @@ export interface StartOptions {
   alias: string;
   kind: string;
   target: unknown;
-  /** Destructive jobs on one cache run one at a time: a second one is refused while the first runs. */
+  /** Destructive jobs on one cache run one at a time: a second one is refused while the first runs (409). */
   exclusive: boolean;
+  /** At most one job of this kind per cache at a time (analyses): a second one is refused (429). */
+  onePerCache?: boolean;
   /** Called once when the job ends, whatever the outcome (the audit log hangs here). */
   onEnd?: (job: Readonly<Job>) => Promise<void> | void;
 }
 
 const KEEP_FINISHED = 200;
+/** Jobs running at once, all caches and kinds together: each holds connections and walks a keyspace. */
+export const MAX_RUNNING_JOBS = 4;
+
+/** A job slot held while the job gets ready to start (its audit intent is written): it counts against every cap. */
+export interface Reservation {
+  readonly id: string;
+  /** Starts the job in the slot; onEnd, when given, replaces the one the slot was reserved with. */
+  start(run: (ctl: JobControl) => Promise<unknown>, onEnd?: StartOptions["onEnd"]): Job;
+  release(): void;
+}
+
+interface Slot {
+  id: string;
+  alias: string;
+  kind: string;
+  exclusive: boolean;
+}
 
 export class JobRegistry {
   private readonly jobs = new Map<string, { job: Job; abort: AbortController; exclusive: boolean }>();
+  private readonly reserved = new Map<string, Slot>();
 
-  start(opts: StartOptions, run: (ctl: JobControl) => Promise<unknown>): Job {
+  constructor(readonly maxRunning: number = MAX_RUNNING_JOBS) {}
+
+  private busySlots(): Slot[] {
+    const running = [...this.jobs.values()]
+      .filter((j) => j.job.state === "running")
+      .map((j) => ({ id: j.job.id, alias: j.job.alias, kind: j.job.kind, exclusive: j.exclusive }));
+    return [...running, ...this.reserved.values()];
+  }
+
+  /** Holds a slot for a job, or refuses: 409 beside a destructive job on the cache, 429 over a cap. */
+  reserve(opts: StartOptions): Reservation {
+    const busy = this.busySlots();
     if (opts.exclusive) {
-      const busy = [...this.jobs.values()].find((j) => j.job.alias === opts.alias && j.job.state === "running" && j.exclusive);
-      if (busy) {
-        throw new ApiError(409, "job_running", `a ${busy.job.kind} job (${busy.job.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`);
+      const other = busy.find((j) => j.alias === opts.alias && j.exclusive);
+      if (other) {
+        throw new ApiError(409, "job_running", `a ${other.kind} job (${other.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`);
       }
     }
+    if (opts.onePerCache) {
+      const same = busy.find((j) => j.alias === opts.alias && j.kind === opts.kind);
+      if (same) {
+        throw new ApiError(429, "too_many_jobs", `an ${opts.kind} job (${same.id}) is already running on cache "${opts.alias}": one at a time per cache; wait for it to finish or cancel it`);
+      }
+    }
+    if (busy.length >= this.maxRunning) {
+      throw new ApiError(429, "too_many_jobs", `${busy.length} jobs are running, the most allowed at once (${this.maxRunning}): wait for one to finish or cancel one (GET /api/jobs lists them)`);
+    }
+    const id = randomBytes(8).toString("hex");
+    this.reserved.set(id, { id, alias: opts.alias, kind: opts.kind, exclusive: opts.exclusive });
+    let used = false;
+    return {
+      id,
+      start: (run, onEnd) => {
+        if (used) throw new Error(`job slot ${id} was already used`);
+        used = true;
+        this.reserved.delete(id);
+        return this.launch(id, onEnd ? { ...opts, onEnd } : opts, run);
+      },
+      release: () => {
+        used = true;
+        this.reserved.delete(id);
+      },
+    };
+  }
+
+  start(opts: StartOptions, run: (ctl: JobControl) => Promise<unknown>): Job {
+    return this.reserve(opts).start(run);
+  }
+
+  private launch(id: string, opts: StartOptions, run: (ctl: JobControl) => Promise<unknown>): Job {
     const job: Job = {
-      id: randomBytes(8).toString("hex"),
+      id,
       alias: opts.alias,
       kind: opts.kind,
       target: opts.target,
@@ -87,7 +150,9 @@ export class JobRegistry {
         try {
           await opts.onEnd?.(job);
         } catch (e) {
-          ctl.error(`recording the job failed: ${e instanceof Error ? e.message : String(e)}`);
+          const why = `recording the job's end failed: ${e instanceof Error ? e.message : String(e)}`;
+          ctl.error(why);
+          console.error(`[cachescope] job ${job.id} (${job.kind} on ${job.alias}, ${job.state}, ${job.deleted} deleted): ${why}`);
         }
         this.prune();
       }

@@ -1,3 +1,5 @@
+import { checkAuditLog } from "@/lib/audit/log";
+import { installLogRedaction } from "@/lib/config/log-redaction";
 import { formatConfigError } from "@/lib/config/parse";
 import { demoCacheDir } from "@/lib/demo/caches";
 import { ensureDemoData } from "@/lib/demo/demo-data";
@@ -7,6 +9,8 @@ import { getContext } from "./context";
 
 /** What the operator needs at start: where the config came from, what is wrong with it, and how to log in. */
 export async function startup(): Promise<void> {
+  // First: nothing printed from here on (by this code, a driver or Next.js) carries a configured secret.
+  installLogRedaction();
   const ctx = getContext();
   const { config } = ctx;
   const port = process.env.PORT ?? "3000";
@@ -27,7 +31,9 @@ export async function startup(): Promise<void> {
   } else {
     console.log(`[cachescope] access token from CACHESCOPE_TOKEN; log in at http://${host}:${port}/login`);
   }
-  console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
+  const audit = await checkAuditLog(ctx.auditLogPath);
+  if (audit.writable) console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
+  else console.error(`[cachescope] audit log ${ctx.auditLogPath} is NOT writable (${audit.error}): deletes and purges are refused until it is`);
   // The live stats history begins when the server does, not when someone first opens a stats page.
   const sampler = getSampler();
   console.log(`[cachescope] stats: sampling every ${sampler.intervalMs} ms, keeping one hour`);

@@ -1,4 +1,5 @@
 import type { BackendKind, ServerStats } from "@/lib/backends/types";
+import { redactText } from "@/lib/config/secrets";
 
 /** Prometheus text exposition (format 0.0.4) of the servers' lifetime counters and levels. Pure. */
 
@@ -48,9 +49,9 @@ const FAMILIES: Family[] = [
   },
 ];
 
-/** Label values: backslash, double quote and line feed escaped, as the exposition format requires. */
+/** Label values: secrets masked; backslash, double quote and line feed escaped, as the exposition format requires. */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  return redactText(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
 function formatValue(n: number): string {

@@ -9,29 +9,39 @@ export interface DirectoryScan {
   otherCacheFiles: string[];
   /** Leftover mkstemp files of interrupted writes. */
   tempFiles: number;
+  /** "*.djcache" names that are not regular files (symlinks, directories, FIFOs): left out of everything. */
+  notRegular: number;
 }
 
-/** One readdir of the cache directory (names and types only: cheap even for 100k files). */
+/**
+ * One readdir of the cache directory, with each name's type (from the directory entry itself: no stat per file).
+ * Only regular files are entries: a symlink under an entry's name (planted by whoever can write the directory,
+ * pointing at /etc/passwd, say) is neither listed, read, served nor deleted, and a subdirectory is not walked.
+ */
 export async function scanDirectory(dir: string): Promise<DirectoryScan> {
-  // Names only (no file types): a third faster on 100k files. Something that is not a regular file under an
-  // entry's name fails to read later and shows as unreadable, as it would fail Django's own get().
-  let names;
+  let entries;
   try {
-    names = await fsp.readdir(dir);
+    entries = await fsp.readdir(dir, { withFileTypes: true });
   } catch (err) {
     throw directoryError(dir, err);
   }
   const files: string[] = [];
   const otherCacheFiles: string[] = [];
   let tempFiles = 0;
-  for (const name of names) {
+  let notRegular = 0;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (!entry.isFile()) {
+      if (name.endsWith(SUFFIX)) notRegular++;
+      continue;
+    }
     const file = entryFileOf(name);
     if (file !== null) files.push(file);
     else if (name.endsWith(SUFFIX)) otherCacheFiles.push(name);
     else if (isTempFileName(name)) tempFiles++;
   }
   files.sort();
-  return { files, otherCacheFiles, tempFiles };
+  return { files, otherCacheFiles, tempFiles, notRegular };
 }
 
 /** A clear message for the ways a cache directory can be unusable. */

@@ -8,18 +8,23 @@ export interface FileBytes {
   size: number;
 }
 
+/** Flags for opening an entry: never through a symlink, never blocking on a FIFO. */
+export const ENTRY_OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
 /**
  * Reads one entry file, at most maxBytes of it. null when it does not exist: a file deleted between listing and
- * opening (Django culls, expires and rewrites files at any time) is simply gone.
+ * opening (Django culls, expires and rewrites files at any time) is simply gone. null too when the name is not a
+ * regular file: whoever can write the cache directory could plant a symlink to a file outside it.
  */
 export async function readEntryFile(dir: string, file: string, maxBytes: number): Promise<FileBytes | null> {
   const target = entryPath(dir, file);
   let handle;
   try {
-    // O_NONBLOCK: a FIFO planted under a .djcache name must not hang the server.
-    handle = await fsp.open(target, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NONBLOCK: a FIFO planted under a .djcache name must not hang the server. O_NOFOLLOW: a symlink fails (ELOOP).
+    handle = await fsp.open(target, ENTRY_OPEN_FLAGS);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ELOOP") return null;
     throw err;
   }
   try {

@@ -10,7 +10,8 @@ import { Worker } from "node:worker_threads";
  *
  * The worker is plain JavaScript evaluated from a string so it needs no separate build step (Next.js bundles
  * server code; a worker file path would not survive that). It only does I/O and copies bytes: parsing the expiry
- * pickle stays in TypeScript on the main thread (lib/codecs).
+ * pickle stays in TypeScript on the main thread (lib/codecs). Only regular files are read: a symlink under an entry's
+ * name is reported missing (never followed), like a file that vanished.
  */
 
 /** Bytes of each file kept for the expiry pickle (Django's is 4 or 15 bytes). */
@@ -47,7 +48,8 @@ const fs = require("node:fs");
 const HEAD = ${HEAD_BYTES};
 // Reading one small block tells the size of every file shorter than it without an fstat call.
 const BLOCK = 4096;
-const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK || 0);
+// O_NOFOLLOW: an entry name that is a symlink (to /etc/passwd, say) is never read through; it counts as absent.
+const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK || 0) | fs.constants.O_NOFOLLOW;
 const block = Buffer.allocUnsafe(BLOCK);
 parentPort.on("message", ({ dir, names, mode }) => {
   const n = names.length;
@@ -60,7 +62,11 @@ parentPort.on("message", ({ dir, names, mode }) => {
     const file = dir + "/" + names[i];
     try {
       if (mode === "stat") {
-        const st = fs.statSync(file);
+        const st = fs.lstatSync(file);
+        if (!st.isFile()) {
+          status[i] = ${STATUS_MISSING};
+          continue;
+        }
         sizes[i] = st.size;
         mtimes[i] = st.mtimeMs;
         continue;
@@ -77,7 +83,7 @@ parentPort.on("message", ({ dir, names, mode }) => {
         fs.closeSync(fd);
       }
     } catch (err) {
-      status[i] = err && err.code === "ENOENT" ? ${STATUS_MISSING} : ${STATUS_ERROR};
+      status[i] = err && (err.code === "ENOENT" || err.code === "ELOOP") ? ${STATUS_MISSING} : ${STATUS_ERROR};
     }
   }
   parentPort.postMessage({ status, sizes, mtimes, heads, headLens },

@@ -15,6 +15,11 @@ export function fileHealthReport(h: FileCacheHealth): HealthReport {
   }
   if (h.unreadable) warnings.push(`${h.unreadable} file(s) are not Django cache entries or cannot be read.`);
   if (h.tempFiles) warnings.push(`${h.tempFiles} leftover temp file(s) of interrupted writes in the directory.`);
+  if (h.notRegular) {
+    warnings.push(
+      `${h.notRegular} ".djcache" name(s) are symlinks or directories, not files Django wrote: Cachescope neither follows, shows nor deletes them. Someone with write access to the directory may have planted them.`,
+    );
+  }
   return {
     facts: [
       { label: "Entries / MAX_ENTRIES", value: `${h.entries} / ${h.maxEntries}`, warn: h.atCap },

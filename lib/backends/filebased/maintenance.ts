@@ -1,6 +1,7 @@
-import { constants, promises as fsp } from "node:fs";
+import { promises as fsp } from "node:fs";
 import type { CacheConfig } from "@/lib/config/types";
 import { scanDirectory } from "./directory";
+import { ENTRY_OPEN_FLAGS } from "./entry-file";
 import { headOf, isExpired, readHeads } from "./heads";
 import { cacheDir, cullSettings, SUFFIX } from "./location";
 
@@ -18,6 +19,8 @@ export interface FileCacheHealth {
   unreadable: number;
   /** Leftover temp files of interrupted writes (Django writes through mkstemp, then renames). */
   tempFiles: number;
+  /** "*.djcache" names that are not regular files (symlinks, directories): never read, served or deleted. */
+  notRegular: number;
 }
 
 /** Every "*.djcache" file name of the directory, with the head of each. */
@@ -46,7 +49,8 @@ export async function fileCacheHealth(config: CacheConfig): Promise<FileCacheHea
   }
   return {
     directory: dir,
-    entries,
+    // Django's glob counts every "*.djcache" name, symlinks and directories included.
+    entries: entries + scan.notRegular,
     maxEntries,
     cullFrequency,
     atCap: entries >= maxEntries,
@@ -54,6 +58,7 @@ export async function fileCacheHealth(config: CacheConfig): Promise<FileCacheHea
     expired,
     unreadable,
     tempFiles: scan.tempFiles,
+    notRegular: scan.notRegular,
   };
 }
 
@@ -64,12 +69,14 @@ export async function fileCacheHealth(config: CacheConfig): Promise<FileCacheHea
 export async function unlinkIfStillExpired(file: string, nowSeconds: number): Promise<number | null> {
   let handle;
   try {
-    handle = await fsp.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await fsp.open(file, ENTRY_OPEN_FLAGS);
   } catch {
     return null;
   }
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    if (!stat.isFile()) return null;
+    const { size } = stat;
     const head = new Uint8Array(32);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     if (!isExpired(headOf(file, head.subarray(0, bytesRead), size), nowSeconds)) return null;

@@ -1,3 +1,5 @@
+import { redactText } from "@/lib/config/secrets";
+
 /**
  * Errors of the Redis backend, sorted into what an operator can act on: the API maps "unreachable" to 502 and
  * "timeout" to 504; "auth" and "server" carry Redis's own words.
@@ -11,10 +13,11 @@ export class RedisBackendError extends Error {
   readonly server: string;
 
   constructor(code: RedisErrorCode, server: string, message: string) {
-    super(message);
+    // Drivers echo URLs and replies: whatever they said, no configured secret leaves in it.
+    super(redactText(message));
     this.name = "RedisBackendError";
     this.code = code;
-    this.server = server;
+    this.server = redactText(server);
   }
 }
 

@@ -1,3 +1,5 @@
+import { redactText } from "@/lib/config/secrets";
+
 /**
  * Where and how to connect, read from a LOCATION URL and OPTIONS the way redis-py's `from_url` (used by both
  * Django's RedisCache and django-redis) reads them: what the URL says wins over OPTIONS.
@@ -86,11 +88,13 @@ function sentinelsOf(options: Options): { host: string; port: number }[] | undef
 }
 
 export function parseRedisLocation(location: string, options: Options = {}): RedisTarget {
+  // Messages quote the LOCATION as it may be shown: its password masked.
+  const shown = redactText(location);
   let url: URL;
   try {
     url = new URL(location);
   } catch {
-    throw new Error(`LOCATION "${location}" is not a redis://, rediss:// or unix:// URL`);
+    throw new Error(`LOCATION "${shown}" is not a redis://, rediss:// or unix:// URL`);
   }
   const scheme = url.protocol.replace(/:$/, "");
   if (scheme !== "redis" && scheme !== "rediss" && scheme !== "unix") {
@@ -111,9 +115,9 @@ export function parseRedisLocation(location: string, options: Options = {}): Red
   const optionDb = pick(kw, "db", "DB");
   if (optionDb !== undefined) db = dbNumber(optionDb, "OPTIONS db");
   const pathDb = url.pathname.replace(/^\//, "");
-  if (scheme !== "unix" && pathDb !== "") db = dbNumber(pathDb, `LOCATION "${location}" database`);
+  if (scheme !== "unix" && pathDb !== "") db = dbNumber(pathDb, `LOCATION "${shown}" database`);
   const queryDb = query.get("db");
-  if (queryDb !== null) db = dbNumber(queryDb, `LOCATION "${location}" ?db=`);
+  if (queryDb !== null) db = dbNumber(queryDb, `LOCATION "${shown}" ?db=`);
 
   const connectTimeoutMs =
     seconds(query.get("socket_connect_timeout") ?? pick(kw, "SOCKET_CONNECT_TIMEOUT", "socket_connect_timeout"), "SOCKET_CONNECT_TIMEOUT") ??
@@ -133,12 +137,12 @@ export function parseRedisLocation(location: string, options: Options = {}): Red
 
   if (scheme === "unix") {
     const path = decodeURIComponent(url.pathname);
-    if (!path) throw new Error(`LOCATION "${location}" names no socket path`);
+    if (!path) throw new Error(`LOCATION "${shown}" names no socket path`);
     return { ...common, path, tls: false, label: `unix:${path}/${db}` };
   }
   const sentinels = sentinelsOf(options);
   if (sentinels) {
-    if (!url.hostname) throw new Error(`LOCATION "${location}" names no sentinel service (redis://<service>/<db>)`);
+    if (!url.hostname) throw new Error(`LOCATION "${shown}" names no sentinel service (redis://<service>/<db>)`);
     const kwargs = options.SENTINEL_KWARGS;
     const sentinelPassword =
       typeof kwargs === "object" && kwargs !== null ? optionalString((kwargs as Options).password, "SENTINEL_KWARGS password") : undefined;

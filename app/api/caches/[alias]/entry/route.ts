@@ -27,9 +27,9 @@ export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
   return NextResponse.json(view);
 });
 
-export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor }) => {
+/** {deleted}; 503 audit_unavailable (nothing deleted) when the audit log cannot take the intent. */
+export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor, role }) => {
   const { cache, backend } = target(params.alias);
   const ref = refOf(cache, req.nextUrl.searchParams);
-  const deleted = await deleteEntry(backend, cache, ref, actor, getContext().auditLogPath);
-  return NextResponse.json({ deleted });
+  return NextResponse.json(await deleteEntry(backend, cache, ref, { actor, role }, getContext().auditLogPath));
 });
