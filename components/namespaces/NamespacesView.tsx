@@ -131,7 +131,7 @@ function Row({ alias, row, answer, keyNames }: { alias: string; row: NamespaceRo
     <tr className="border-t border-slate-100 hover:bg-slate-50" data-testid="ns-row">
       {/* Names come from whoever can write the cache: rendered as text, never as markup. */}
       <td className="mono max-w-[24rem] truncate px-2 py-1" title={row.name} data-testid="ns-name">
-        {row.name}
+        {row.name === "" ? <span className="italic text-slate-400">(empty name)</span> : row.name}
       </td>
       <td className="px-2 py-1 text-xs text-slate-600">{row.kind}</td>
       <td className="px-2 py-1 text-right tabular-nums" title={`${row.hits + row.misses} gets`}>

@@ -19,6 +19,8 @@ export function namespaceLinks(alias: string, name: string, kind: NamespaceKind,
   const noPrefix = "FileBasedCache names files by the md5 of their key: no key prefix can pick them out";
   switch (kind) {
     case "key":
+      // "": keys that start with a separator, which no prefix of their own picks out.
+      if (name === "") return { keys: null, invalidate: null, why: "keys starting with a separator (\":\" or \".\")" };
       return {
         keys: keyNames ? browse(name) : null,
         invalidate: invalidate({ action: "prefix", prefix: name }),

@@ -2,7 +2,6 @@ import { ApiError } from "@/lib/api/errors";
 import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseRedisLocation } from "./redis/location";
-import { concatBuckets } from "@/lib/namespaces/read-redis";
 import type {
   BackendStatus,
   Capabilities,
@@ -115,9 +114,9 @@ class ShardedRedisBackend implements CacheBackend {
     return { at: Date.now(), supported: true, serverWide: true, servers: each.flatMap((s) => s.servers) };
   }
 
-  /** Each shard holds the records flushed to it: a bucket is all of them. */
+  /** The companion writes its buckets to the first LOCATION (docs/COUNTERS_FORMAT.md), not by the hash ring. */
   async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
-    return concatBuckets(await Promise.all(this.shards.map((s) => s.readCounterBuckets?.(alias, buckets) ?? new Map<number, CounterBucketRead>())));
+    return this.shards[0].readCounterBuckets?.(alias, buckets) ?? new Map<number, CounterBucketRead>();
   }
 
   async close(): Promise<void> {

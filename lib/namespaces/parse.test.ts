@@ -56,12 +56,15 @@ describe("parseBucket", () => {
         kind: { k: "bogus", h: 1 },
         nokind: { h: 1 },
         notobj: 5,
-        "": { k: "key", h: 1 },
         extra: { k: "key", h: 1, z: "ignored" },
       }),
     );
     expect([...p.namespaces.keys()].sort()).toEqual(["extra", "ok"]);
-    expect(p.skipped).toEqual({ badNamespace: 8 });
+    expect(p.skipped).toEqual({ badNamespace: 7 });
+  });
+
+  it("takes the empty name the companion gives keys that start with a separator", () => {
+    expect(parse(record({ "": { k: "key", h: 2 } })).namespaces.get("")).toMatchObject({ kind: "key", hits: 2 });
   });
 
   it("keeps a name's first kind, cuts long names and reports it", () => {

@@ -225,7 +225,8 @@ function acceptLine(line: Uint8Array, opts: ParseOptions, out: ParsedBucket): vo
   }
   for (const [rawName, value] of Object.entries(record.ns)) {
     const counts = countsOf(value);
-    if (counts === null || rawName === "") {
+    // "" is a name (a key starting with a separator): only the counters decide.
+    if (counts === null) {
       skip(out.skipped, "badNamespace");
       continue;
     }

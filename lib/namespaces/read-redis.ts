@@ -30,26 +30,3 @@ export async function readRedisBuckets(client: Redis, alias: string, buckets: nu
   }
   return out;
 }
-
-/** Shards (django-redis ShardClient) each hold their own records: a bucket is the records of all of them. */
-export function concatBuckets(reads: Map<number, CounterBucketRead>[]): Map<number, CounterBucketRead> {
-  const out = new Map<number, CounterBucketRead>();
-  for (const read of reads) {
-    for (const [b, r] of read) {
-      const held = out.get(b);
-      if (!held) {
-        out.set(b, r);
-        continue;
-      }
-      // Records end in "\n": a shard's bytes cut mid-record get one, so its partial line stays a line of its own.
-      const gap = held.bytes.length > 0 && held.bytes[held.bytes.length - 1] !== 0x0a ? 1 : 0;
-      const bytes = new Uint8Array(held.bytes.length + gap + r.bytes.length);
-      bytes.set(held.bytes);
-      if (gap) bytes[held.bytes.length] = 0x0a;
-      bytes.set(r.bytes, held.bytes.length + gap);
-      const unreadable = [held.unreadable, r.unreadable].filter(Boolean).join("; ");
-      out.set(b, { bytes, cut: held.cut || r.cut, ...(unreadable ? { unreadable } : {}) });
-    }
-  }
-  return out;
-}

@@ -1,4 +1,9 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { analyse } from "@/lib/analysis/run";
@@ -141,13 +146,13 @@ describe("counter buckets on real servers", () => {
     expect(a.skipped).toEqual({ unreadable: 1, bucketCut: 1, tooLong: 1 });
   });
 
-  it("Redis ShardClient: the records of every shard are summed", async () => {
+  it("Redis ShardClient: read on the first LOCATION, where the companion writes (not by the hash ring)", async () => {
     const locations = [`redis://127.0.0.1:${REDIS_PORT}/0`, `redis://127.0.0.1:${SHARD_PORT}/0`];
     useCaches({ sharded: { BACKEND: "django_redis.cache.RedisCache", LOCATION: locations, OPTIONS: { CLIENT_CLASS: "django_redis.client.ShardClient" } } });
     const now = Date.now() / 1000;
     await redisAppend(client, "sharded", { a: { k: "key", h: 1, m: 1 } }, now);
     await redisAppend(shardClient, "sharded", { a: { k: "key", h: 2 } }, now);
-    expect((await namespacesAnswer("sharded", 60)).total).toMatchObject({ hits: 3, misses: 1 });
+    expect((await namespacesAnswer("sharded", 60)).total).toMatchObject({ hits: 1, misses: 1 });
   });
 
   it("memcached: read on the first server of LOCATION, the others not needed; history keeps its buckets", async () => {
@@ -183,6 +188,69 @@ describe("counter buckets on real servers", () => {
   it("a server that is down answers an error naming it, not a 500", async () => {
     useCaches({ gone: { BACKEND: "django_redis.cache.RedisCache", LOCATION: "redis://127.0.0.1:6396/0" } });
     await expect(namespacesAnswer("gone", 60)).rejects.toMatchObject({ name: "RedisBackendError" });
+  });
+
+  describe("the real companion (integrations/django) in two Django processes", () => {
+    const run = promisify(execFile);
+    const SCRIPT = path.join(__dirname, "../../test/django-companion/script.py");
+    let tmp: string;
+    beforeAll(() => {
+      tmp = mkdtempSync(path.join(os.tmpdir(), "companion-"));
+    });
+    afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+    /** What one process of script.py counts on a cache that keeps what it is given. */
+    const PER_PROCESS = {
+      user: { kind: "key", hits: 2, misses: 2, sets: 1, adds: 0, deletes: 1, incrs: 0, touches: 0 },
+      "cached-none": { kind: "key", hits: 1, misses: 0, sets: 1, adds: 0, deletes: 0, incrs: 0, touches: 0 },
+      report: { kind: "key", hits: 0, misses: 1, sets: 1, adds: 0, deletes: 0, incrs: 0, touches: 0 },
+      "fragment:sidebar": { kind: "fragment", hits: 1, misses: 1, sets: 1, adds: 0, deletes: 0, incrs: 0, touches: 0 },
+      session: { kind: "session", hits: 0, misses: 1, sets: 0, adds: 0, deletes: 0, incrs: 0, touches: 0 },
+      lock: { kind: "key", hits: 0, misses: 0, sets: 0, adds: 1, deletes: 0, incrs: 0, touches: 1 },
+    };
+    /** DummyCache keeps nothing: every get a miss. */
+    const DUMMY_PER_PROCESS = {
+      ...PER_PROCESS,
+      user: { ...PER_PROCESS.user, hits: 0, misses: 4 },
+      "cached-none": { ...PER_PROCESS["cached-none"], hits: 0, misses: 1 },
+      "fragment:sidebar": { ...PER_PROCESS["fragment:sidebar"], hits: 0, misses: 2 },
+    };
+
+    function counted(answer: Awaited<ReturnType<typeof namespacesAnswer>>) {
+      return Object.fromEntries(
+        answer.namespaces.map((n) => [n.name, { kind: n.kind, hits: n.hits, misses: n.misses, sets: n.sets, adds: n.adds, deletes: n.deletes, incrs: n.incrs, touches: n.touches }]),
+      );
+    }
+
+    function times<T extends Record<string, Record<string, number | string>>>(per: T, n: number): T {
+      return Object.fromEntries(
+        Object.entries(per).map(([name, c]) => [name, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "number" ? v * n : v]))]),
+      ) as T;
+    }
+
+    it("counts a scripted sequence on Redis, memcached, FileBasedCache and a DummyCache's sink, and the API answers exactly it", async () => {
+      const caches = {
+        cs_redis: { BACKEND: "django_redis.cache.RedisCache", LOCATION: `redis://127.0.0.1:${REDIS_PORT}/0` },
+        cs_mc: { BACKEND: "django.core.cache.backends.memcached.PyMemcacheCache", LOCATION: `127.0.0.1:${MEMCACHED_PORT}` },
+        cs_files: { BACKEND: "django.core.cache.backends.filebased.FileBasedCache", LOCATION: path.join(tmp, "files") },
+        cs_dummy: { BACKEND: "django.core.cache.backends.dummy.DummyCache" },
+      };
+      const sinks = { cs_dummy: path.join(tmp, "sink") };
+      const arg = JSON.stringify({ caches, sinks });
+      // Two processes at once, as two gunicorn workers would be: each flushes its own record at exit.
+      const outs = await Promise.all([0, 1].map(() => run("/usr/bin/python3", [SCRIPT, arg], { timeout: 60_000 })));
+      for (const o of outs) expect(o.stderr).toBe("");
+      useCaches(caches, sinks);
+      for (const alias of ["cs_redis", "cs_mc", "cs_files"]) {
+        const a = await namespacesAnswer(alias, 60);
+        expect({ alias, source: a.source, skipped: a.skipped }).toEqual({ alias, source: "django", skipped: undefined });
+        expect(counted(a)).toEqual(times(PER_PROCESS, 2));
+        expect(a.records).toBe(2);
+      }
+      const dummy = await namespacesAnswer("cs_dummy", 60);
+      expect(counted(dummy)).toEqual(times(DUMMY_PER_PROCESS, 2));
+      expect(dummy.total.hitRatio).toBe(0);
+    });
   });
 
   describe("the counter keys stay out of the key browser, size analysis and purges", () => {
