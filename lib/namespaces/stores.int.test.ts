@@ -130,6 +130,19 @@ describe("counter buckets on real servers", () => {
     expect(await client.ttl(bucketKey("default", bucketOf(now)))).toBeGreaterThan(10_000);
   });
 
+  it("Redis: reading an hour of buckets adds no keyspace misses to the server-wide counters it shows", async () => {
+    useCaches({ quiet: { BACKEND: "django_redis.cache.RedisCache", LOCATION: `redis://127.0.0.1:${REDIS_PORT}/0` } });
+    await redisAppend(client, "quiet", { a: { k: "key", h: 1 } }, Date.now() / 1000);
+    const stat = async (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(await client.info("stats"))?.[1]);
+    const misses = await stat("keyspace_misses");
+    const hits = await stat("keyspace_hits");
+    const a = await namespacesAnswer("quiet", 3600);
+    expect(a.total.hits).toBe(1);
+    expect(await stat("keyspace_misses")).toBe(misses);
+    // The one bucket that exists is read: one lookup.
+    expect(await stat("keyspace_hits")).toBe(hits + 1);
+  });
+
   it("Redis: a bucket key of another type and a bucket past the read limit are reported, not a failure", async () => {
     useCaches({ typed: { BACKEND: "django.core.cache.backends.redis.RedisCache", LOCATION: `redis://127.0.0.1:${REDIS_PORT}/0` } });
     const now = Date.now() / 1000;
