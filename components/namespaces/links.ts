@@ -21,17 +21,13 @@ export function namespaceLinks(alias: string, name: string, kind: NamespaceKind,
     case "key":
       // "": keys that start with a separator, which no prefix of their own picks out.
       if (name === "") return { keys: null, invalidate: null, why: "keys starting with a separator (\":\" or \".\")" };
-      return {
-        keys: keyNames ? browse(name) : null,
-        invalidate: invalidate({ action: "prefix", prefix: name }),
-        ...(keyNames ? {} : { why: noPrefix }),
-      };
+      return keyNames
+        ? { keys: browse(name), invalidate: invalidate({ action: "prefix", prefix: name }) }
+        : { keys: null, invalidate: null, why: noPrefix };
     case "session":
-      return {
-        keys: keyNames ? browse(SESSION_PREFIX) : null,
-        invalidate: invalidate({ action: "prefix", prefix: SESSION_PREFIX }),
-        ...(keyNames ? {} : { why: noPrefix }),
-      };
+      return keyNames
+        ? { keys: browse(SESSION_PREFIX), invalidate: invalidate({ action: "prefix", prefix: SESSION_PREFIX }) }
+        : { keys: null, invalidate: null, why: noPrefix };
     case "fragment": {
       const fragment = name.startsWith(FRAGMENT) ? name.slice(FRAGMENT.length) : name;
       return {
