@@ -52,6 +52,8 @@ test("the home page shows the demo caches' hit ratios from Django, and the Stats
   await page.goto(`/api/login?token=${TOKEN}&next=/`);
   await expect(page.getByTestId("django-cell-default")).toContainText(/\d+(\.\d)?%/);
   await expect(page.getByTestId("django-cell-default")).toContainText("from Django (simulated)");
+  // The DummyCache stores nothing: its only ratio is the (simulated) companion's, every get a miss.
+  await expect(page.getByTestId("django-cell-dummy")).toContainText(/^0%.*from Django \(simulated\)/);
   await page.goto("/caches/default/stats");
   await expect(page.getByTestId("django-ratio")).toHaveText(/\d+(\.\d)?%/);
   await expect(page.getByText("This cache's server keeps no counters to chart")).toBeVisible();

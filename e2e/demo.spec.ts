@@ -12,8 +12,7 @@ test("with no configuration the app opens the demo: a FileBasedCache of Django e
   await expect(page.getByText("This is the built-in demo")).toBeVisible();
   await expect(page.getByTestId("cache-row-default")).toContainText("FileBasedCache");
   await expect(page.getByTestId("cache-row-default")).toContainText(/up · [\d.]+ ms/);
-  // The DummyCache stores nothing, so its only ratio is the (simulated) companion's: every get a miss.
-  await expect(page.getByTestId("cache-row-dummy")).toContainText(/0% .*from Django \(simulated\)/);
+  await expect(page.getByTestId("cache-row-dummy")).toContainText("DummyCache stores nothing");
 
   await page.getByRole("link", { name: "default", exact: true }).click();
   await expect(page.getByTestId("key-count")).toContainText("37 keys shown");
