@@ -26,7 +26,8 @@ export function CacheStatsCell({ cache }: { cache: CacheItem }) {
   });
   const history = useHistory(cache.alias, SPARK_S, null, { enabled: counted });
 
-  if (cache.kind === "unsupported") return <span className="text-slate-400">—</span>;
+  // LocMemCache and the like: nothing to read from outside, but the companion may report them through a sink.
+  if (cache.kind === "unsupported") return <DjangoRatioCell alias={cache.alias} fallback={<span className="text-slate-400">—</span>} />;
   if (stats.isPending) return <span className="text-slate-400">…</span>;
   if (stats.isError) return <span className="text-red-700">{stats.error.message}</span>;
   const s = stats.data;
