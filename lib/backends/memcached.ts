@@ -15,12 +15,14 @@ import {
 } from "@/lib/memcached/listing";
 import { DumpDeduper, dump, type DumpItem } from "@/lib/memcached/metadump";
 import { serverStats } from "@/lib/memcached/stats";
+import { readMemcachedBuckets } from "@/lib/namespaces/read-memcached";
 import { createSaslMemcachedBackend, saslCredentials } from "./memcached-sasl";
 import { downServerStats } from "./server-stats";
 import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  CounterBucketRead,
   EntryLimits,
   EntryRef,
   IterateOptions,
@@ -339,6 +341,11 @@ class MemcachedBackend implements CacheBackend {
       }),
     );
     return { at: Date.now(), supported: true, serverWide: true, servers };
+  }
+
+  /** The companion writes to the first server of LOCATION, whatever the pool's hashing would pick. */
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return readMemcachedBuckets(this.servers[0].client, alias, buckets);
   }
 
   async close(): Promise<void> {

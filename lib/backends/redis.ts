@@ -2,6 +2,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  CounterBucketRead,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -27,6 +28,7 @@ import { SIZED_SCAN_COUNT, SizedScanner } from "./redis/sized-scan";
 import { randomSample } from "./redis/sample";
 import { createShardedRedisBackend, isSharded } from "./redis-shards";
 import { readStructured } from "./redis/structured";
+import { readRedisBuckets } from "@/lib/namespaces/read-redis";
 
 /**
  * The backend for Django's RedisCache (django.core.cache.backends.redis.RedisCache, 4.0+) and django-redis
@@ -336,6 +338,10 @@ class RedisBackend implements CacheBackend {
         servers: [downServerStats(server, error)],
       };
     }
+  }
+
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return this.connection().run((c) => readRedisBuckets(c, alias, buckets));
   }
 
   async close(): Promise<void> {
