@@ -1,22 +1,28 @@
-/** Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only. */
+/**
+ * Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only (nothing of
+ * the server is bundled). Answers the server builds inline are composed here from its parts, never copied.
+ */
 import type { AuditStatus } from "@/lib/audit/types";
-import type { BackendStatus } from "@/lib/backends/types";
-import type { CacheView } from "@/lib/browse/list-caches";
-import type { ListKeysResult } from "@/lib/browse/list-keys";
-import type { EntryView } from "@/lib/browse/read-entry";
-import type { KeyView } from "@/lib/browse/rows";
-import type { PyValue } from "@/lib/codecs/pyvalue";
-import type { DjangoKind } from "@/lib/django/keys";
 import type { Role } from "@/lib/auth/access";
+import type { CacheView } from "@/lib/browse/list-caches";
+import type { ConfigError } from "@/lib/config/parse";
 
-export type { PyValue };
+export type { HealthReport } from "@/lib/backends/types";
+export type { CacheView } from "@/lib/browse/list-caches";
+export type { ListKeysResult } from "@/lib/browse/list-keys";
+export type { EntryView } from "@/lib/browse/read-entry";
+export type { KeyView } from "@/lib/browse/rows";
+export type { PyValue } from "@/lib/codecs/pyvalue";
+export type { LimitKind } from "@/lib/codecs/types";
+export type { DjangoKind } from "@/lib/django/keys";
 
-export type CacheStatus = BackendStatus;
-export type CacheItem = CacheView;
+/** GET /api/caches/{alias}: the cache as listed, plus whether this caller can change anything (read-only mode or a viewer). */
+export type CacheAnswer = CacheView & { readOnly: boolean; role: Role };
 
+/** GET /api/caches. */
 export interface CachesAnswer {
-  caches: CacheItem[];
-  configErrors: { alias: string | null; field: string | null; message: string; text: string }[];
+  caches: CacheView[];
+  configErrors: (ConfigError & { text: string })[];
   source: string;
   demo: boolean;
   readOnly: boolean;
@@ -25,8 +31,3 @@ export interface CachesAnswer {
   /** The caller's role: a viewer changes nothing. */
   role: Role;
 }
-
-export type Kind = DjangoKind;
-export type KeyItem = KeyView;
-export type KeysAnswer = ListKeysResult;
-export type EntryAnswer = EntryView;
