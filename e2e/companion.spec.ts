@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { HOME_ALIAS, PLANS, pathOf, type AliasPlan, type Call, type Counts, type Expected, type Worker } from "./companion-plan";
 import { COMPANION_SINKS, DJANGO_WORKER_PORTS, ROOT, TOKEN } from "./env";
@@ -204,7 +205,7 @@ test("the companion's counts from two Django workers reach the API and the pages
     .poll(
       async () => {
         const now = await deltas();
-        if (JSON.stringify(now) !== JSON.stringify(expected)) steadySince = Date.now();
+        if (!isDeepStrictEqual(now, expected)) steadySince = Date.now();
         return { counts: now, steady: Date.now() - steadySince >= 3000 };
       },
       { timeout: 30_000, intervals: [500], message: "the counts stay exact after the workers stopped" },
