@@ -28,8 +28,8 @@ export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
 });
 
 /** {deleted}; 503 audit_unavailable (nothing deleted) when the audit log cannot take the intent. */
-export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor, role }) => {
+export const DELETE = apiRoute<{ alias: string }>(async ({ req, params, actor, role, person }) => {
   const { cache, backend } = target(params.alias);
   const ref = refOf(cache, req.nextUrl.searchParams);
-  return NextResponse.json(await deleteEntry(backend, cache, ref, { actor, role }, getContext().auditLogPath));
+  return NextResponse.json(await deleteEntry(backend, cache, ref, { actor, role, person }, getContext().auditLogPath));
 });

@@ -9,13 +9,13 @@ import { backendFor, findCache, getContext } from "@/lib/server/context";
 export const dynamic = "force-dynamic";
 
 /** Dry run: 200 {matched, bytes, sample}; otherwise 202 {job} (shared/API.md). */
-export const POST = apiRoute<{ alias: string }>(async ({ req, params, actor, role }) => {
+export const POST = apiRoute<{ alias: string }>(async ({ req, params, actor, role, person }) => {
   const cache = findCache(params.alias);
   const request = parseInvalidateRequest(await jsonBody(req));
   const backend = backendFor(cache);
   if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backend} cannot be inspected`);
   const answer = await invalidate(
-    { cache, backend, actor, role, auditLog: getContext().auditLogPath, registry: jobs(), signal: req.signal },
+    { cache, backend, actor, role, person, auditLog: getContext().auditLogPath, registry: jobs(), signal: req.signal },
     request,
   );
   if (answer.dryRun) return NextResponse.json(answer.result);
