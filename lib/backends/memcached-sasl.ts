@@ -1,5 +1,4 @@
 import memjs from "memjs";
-import { ApiError } from "@/lib/api/errors";
 import { decodeHintFor } from "@/lib/codecs/hint";
 import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
@@ -8,6 +7,7 @@ import { MemcachedError } from "@/lib/memcached/errors";
 import { checkKey } from "@/lib/memcached/keys";
 import { GET_NOTE } from "@/lib/memcached/read-note";
 import { serverStats } from "@/lib/memcached/stats";
+import { BackendError } from "./errors";
 import { downServerStats } from "./server-stats";
 import type { BackendStatus, CacheBackend, Capabilities, EntryRef, KeyPage, KeyRow, RawEntry, StatsSnapshot } from "./types";
 
@@ -55,7 +55,7 @@ function failure(server: string, err: unknown): MemcachedError {
 }
 
 function keyOf(ref: EntryRef): string {
-  if (!("raw" in ref)) throw new ApiError(400, "bad_request", "memcached entries are addressed by raw key, not file");
+  if (!("raw" in ref)) throw new BackendError("invalid_key", "memcached entries are addressed by raw key, not file");
   return checkKey(ref.raw);
 }
 
@@ -101,7 +101,7 @@ class SaslMemcachedBackend implements CacheBackend {
   }
 
   async listKeys(): Promise<KeyPage> {
-    throw new ApiError(400, "listing_unavailable", SASL_UNLISTED);
+    throw new BackendError("listing_unavailable", SASL_UNLISTED);
   }
 
   async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
@@ -149,7 +149,7 @@ class SaslMemcachedBackend implements CacheBackend {
   }
 
   async *iterate(): AsyncIterable<KeyRow[]> {
-    throw new ApiError(400, "listing_unavailable", SASL_UNLISTED);
+    throw new BackendError("listing_unavailable", SASL_UNLISTED);
   }
 
   async stats(): Promise<StatsSnapshot> {

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { BackendError } from "./errors";
 import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseRedisLocation } from "./redis/location";
@@ -35,7 +35,7 @@ function decodeCursor(cursor: string | null, servers: number): { index: number; 
   if (cursor === null) return { index: 0, inner: null };
   const m = /^(\d+):(.*)$/.exec(cursor);
   const index = m ? Number(m[1]) : -1;
-  if (!m || index >= servers) throw new ApiError(400, "bad_request", "cursor: not one this listing gave out");
+  if (!m || index >= servers) throw new BackendError("invalid_cursor", "cursor: not one this listing gave out");
   return { index, inner: m[2] === "" ? null : m[2] };
 }
 

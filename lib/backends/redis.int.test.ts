@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CacheConfig } from "@/lib/config/types";
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 import { startRedisServer, testRedisPort, type RedisServerHandle } from "@/test/redis-server";
-import { RedisBackendError, createRedisBackend } from "./redis";
+import { BackendError } from "./errors";
+import { createRedisBackend } from "./redis";
 
 /** Against real redis-server processes of our own: one open, one with a password and without UNLINK. */
 
@@ -330,8 +331,8 @@ describe("failures", () => {
       expect(status.ok).toBe(false);
       expect(status.error).toMatch(/unreachable: connection refused/);
       const err = await down.listKeys({ prefix: "", cursor: null, count: 10, withMeta: true }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(RedisBackendError);
-      expect((err as RedisBackendError).code).toBe("unreachable");
+      expect(err).toBeInstanceOf(BackendError);
+      expect((err as BackendError).code).toBe("unreachable");
       expect((await down.stats()).servers[0]).toMatchObject({ ok: false, error: expect.stringMatching(/unreachable/) });
     } finally {
       await down.close();
@@ -344,7 +345,7 @@ describe("failures", () => {
     try {
       expect((await wrong.status()).error).toMatch(/auth failed \(WRONGPASS\)/);
       const err = await wrong.readEntry({ raw: "x" }, 10).catch((e: unknown) => e);
-      expect((err as RedisBackendError).code).toBe("auth");
+      expect((err as BackendError).code).toBe("auth");
       expect((await none.status()).error).toMatch(/NOAUTH/);
     } finally {
       await wrong.close();

@@ -19,7 +19,8 @@ import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
 import { RedisConnection } from "./redis/connection";
-import { RedisBackendError, toBackendError } from "./redis/errors";
+import { BackendError } from "./errors";
+import { toBackendError } from "./redis/errors";
 import { infoToStats } from "./redis/info";
 import { parseRedisLocation, type RedisTarget } from "./redis/location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
@@ -70,7 +71,7 @@ class RedisBackend implements CacheBackend {
   readonly kind = "redis" as const;
   readonly capabilities = CAPABILITIES;
   private readonly conn: RedisConnection | null;
-  private readonly configError: RedisBackendError | null;
+  private readonly configError: BackendError | null;
   private readonly hint: DecodeHint;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
   private unlinkMissing = false;
@@ -83,7 +84,7 @@ class RedisBackend implements CacheBackend {
     // A BACKEND path the codecs do not know (a subclass of Django's RedisCache, say) is read as Django's own.
     this.hint = decodeHintFor(config.backend, config.options) ?? { source: "redis-builtin" };
     let target: RedisTarget | null = null;
-    let configError: RedisBackendError | null = null;
+    let configError: BackendError | null = null;
     try {
       // The real LOCATION and OPTIONS (with their passwords) go to the connection only.
       const real = connectionOf(config);
@@ -93,7 +94,7 @@ class RedisBackend implements CacheBackend {
     } catch (err) {
       // Kept, not thrown: the console still lists the alias and shows why it cannot be inspected.
       const message = err instanceof Error ? err.message : String(err);
-      configError = new RedisBackendError("config", withoutCredentials(config.locations[0] ?? ""), withoutCredentials(message));
+      configError = new BackendError("config", withoutCredentials(message), withoutCredentials(config.locations[0] ?? ""));
     }
     this.conn = target ? new RedisConnection(target) : null;
     this.configError = configError;
@@ -104,7 +105,7 @@ class RedisBackend implements CacheBackend {
   }
 
   private connection(): RedisConnection {
-    if (!this.conn) throw this.configError ?? new RedisBackendError("config", "", "no usable LOCATION");
+    if (!this.conn) throw this.configError ?? new BackendError("config", "no usable LOCATION");
     return this.conn;
   }
 
@@ -349,4 +350,3 @@ export function createRedisBackend(config: CacheConfig): CacheBackend {
 }
 
 export { escapeGlob } from "./redis/glob";
-export { RedisBackendError } from "./redis/errors";

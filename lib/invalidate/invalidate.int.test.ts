@@ -304,7 +304,7 @@ describe("jobs through the service", () => {
 
     const first = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." }, dryRun: false }));
     if (first.dryRun) throw new Error("expected a job");
-    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({ status: 409 });
+    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({ code: "job_running" });
 
     const job = await finished(registry, first.job.id);
     expect(job).toMatchObject({ state: "done", kind: "purge", matched: 50_000, deleted: 50_000, total: 50_000 });

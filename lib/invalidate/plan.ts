@@ -1,4 +1,4 @@
-import { badRequest } from "@/lib/api/errors";
+import { badRequest } from "@/lib/shared/errors";
 import type { Capabilities, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey, fragmentKeyStart } from "@/lib/django/fragment-keys";

@@ -1,6 +1,6 @@
 import net from "node:net";
 import type { ServerAddress } from "./address";
-import { MemcachedError, MemcachedTimeoutError } from "./errors";
+import { MemcachedError, MemcachedTimeoutError, MemcachedUnreachableError } from "./errors";
 import { ByteReader } from "./reader";
 
 /**
@@ -40,7 +40,7 @@ export function openSocket(address: ServerAddress, connectTimeoutMs: number): Pr
     });
     const onError = (err: Error) => {
       clearTimeout(timer);
-      reject(new MemcachedError(`cannot connect: ${err.message}`, address.label));
+      reject(new MemcachedUnreachableError(`cannot connect: ${err.message}`, address.label));
     };
     socket.once("error", onError);
   });
@@ -68,7 +68,7 @@ export class Connection {
     const socket = await this.connect();
     return new Promise<T>((resolve, reject) => {
       if (socket.destroyed || this.socket !== socket) {
-        reject(new MemcachedError("connection lost", this.address.label));
+        reject(new MemcachedUnreachableError("connection lost", this.address.label));
         return;
       }
       const timer = setTimeout(() => {
@@ -100,8 +100,8 @@ export class Connection {
             this.reader.push(chunk);
             this.drain(socket);
           });
-          socket.on("error", (err) => this.reset(socket, new MemcachedError(`connection error: ${err.message}`, this.address.label)));
-          socket.on("close", () => this.reset(socket, new MemcachedError("connection closed by the server", this.address.label)));
+          socket.on("error", (err) => this.reset(socket, new MemcachedUnreachableError(`connection error: ${err.message}`, this.address.label)));
+          socket.on("close", () => this.reset(socket, new MemcachedUnreachableError("connection closed by the server", this.address.label)));
           return socket;
         },
         (err: unknown) => {

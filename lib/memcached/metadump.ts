@@ -1,7 +1,7 @@
 import type net from "node:net";
 import type { ServerAddress } from "./address";
 import { openSocket } from "./connection";
-import { CrawlerBusyError, ListingUnavailableError, MemcachedError, MemcachedTimeoutError } from "./errors";
+import { CrawlerBusyError, ListingUnavailableError, MemcachedError, MemcachedTimeoutError, MemcachedUnreachableError } from "./errors";
 import { decodeDumpKey } from "./keys";
 
 /** One line of `lru_crawler metadump`. */
@@ -239,9 +239,9 @@ async function* dumpOnce<T>(address: ServerAddress, mode: DumpMode, opts: DumpOp
     armTimer();
     notify();
   });
-  socket.on("error", (err) => fail(new MemcachedError(`metadump connection error: ${err.message}`, address.label)));
+  socket.on("error", (err) => fail(new MemcachedUnreachableError(`metadump connection error: ${err.message}`, address.label)));
   socket.on("close", () => {
-    if (!done) fail(new MemcachedError("metadump connection closed before END", address.label));
+    if (!done) fail(new MemcachedUnreachableError("metadump connection closed before END", address.label));
   });
 
   try {

@@ -1,4 +1,4 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/shared/errors";
 import type { CacheConfig } from "@/lib/config/types";
 import { backendFor, findCache, getContext } from "@/lib/server/context";
 import { getSampler } from "./instance";

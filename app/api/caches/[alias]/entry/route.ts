@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { ApiError } from "@/lib/api/errors";
+import { notFound } from "@/lib/shared/errors";
 import { entryQuery, parseQuery, varyOnValues } from "@/lib/api/query";
 import { apiRoute } from "@/lib/api/route";
 import { deleteEntry } from "@/lib/browse/delete-entry";
