@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BackendError } from "@/lib/backends/errors";
-import { InvalidKeyError, ListingUnavailableError, MemcachedTimeoutError } from "@/lib/memcached/errors";
+import { InvalidKeyError, ListingUnavailableError, MemcachedTimeoutError } from "@/lib/backends/memcached/errors";
 import { DomainError } from "@/lib/shared/errors";
 import { ApiError, toApiError } from "./errors";
 

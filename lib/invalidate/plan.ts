@@ -51,7 +51,7 @@ function djangoScan(cache: CacheConfig, allVersions: boolean, keyStart: string, 
 function needListing(cache: PlanCache, what: string): void {
   if (!cache.capabilities.invalidatePrefix) {
     throw badRequest(
-      `${what} needs keys listed by name, which ${cache.config.alias} (${cache.config.backend}) cannot do: ` +
+      `${what} needs keys listed by name, which ${cache.config.alias} (${cache.config.backendPath}) cannot do: ` +
         "give exact keys, a fragment with its vary-on values, or a URL (exact header keys)",
     );
   }

@@ -1,4 +1,5 @@
 import { checkAuditLog } from "@/lib/audit/log";
+import { kindOf } from "@/lib/backends/registry";
 import { installLogRedaction } from "@/lib/config/log-redaction";
 import { formatConfigError } from "@/lib/config/parse";
 import { demoCacheDir } from "@/lib/demo/caches";
@@ -19,7 +20,7 @@ export async function startup(): Promise<void> {
     const { written } = await ensureDemoData(demoCacheDir(ctx.dataDir));
     console.log(`[cachescope] demo: FileBasedCache in ${demoCacheDir(ctx.dataDir)}${written ? ` (${written} entries written)` : ""}`);
   }
-  console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${c.kind})`).join(", ") || "none"}`);
+  console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${kindOf(c)})`).join(", ") || "none"}`);
   for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);
   if (ctx.readOnly) console.log("[cachescope] read-only mode: every change is refused");
   if (ctx.tokenGenerated) {

@@ -14,7 +14,7 @@ export const POST = apiRoute<{ alias: string }>(async ({ req, params }) => {
   const request = parseAnalysisRequest(await jsonBody(req, { emptyIsObject: true }));
   const backend = backendFor(cache);
   if (!backend || !backend.capabilities.listKeys) {
-    throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backend}) cannot list its entries, so it cannot be analysed`);
+    throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backendPath}) cannot list its entries, so it cannot be analysed`);
   }
   return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
 }, { readsOnly: true });

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 function target(alias: string) {
   const cache = findCache(alias);
   const backend = backendFor(cache);
-  if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backend} cannot be inspected`);
+  if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backendPath} cannot be inspected`);
   return { cache, backend };
 }
 

@@ -13,7 +13,7 @@ export const POST = apiRoute<{ alias: string }>(async ({ req, params, actor, rol
   const cache = findCache(params.alias);
   const request = parseInvalidateRequest(await jsonBody(req));
   const backend = backendFor(cache);
-  if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backend} cannot be inspected`);
+  if (!backend) throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.backendPath} cannot be inspected`);
   const answer = await invalidate(
     { cache, backend, actor, role, auditLog: getContext().auditLogPath, registry: jobs(), signal: req.signal },
     request,

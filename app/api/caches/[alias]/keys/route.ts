@@ -12,7 +12,7 @@ export const GET = apiRoute<{ alias: string }>(async ({ req, params }) => {
   const q = parseQuery(keysQuery, req.nextUrl.searchParams);
   const backend = backendFor(cache);
   if (!backend || !backend.capabilities.listKeys) {
-    throw new ApiError(400, "not_listable", cache.note ?? `${cache.backend} cannot list its keys`);
+    throw new ApiError(400, "not_listable", cache.note ?? `${cache.backendPath} cannot list its keys`);
   }
   return NextResponse.json(await listKeys(backend, cache, q));
 });

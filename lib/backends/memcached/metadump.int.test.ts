@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { parseAddress, type ServerAddress } from "./address";
 import { SNAPSHOT_MAX_ROWS } from "./listing";
@@ -77,8 +78,7 @@ describe("metadump streaming against a real memcached", () => {
     expect(ITEMS).toBeGreaterThan(SNAPSHOT_MAX_ROWS);
     const backend = createMemcachedBackend({
       alias: "big",
-      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-      kind: "memcached",
+      backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
       locations: [server.location],
       keyPrefix: "",
       version: 1,
@@ -171,8 +171,7 @@ describe("metadump while another crawl holds the LRU crawler", () => {
     await holdCrawler();
     const backend = createMemcachedBackend({
       alias: "busy",
-      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-      kind: "memcached",
+      backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
       locations: [server.location],
       keyPrefix: "",
       version: 1,

@@ -9,8 +9,11 @@ import { django, fileCacheConfig, type WrittenEntry } from "@/test/django-fileba
 import { planFor } from "@/lib/invalidate/plan";
 import { execute } from "@/lib/invalidate/run";
 import type { Target } from "@/lib/invalidate/target";
-import { createFileBasedBackend, fileCacheHealth, FileCacheError } from "./filebased";
-import type { CacheBackend, KeyRow } from "./types";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+const createFileBasedBackend = filebasedDescriptor.create;
+import { fileCacheHealth } from "@/lib/backends/filebased/maintenance";
+import { FileCacheError } from "@/lib/backends/filebased/errors";
+import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 
 const roots: string[] = [];
 function tempDir(): string {

@@ -7,9 +7,11 @@ import { django, fileCacheConfig, type WrittenEntry } from "@/test/django-fileba
 import { planFor } from "@/lib/invalidate/plan";
 import { execute } from "@/lib/invalidate/run";
 import type { Target } from "@/lib/invalidate/target";
-import { createFileBasedBackend, fileCacheHealth } from "./filebased";
-import { fileForRawKey } from "./filebased/location";
-import type { CacheBackend, KeyRow } from "./types";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+const createFileBasedBackend = filebasedDescriptor.create;
+import { fileCacheHealth } from "@/lib/backends/filebased/maintenance";
+import { fileForRawKey } from "@/lib/backends/filebased/location";
+import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 
 /**
  * Whoever can write a FileBasedCache directory is not trusted: a symlink planted under an entry's name must not make

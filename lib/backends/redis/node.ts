@@ -11,27 +11,25 @@ import type {
   RawEntry,
   SampleOptions,
   StatsSnapshot,
-} from "@/lib/backends/types";
-import { decodeHintFor } from "../codecs/hint";
+} from "../types";
 import type { DecodeHint } from "@/lib/codecs/types";
-import { downServerStats } from "./server-stats";
+import { downServerStats } from "../server-stats";
 import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
-import { RedisConnection } from "./redis/connection";
-import { BackendError } from "./errors";
-import { toBackendError } from "./redis/errors";
-import { infoToStats } from "./redis/info";
-import { parseRedisLocation, type RedisTarget } from "./redis/location";
-import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./redis/scan";
-import { SIZED_SCAN_COUNT, SizedScanner } from "./redis/sized-scan";
-import { randomSample } from "./redis/sample";
-import { createShardedRedisBackend, isSharded } from "./redis-shards";
-import { readStructured } from "./redis/structured";
+import { BackendError } from "../errors";
+import { RedisConnection } from "./connection";
+import { toBackendError } from "./errors";
+import { redisDecodeHint } from "./hint";
+import { infoToStats } from "./info";
+import { parseRedisLocation, type RedisTarget } from "./location";
+import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
+import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
+import { randomSample } from "./sample";
+import { readStructured } from "./structured";
 
 /**
- * The backend for Django's RedisCache (django.core.cache.backends.redis.RedisCache, 4.0+) and django-redis
- * (django_redis.cache.RedisCache, DefaultClient/HerdClient).
+ * One Redis node: the backend of a standalone or sentinel alias, and of each shard of a sharded one (topology.ts).
  *
  * Only the first LOCATION is used: both write every key to server 0 and treat the others as read replicas
  * (Django reads from a random other server, django-redis likewise), so server 0 holds the truth and deletes must
@@ -67,8 +65,7 @@ function withoutCredentials(text: string): string {
   return text.replace(/(\w+:\/\/)[^@/\s"]*@/g, "$1");
 }
 
-class RedisBackend implements CacheBackend {
-  readonly kind = "redis" as const;
+class RedisNodeBackend implements CacheBackend {
   readonly capabilities = CAPABILITIES;
   private readonly conn: RedisConnection | null;
   private readonly configError: BackendError | null;
@@ -81,8 +78,7 @@ class RedisBackend implements CacheBackend {
   private sizedRefused = false;
 
   constructor(readonly config: CacheConfig) {
-    // A BACKEND path the codecs do not know (a subclass of Django's RedisCache, say) is read as Django's own.
-    this.hint = decodeHintFor(config.backend, config.options) ?? { source: "redis-builtin" };
+    this.hint = redisDecodeHint(config);
     let target: RedisTarget | null = null;
     let configError: BackendError | null = null;
     try {
@@ -344,9 +340,6 @@ class RedisBackend implements CacheBackend {
   }
 }
 
-/** django-redis ShardClient spreads keys over every LOCATION: one backend per shard behind one that walks them all. */
-export function createRedisBackend(config: CacheConfig): CacheBackend {
-  return isSharded(config) ? createShardedRedisBackend(config, (shard) => new RedisBackend(shard)) : new RedisBackend(config);
+export function createRedisNode(config: CacheConfig): CacheBackend {
+  return new RedisNodeBackend(config);
 }
-
-export { escapeGlob } from "./redis/glob";

@@ -7,8 +7,9 @@ import type { CacheConfig } from "@/lib/config/types";
 import { planFor } from "@/lib/invalidate/plan";
 import { execute } from "@/lib/invalidate/run";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
-import { createRedisBackend } from "./redis";
-import type { CacheBackend, KeyRow } from "./types";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
+import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 
 /** django-redis ShardClient over two real Redis servers, written by a real Django: every shard listed, read, purged. */
 
@@ -19,8 +20,7 @@ const COUNT = 60;
 function config(ports = PORTS): CacheConfig {
   return {
     alias: "shards",
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: ports.map((p) => `redis://127.0.0.1:${p}/0`),
     keyPrefix: "shard",
     version: 1,

@@ -1,10 +1,10 @@
-import { decodeHintFor } from "@/lib/codecs/hint";
 import type { CacheConfig } from "@/lib/config/types";
-import { parseAddress } from "@/lib/memcached/address";
-import { DEFAULT_CONNECTION_OPTIONS, MemcachedClient } from "@/lib/memcached/client";
-import { InvalidKeyError, MemcachedError } from "@/lib/memcached/errors";
-import { checkKey } from "@/lib/memcached/keys";
-import { GET_NOTE } from "@/lib/memcached/read-note";
+import { parseAddress } from "./address";
+import { DEFAULT_CONNECTION_OPTIONS, MemcachedClient } from "./client";
+import { InvalidKeyError, MemcachedError } from "./errors";
+import { memcachedDecodeHint } from "./hint";
+import { checkKey } from "./keys";
+import { GET_NOTE } from "./read-note";
 import {
   SNAPSHOT_MAX_ROWS,
   SnapshotStore,
@@ -12,11 +12,12 @@ import {
   encodeCursor,
   newListingId,
   type ListingCursor,
-} from "@/lib/memcached/listing";
-import { DumpDeduper, dump, type DumpItem } from "@/lib/memcached/metadump";
-import { serverStats } from "@/lib/memcached/stats";
-import { createSaslMemcachedBackend, saslCredentials } from "./memcached-sasl";
-import { downServerStats } from "./server-stats";
+} from "./listing";
+import { DumpDeduper, dump, type DumpItem } from "./metadump";
+import { serverStats } from "./stats";
+import { BackendError, messageOf } from "../errors";
+import { fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
+import { downServerStats } from "../server-stats";
 import type {
   BackendStatus,
   CacheBackend,
@@ -28,11 +29,14 @@ import type {
   KeyRow,
   ListOptions,
   RawEntry,
-  ServerStats,
   StatsSnapshot,
-} from "./types";
+} from "../types";
 
-export { GET_NOTE };
+/**
+ * memcached over its text protocol (pymemcache, pylibmc, python-memcached): keys listed with lru_crawler metadump,
+ * read with meta commands. A pool's servers are each listed in turn; the clients' hashing is not reproduced.
+ */
+
 
 const MAX_LIST_COUNT = 10_000;
 /** Keys per pipeline of meta deletes: bounds one request's size and the time it holds the connection. */
@@ -52,10 +56,6 @@ interface ServerPage {
   scanned: number;
   /** The listing of this server is complete with this page. */
   end: boolean;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function unixNow(): number {
@@ -82,49 +82,45 @@ function rawKeyOf(ref: EntryRef): string {
   return ref.raw;
 }
 
+/** The pool's servers from its LOCATIONs; a LOCATION that is not an address is the alias's config error. */
+function serversOf(config: CacheConfig): Server[] | BackendError {
+  if (config.locations.length === 0) return new BackendError("config", `cache "${config.alias}": memcached LOCATION is empty`);
+  try {
+    return config.locations.map((location) => {
+      const address = parseAddress(location);
+      return { label: address.label, client: new MemcachedClient(address, DEFAULT_CONNECTION_OPTIONS) };
+    });
+  } catch (err) {
+    return new BackendError("config", `cache "${config.alias}": ${messageOf(err)}`);
+  }
+}
+
 class MemcachedBackend implements CacheBackend {
-  readonly kind = "memcached" as const;
   readonly capabilities: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
-  private readonly servers: Server[];
+  private readonly pool: Server[] | BackendError;
   private readonly byLabel: Map<string, Server>;
   private readonly snapshots = new SnapshotStore();
 
   constructor(readonly config: CacheConfig) {
-    if (decodeHintFor(config.backend, config.options, 0)?.source !== "memcached") throw new Error(`not a memcached backend: ${config.backend}`);
-    if (config.locations.length === 0) throw new Error(`cache "${config.alias}": memcached LOCATION is empty`);
-    this.servers = config.locations.map((location) => {
-      const address = parseAddress(location);
-      return { label: address.label, client: new MemcachedClient(address, DEFAULT_CONNECTION_OPTIONS) };
-    });
-    this.byLabel = new Map(this.servers.map((s) => [s.label, s]));
+    this.pool = serversOf(config);
+    this.byLabel = new Map(this.pool instanceof BackendError ? [] : this.pool.map((s) => [s.label, s]));
+  }
+
+  /** The servers, or the config error every call reports. */
+  private get servers(): Server[] {
+    if (this.pool instanceof BackendError) throw this.pool;
+    return this.pool;
   }
 
   async status(): Promise<BackendStatus> {
-    const servers = await Promise.all(
-      this.servers.map(async (s) => {
-        const started = performance.now();
-        try {
-          await s.client.version();
-          return { server: s.label, ok: true, latencyMs: performance.now() - started };
-        } catch (err) {
-          return { server: s.label, ok: false, error: messageOf(err) };
-        }
-      }),
-    );
-    const down = servers.filter((s) => !s.ok);
-    const up = servers.filter((s) => s.ok);
-    return {
-      ok: down.length === 0,
-      latencyMs: up.length > 0 ? Math.max(...up.map((s) => s.latencyMs ?? 0)) : undefined,
-      error: down.length > 0 ? `${down.length} of ${servers.length} servers unreachable: ${down.map((s) => s.error).join("; ")}` : undefined,
-      servers,
-    };
+    if (this.pool instanceof BackendError) return { ok: false, error: this.pool.message };
+    return probeStatus(this.pool, (s) => s.client.version());
   }
 
   async listKeys(opts: ListOptions): Promise<KeyPage> {
-    if (typeof opts.prefix !== "string") throw new Error("invalid prefix");
+    if (typeof opts.prefix !== "string") throw new BackendError("invalid_input", "invalid prefix");
     const count = Math.min(Math.max(1, Math.floor(opts.count)), MAX_LIST_COUNT);
-    if (!Number.isFinite(count)) throw new Error("invalid count");
+    if (!Number.isFinite(count)) throw new BackendError("invalid_input", "invalid count");
     let cursor: ListingCursor =
       opts.cursor === null ? { id: newListingId(), server: 0, position: 0 } : decodeCursor(opts.cursor, this.servers.length);
     const keys: KeyRow[] = [];
@@ -200,7 +196,7 @@ class MemcachedBackend implements CacheBackend {
 
   async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
     const key = rawKeyOf(ref);
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new Error("invalid maxBytes");
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new BackendError("invalid_input", "invalid maxBytes");
     const failures: string[] = [];
     for (const server of this.servers) {
       try {
@@ -227,7 +223,7 @@ class MemcachedBackend implements CacheBackend {
           size: meta.size,
           bytes: item.value.length > maxBytes ? item.value.subarray(0, maxBytes) : item.value,
           valueLength: item.length,
-          hint: decodeHintFor(this.config.backend, this.config.options, item.flags) ?? undefined,
+          hint: memcachedDecodeHint(this.config, item.flags) ?? undefined,
           notes: [GET_NOTE, `Held by ${server.label}`],
         };
       } catch (err) {
@@ -243,24 +239,22 @@ class MemcachedBackend implements CacheBackend {
     const keys = refs.map(rawKeyOf);
     if (keys.length === 0) return 0;
     // The Python clients' hashing is not reproduced: a key is deleted on every server of the pool.
-    const results = await Promise.allSettled(this.servers.map((s) => this.deleteOn(s, keys)));
-    return this.sumDeleted(results);
+    return sumOrThrow(await fanOut(this.servers, (s) => this.deleteOn(s, keys)), "deleted");
   }
 
   async deleteListed(rows: KeyRow[]): Promise<number> {
-    const byServer = new Map<Server, string[]>();
+    if (this.pool instanceof BackendError) throw this.pool;
     // Validate every row before deleting anything: a bad row must not leave a half-done purge behind.
-    for (const row of rows) {
-      const server = row.server === undefined ? undefined : this.byLabel.get(row.server);
-      if (!server) throw new Error(`row names no server of this pool: ${String(row.server)}`);
-      if (typeof row.raw !== "string") throw new InvalidKeyError("listed row has no key");
-      checkKey(row.raw);
-      const keys = byServer.get(server);
-      if (keys) keys.push(row.raw);
-      else byServer.set(server, [row.raw]);
-    }
-    const results = await Promise.allSettled([...byServer].map(([server, keys]) => this.deleteOn(server, keys)));
-    return this.sumDeleted(results);
+    const byServer = rowsByServer(rows, this.byLabel);
+    const batches = [...byServer].map(([server, listed]) => ({
+      label: server.label,
+      server,
+      keys: listed.map((row) => {
+        if (typeof row.raw !== "string") throw new InvalidKeyError("listed row has no key");
+        return checkKey(row.raw);
+      }),
+    }));
+    return sumOrThrow(await fanOut(batches, (b) => this.deleteOn(b.server, b.keys)), "deleted");
   }
 
   private async deleteOn(server: Server, keys: string[]): Promise<number> {
@@ -270,18 +264,6 @@ class MemcachedBackend implements CacheBackend {
     }
     const done = await Promise.all(chunks);
     return done.reduce((sum, r) => sum + r.deleted, 0);
-  }
-
-  /** Sum of what was deleted; if a server failed, an error that still says how much was deleted elsewhere. */
-  private sumDeleted(results: PromiseSettledResult<number>[]): number {
-    let deleted = 0;
-    const failures: string[] = [];
-    for (const r of results) {
-      if (r.status === "fulfilled") deleted += r.value;
-      else failures.push(messageOf(r.reason));
-    }
-    if (failures.length > 0) throw new MemcachedError(`deleted ${deleted}, but ${failures.length} server(s) failed: ${failures.join("; ")}`);
-    return deleted;
   }
 
   async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
@@ -322,28 +304,23 @@ class MemcachedBackend implements CacheBackend {
   }
 
   async stats(): Promise<StatsSnapshot> {
-    const servers: ServerStats[] = await Promise.all(
-      this.servers.map(async (s) => {
-        try {
-          // Pipelined on one connection: four requests, one round trip.
-          const [general, slabs, items, settings] = await Promise.all([
-            s.client.stats(),
-            s.client.stats("slabs"),
-            s.client.stats("items"),
-            s.client.stats("settings"),
-          ]);
-          return serverStats(s.label, general, slabs, items, settings);
-        } catch (err) {
-          return downServerStats(s.label, messageOf(err));
-        }
-      }),
-    );
+    const outcomes = await fanOut(this.servers, async (s) => {
+      // Pipelined on one connection: four requests, one round trip.
+      const [general, slabs, items, settings] = await Promise.all([
+        s.client.stats(),
+        s.client.stats("slabs"),
+        s.client.stats("items"),
+        s.client.stats("settings"),
+      ]);
+      return serverStats(s.label, general, slabs, items, settings);
+    });
+    const servers = outcomes.map((o) => (o.ok ? o.value : downServerStats(o.server, o.error)));
     return { at: Date.now(), supported: true, serverWide: true, servers };
   }
 
   async close(): Promise<void> {
     this.snapshots.clear();
-    for (const s of this.servers) s.client.close();
+    if (!(this.pool instanceof BackendError)) for (const s of this.pool) s.client.close();
   }
 
   private dumpOptions(batch: number, signal?: AbortSignal) {
@@ -376,8 +353,6 @@ class MemcachedBackend implements CacheBackend {
   }
 }
 
-/** SASL-authenticated servers speak only the binary protocol: they get the memjs variant (no listing). */
-export function createMemcachedBackend(config: CacheConfig): CacheBackend {
-  const credentials = saslCredentials(config);
-  return credentials ? createSaslMemcachedBackend(config, credentials) : new MemcachedBackend(config);
+export function createTextMemcachedBackend(config: CacheConfig): CacheBackend {
+  return new MemcachedBackend(config);
 }

@@ -6,8 +6,9 @@ import { decodeEntry } from "@/lib/codecs/decode";
 import type { CacheConfig } from "@/lib/config/types";
 import { redisAnswers, startRedisServer, type RedisServerHandle } from "@/test/redis-server";
 import { startDaemon, type Daemon } from "@/test/daemon";
-import { createRedisBackend } from "./redis";
-import type { CacheBackend } from "./types";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
+import type { CacheBackend } from "@/lib/backends/types";
 
 /** django-redis SentinelClient: a primary found through Redis Sentinel, written by a real Django, read by the app. */
 
@@ -19,8 +20,7 @@ const SCRIPT = join(__dirname, "../../test/django-redis/djsentinel.py");
 function config(sentinelPort = SENTINEL_PORT): CacheConfig {
   return {
     alias: "sentinel",
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: [`redis://${SERVICE}/0`],
     keyPrefix: "sent",
     version: 1,

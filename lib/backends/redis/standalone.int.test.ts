@@ -3,8 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CacheConfig } from "@/lib/config/types";
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 import { startRedisServer, testRedisPort, type RedisServerHandle } from "@/test/redis-server";
-import { BackendError } from "./errors";
-import { createRedisBackend } from "./redis";
+import { BackendError } from "../errors";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 
 /** Against real redis-server processes of our own: one open, one with a password and without UNLINK. */
 
@@ -13,7 +14,7 @@ const AUTH_PORT = PORT + 1;
 const PASSWORD = "s3cret-pw";
 
 function config(location: string, options: Record<string, unknown> = {}, backend = "django_redis.cache.RedisCache"): CacheConfig {
-  return { alias: "default", backend, kind: "redis", locations: [location], keyPrefix: "", version: 1, options, timeout: 300 };
+  return { alias: "default", backendPath: backend, locations: [location], keyPrefix: "", version: 1, options, timeout: 300 };
 }
 
 /** A pickled str the way django-redis writes it (protocol 4): "\x80\x04\x95...X<len>...". Opaque to the backend. */

@@ -1,15 +1,16 @@
 import memjs from "memjs";
-import { decodeHintFor } from "@/lib/codecs/hint";
 import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { redactText } from "@/lib/config/secrets";
-import { MemcachedError } from "@/lib/memcached/errors";
-import { checkKey } from "@/lib/memcached/keys";
-import { GET_NOTE } from "@/lib/memcached/read-note";
-import { serverStats } from "@/lib/memcached/stats";
-import { BackendError } from "./errors";
-import { downServerStats } from "./server-stats";
-import type { BackendStatus, CacheBackend, Capabilities, EntryRef, KeyPage, KeyRow, RawEntry, StatsSnapshot } from "./types";
+import { MemcachedError } from "./errors";
+import { memcachedDecodeHint } from "./hint";
+import { checkKey } from "./keys";
+import { GET_NOTE } from "./read-note";
+import { serverStats } from "./stats";
+import { BackendError } from "../errors";
+import { fanOut, probeStatus } from "../pool";
+import { downServerStats } from "../server-stats";
+import type { BackendStatus, CacheBackend, Capabilities, EntryRef, KeyPage, KeyRow, RawEntry, StatsSnapshot } from "../types";
 
 /**
  * memcached servers that require SASL (pylibmc's OPTIONS binary + username + password). SASL exists only in the binary
@@ -66,7 +67,6 @@ function statsOf(client: memjs.Client): Promise<Record<string, string>> {
 }
 
 class SaslMemcachedBackend implements CacheBackend {
-  readonly kind = "memcached" as const;
   readonly capabilities = CAPABILITIES;
   private readonly servers: Server[];
 
@@ -81,23 +81,13 @@ class SaslMemcachedBackend implements CacheBackend {
   }
 
   async status(): Promise<BackendStatus> {
-    const servers = await Promise.all(
-      this.servers.map(async (s) => {
-        const started = performance.now();
-        try {
-          await statsOf(s.client);
-          return { server: s.label, ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-        } catch (err) {
-          return { server: s.label, ok: false, error: failure(s.label, err).message };
-        }
-      }),
-    );
-    const up = servers.filter((s) => s.ok);
-    return {
-      ok: up.length > 0,
-      ...(up.length ? { latencyMs: Math.max(...up.map((s) => s.latencyMs ?? 0)) } : { error: servers[0]?.error ?? "no servers" }),
-      servers,
-    };
+    return probeStatus(this.servers, async (s) => {
+      try {
+        await statsOf(s.client);
+      } catch (err) {
+        throw failure(s.label, err);
+      }
+    });
   }
 
   async listKeys(): Promise<KeyPage> {
@@ -122,7 +112,7 @@ class SaslMemcachedBackend implements CacheBackend {
         size: got.value.length,
         bytes: new Uint8Array(got.value.subarray(0, maxBytes)),
         valueLength: got.value.length,
-        hint: decodeHintFor(this.config.backend, this.config.options, flags) ?? undefined,
+        hint: memcachedDecodeHint(this.config, flags) ?? undefined,
         notes: [`${GET_NOTE}; the binary protocol SASL needs has no way to read without one, nor to tell the expiry`],
       };
     }
@@ -153,16 +143,16 @@ class SaslMemcachedBackend implements CacheBackend {
   }
 
   async stats(): Promise<StatsSnapshot> {
-    const servers = await Promise.all(
-      this.servers.map(async (s) => {
-        try {
-          const general = new Map(Object.entries(await statsOf(s.client)));
-          return serverStats(s.label, general, new Map(), new Map(), new Map());
-        } catch (err) {
-          return downServerStats(s.label, failure(s.label, err).message);
-        }
-      }),
-    );
+    const outcomes = await fanOut(this.servers, async (s) => {
+      let general: Record<string, string>;
+      try {
+        general = await statsOf(s.client);
+      } catch (err) {
+        throw failure(s.label, err);
+      }
+      return serverStats(s.label, new Map(Object.entries(general)), new Map(), new Map(), new Map());
+    });
+    const servers = outcomes.map((o) => (o.ok ? o.value : downServerStats(o.server, o.error)));
     return { at: Date.now(), supported: true, serverWide: true, servers };
   }
 

@@ -5,8 +5,9 @@ import { toApiError } from "@/lib/api/errors";
 import { decodeEntry } from "@/lib/codecs/decode";
 import type { CacheConfig } from "@/lib/config/types";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
-import { createMemcachedBackend } from "./memcached";
-import type { CacheBackend } from "./types";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import type { CacheBackend } from "@/lib/backends/types";
 
 /** SASL-authenticated memcached (binary protocol only), written by a real Django through pylibmc, read through memjs. */
 
@@ -20,8 +21,7 @@ function django<T>(command: string, args: Record<string, unknown>): T {
 function config(servers: string[], password = USER.password): CacheConfig {
   return {
     alias: "sasl",
-    backend: "django.core.cache.backends.memcached.PyLibMCCache",
-    kind: "memcached",
+    backendPath: "django.core.cache.backends.memcached.PyLibMCCache",
     locations: servers,
     keyPrefix: "sasl",
     version: 1,

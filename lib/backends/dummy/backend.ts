@@ -1,11 +1,10 @@
 import type { CacheConfig } from "@/lib/config/types";
-import type { CacheBackend, KeyPage, StatsSnapshot } from "./types";
+import type { CacheBackend, KeyPage, StatsSnapshot } from "../types";
 
 /** Django's DummyCache: implements the cache API and stores nothing, so there is nothing to list, read or count. */
 export function createDummyBackend(config: CacheConfig): CacheBackend {
   return {
     config,
-    kind: "dummy",
     capabilities: { listKeys: false, invalidatePrefix: false, serverStats: false, ttl: false, sizes: false },
     async status() {
       return { ok: true, latencyMs: 0 };

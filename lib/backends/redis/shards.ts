@@ -1,7 +1,7 @@
-import { BackendError } from "./errors";
+import { BackendError } from "../errors";
 import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
-import { parseRedisLocation } from "./redis/location";
+import { parseRedisLocation } from "./location";
 import type {
   BackendStatus,
   Capabilities,
@@ -13,7 +13,7 @@ import type {
   ListOptions,
   RawEntry,
   StatsSnapshot,
-} from "./types";
+} from "../types";
 
 /**
  * django-redis ShardClient: every LOCATION is a Redis of its own and each key lives on one of them, chosen by
@@ -21,10 +21,6 @@ import type {
  * in turn, rows carry the server that listed them and are deleted there, and a key asked for by name is looked for
  * (or deleted) on every server.
  */
-
-export function isSharded(config: CacheConfig): boolean {
-  return config.options.CLIENT_CLASS === "django_redis.client.ShardClient" && config.locations.length > 1;
-}
 
 /** Cursor of a sharded listing: the server's index and that server's own cursor. */
 function encodeCursor(index: number, inner: string | null): string {
@@ -40,7 +36,6 @@ function decodeCursor(cursor: string | null, servers: number): { index: number; 
 }
 
 class ShardedRedisBackend implements CacheBackend {
-  readonly kind = "redis" as const;
   readonly capabilities: Capabilities;
   /** Each shard's server label, as its rows carry it. */
   private readonly labels: string[];

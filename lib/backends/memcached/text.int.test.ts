@@ -6,12 +6,14 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEntry } from "@/lib/codecs/decode";
 import type { CacheConfig } from "@/lib/config/types";
-import { MemcachedClient } from "@/lib/memcached/client";
-import { parseAddress } from "@/lib/memcached/address";
-import { InvalidKeyError } from "@/lib/memcached/errors";
+import { MemcachedClient } from "@/lib/backends/memcached/client";
+import { parseAddress } from "@/lib/backends/memcached/address";
+import { InvalidKeyError } from "@/lib/backends/memcached/errors";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
-import { GET_NOTE, createMemcachedBackend } from "./memcached";
-import type { CacheBackend, KeyRow, ServerStats } from "./types";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import { GET_NOTE } from "@/lib/backends/memcached/read-note";
+import type { CacheBackend, KeyRow, ServerStats } from "@/lib/backends/types";
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, "../../test/django-memcached/djmemcached.py");
@@ -29,7 +31,7 @@ async function django<T>(command: string, args: Record<string, unknown>): Promis
 }
 
 function configFor(alias: string, backend: string, keyPrefix: string, locations: string[]): CacheConfig {
-  return { alias, backend, kind: "memcached", locations, keyPrefix, version: 1, options: {}, timeout: 300 };
+  return { alias, backendPath: backend, locations, keyPrefix, version: 1, options: {}, timeout: 300 };
 }
 
 async function listAll(backend: CacheBackend, prefix: string, count: number): Promise<{ rows: KeyRow[]; pages: number; errors: string[] }> {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createDummyBackend } from "./dummy";
-import { createBackend } from "./registry";
+import { createDummyBackend } from "./backend";
+import { descriptorOf, kindOf } from "../registry";
 import type { CacheConfig } from "@/lib/config/types";
 
 const config: CacheConfig = {
   alias: "dummy",
-  backend: "django.core.cache.backends.dummy.DummyCache",
-  kind: "dummy",
+  backendPath: "django.core.cache.backends.dummy.DummyCache",
   locations: [],
   keyPrefix: "",
   version: 1,
@@ -33,8 +32,10 @@ describe("DummyCache backend", () => {
     expect(stats).toMatchObject({ supported: false, reason: "DummyCache stores nothing: every get is a miss" });
   });
 
-  it("is what the registry makes for kind dummy", () => {
-    expect(createBackend(config)?.kind).toBe("dummy");
-    expect(createBackend({ ...config, kind: "filebased", locations: ["/tmp/x"] })?.kind).toBe("filebased");
+  it("is what the registry finds for its path, with the note every alias of it carries", () => {
+    expect(kindOf(config)).toBe("dummy");
+    expect(descriptorOf(config)?.note).toMatch(/stores nothing/);
+    expect(kindOf({ backendPath: "django.core.cache.backends.filebased.FileBasedCache" })).toBe("filebased");
+    expect(kindOf({ backendPath: "django.core.cache.backends.locmem.LocMemCache" })).toBe("unsupported");
   });
 });

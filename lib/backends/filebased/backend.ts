@@ -13,20 +13,17 @@ import type {
   RawEntry,
   HealthReport,
   StatsSnapshot,
-} from "./types";
-import { directoryError, forgetScan, scanDirectory } from "./filebased/directory";
-import { readEntryFile } from "./filebased/entry-file";
-import { FileCacheError } from "./filebased/errors";
-import { headOf, isExpired, ttlOf } from "./filebased/heads";
-import { forgetSnapshots, listFiles } from "./filebased/listing";
-import { assertFileName, cacheDir, cullSettings, entryPath, fileForRawKey } from "./filebased/location";
-import { describeRows, headRows } from "./filebased/rows";
+} from "../types";
+import { directoryError, forgetScan, scanDirectory } from "./directory";
+import { readEntryFile } from "./entry-file";
+import { FileCacheError } from "./errors";
+import { headOf, isExpired, ttlOf } from "./heads";
+import { forgetSnapshots, listFiles } from "./listing";
+import { assertFileName, cacheDir, cullSettings, entryPath, fileForRawKey } from "./location";
+import { describeRows, headRows } from "./rows";
 
-import { fileHealthReport } from "./filebased/health-report";
-import { fileCacheHealth, unlinkIfStillExpired } from "./filebased/maintenance";
-export { FileCacheError } from "./filebased/errors";
-export { fileCacheHealth } from "./filebased/maintenance";
-export type { FileCacheHealth } from "./filebased/maintenance";
+import { fileHealthReport } from "./health-report";
+import { fileCacheHealth, unlinkIfStillExpired } from "./maintenance";
 
 const CAPABILITIES: Capabilities = {
   listKeys: true,
@@ -85,7 +82,6 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
 
   return {
     config,
-    kind: "filebased",
     capabilities: CAPABILITIES,
 
     async status(): Promise<BackendStatus> {
