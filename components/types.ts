@@ -1,5 +1,4 @@
 /** Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only. */
-import type { AuditStatus } from "@/lib/audit/types";
 import type { BackendStatus } from "@/lib/backends/types";
 import type { CacheView } from "@/lib/browse/list-caches";
 import type { ListKeysResult } from "@/lib/browse/list-keys";
@@ -7,24 +6,12 @@ import type { EntryView } from "@/lib/browse/read-entry";
 import type { KeyView } from "@/lib/browse/rows";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 import type { DjangoKind } from "@/lib/django/keys";
-import type { Role } from "@/lib/auth/access";
 
 export type { PyValue };
+export type { CacheAnswer, CachesAnswer } from "@/lib/api/responses";
 
 export type CacheStatus = BackendStatus;
 export type CacheItem = CacheView;
-
-export interface CachesAnswer {
-  caches: CacheItem[];
-  configErrors: { alias: string | null; field: string | null; message: string; text: string }[];
-  source: string;
-  demo: boolean;
-  readOnly: boolean;
-  /** Whether the audit log can be written: while it cannot, every delete, purge and cancel is refused. */
-  audit?: AuditStatus;
-  /** The caller's role: a viewer changes nothing. */
-  role: Role;
-}
 
 export type Kind = DjangoKind;
 export type KeyItem = KeyView;
