@@ -11,7 +11,7 @@ import type { CacheBackend } from "@/lib/backends/types";
 
 /** SASL-authenticated memcached (binary protocol only), written by a real Django through pylibmc, read through memjs. */
 
-const SCRIPT = join(__dirname, "../../test/django-memcached/djsasl.py");
+const SCRIPT = join(__dirname, "../../../test/django-memcached/djsasl.py");
 const USER = { username: "cachescope", password: "s3cret-pass" };
 
 function django<T>(command: string, args: Record<string, unknown>): T {

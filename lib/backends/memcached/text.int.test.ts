@@ -16,7 +16,7 @@ import { GET_NOTE } from "@/lib/backends/memcached/read-note";
 import type { CacheBackend, KeyRow, ServerStats } from "@/lib/backends/types";
 
 const run = promisify(execFile);
-const SCRIPT = join(__dirname, "../../test/django-memcached/djmemcached.py");
+const SCRIPT = join(__dirname, "../../../test/django-memcached/djmemcached.py");
 const BULK = 100;
 
 interface Written {

@@ -15,7 +15,7 @@ import type { CacheBackend } from "@/lib/backends/types";
 const PRIMARY_PORT = 6374;
 const SENTINEL_PORT = 26374;
 const SERVICE = "cachescope-primary";
-const SCRIPT = join(__dirname, "../../test/django-redis/djsentinel.py");
+const SCRIPT = join(__dirname, "../../../test/django-redis/djsentinel.py");
 
 function config(sentinelPort = SENTINEL_PORT): CacheConfig {
   return {

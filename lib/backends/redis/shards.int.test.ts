@@ -14,7 +14,7 @@ import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 /** django-redis ShardClient over two real Redis servers, written by a real Django: every shard listed, read, purged. */
 
 const PORTS = [6372, 6373];
-const SCRIPT = join(__dirname, "../../test/django-redis/djshard.py");
+const SCRIPT = join(__dirname, "../../../test/django-redis/djshard.py");
 const COUNT = 60;
 
 function config(ports = PORTS): CacheConfig {
