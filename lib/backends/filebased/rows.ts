@@ -11,7 +11,9 @@ const PREVIEW_LIMITS: DecodeLimits = {
   maxInflatedBytes: 2 * 1024 * 1024,
   maxDepth: 12,
   maxBodyChars: 400,
-  maxOutputBytes: 64 * 1024,
+  // Room for one whole value of the largest file previewed (1 MiB read, 2 MiB inflated, as base64): a preview names a
+  // large bytes or str value by its length, which a cut value cannot give.
+  maxOutputBytes: 4 * 1024 * 1024,
   maxWork: 2_000_000,
 };
 /** Files larger than this are listed without kind or preview (their zlib stream would be cut). */
