@@ -7,6 +7,7 @@ const TABS = [
   { path: "", label: "Keys" },
   { path: "/invalidate", label: "Invalidate" },
   { path: "/stats", label: "Stats" },
+  { path: "/namespaces", label: "Namespaces" },
   { path: "/sizes", label: "Sizes" },
 ];
 

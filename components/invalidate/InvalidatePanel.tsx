@@ -89,9 +89,11 @@ const INPUT = "mono w-full rounded border border-slate-300 px-2 py-1 disabled:bg
 export function InvalidatePanel({ alias }: { alias: string }) {
   const client = useQueryClient();
   const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(`/api/caches/${encodeURIComponent(alias)}`) });
-  const asked = useSearchParams().get("action");
+  const search = useSearchParams();
+  const asked = search.get("action");
   const [action, setAction] = useState<Action>(ACTIONS.find((a) => a.id === asked)?.id ?? "prefix");
-  const [form, setForm] = useState<FormState>(EMPTY);
+  // Links from other pages (a namespace's row) can fill the prefix or fragment in.
+  const [form, setForm] = useState<FormState>(() => ({ ...EMPTY, prefix: search.get("prefix") ?? "", fragmentName: search.get("fragment") ?? "" }));
   const [dry, setDry] = useState<{ body: InvalidateBody; answer: DryRunAnswer } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatBytes } from "@/lib/format";
 import { api } from "../api-client";
+import { DjangoRatioCell, DjangoRatioLine } from "../namespaces/DjangoRatio";
 import type { CacheItem } from "../types";
 import { formatRate, formatRatio, formatSince, usedShare } from "./format";
 import { ratioValue } from "./history";
@@ -25,11 +26,13 @@ export function CacheStatsCell({ cache }: { cache: CacheItem }) {
   });
   const history = useHistory(cache.alias, SPARK_S, null, { enabled: counted });
 
-  if (cache.kind === "unsupported") return <span className="text-slate-400">—</span>;
+  // LocMemCache and the like: nothing to read from outside, but the companion may report them through a sink.
+  if (cache.kind === "unsupported") return <DjangoRatioCell alias={cache.alias} fallback={<span className="text-slate-400">—</span>} />;
   if (stats.isPending) return <span className="text-slate-400">…</span>;
   if (stats.isError) return <span className="text-red-700">{stats.error.message}</span>;
   const s = stats.data;
-  if (!s.supported) return <span className="text-xs text-slate-500">no counters: {s.reason}</span>;
+  // No server counters (FileBasedCache, DummyCache): the companion's, when it reports them, are the only ratio there is.
+  if (!s.supported) return <DjangoRatioCell alias={cache.alias} fallback={<span className="text-xs text-slate-500">no counters: {s.reason}</span>} />;
 
   const href = `/caches/${encodeURIComponent(cache.alias)}/stats`;
   if (s.downSince !== null) {
@@ -46,7 +49,7 @@ export function CacheStatsCell({ cache }: { cache: CacheItem }) {
   return (
     <Link href={href} className="block space-y-0.5 hover:bg-slate-50" data-testid={`stats-cell-${cache.alias}`}>
       <div className="flex items-center gap-2">
-        <span className="w-14 text-base font-semibold tabular-nums" title={`hit ratio over the last ${WINDOW_S} s (counter deltas)`}>
+        <span className="w-14 text-base font-semibold tabular-nums" title={`server-wide hit ratio over the last ${WINDOW_S} s (counter deltas)`}>
           {w ? formatRatio(w.hitRatio) : "—"}
         </span>
         <Sparkline
@@ -71,6 +74,7 @@ export function CacheStatsCell({ cache }: { cache: CacheItem }) {
       ) : (
         <div className="text-xs text-slate-500">collecting, first point in {Math.round(s.intervalMs / 1000)} s</div>
       )}
+      <DjangoRatioLine alias={cache.alias} />
       {down > 0 ? <div className="text-xs text-amber-700">{down} of {s.servers.length} servers down</div> : null}
     </Link>
   );

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { windowSummary } from "@/lib/stats/series";
 import { api } from "../api-client";
 import { useUrlState } from "../browser/url-state";
+import { DjangoFigures } from "../namespaces/DjangoRatio";
 import { Notice, Spinner } from "../ui";
 import { RANGES, formatRate, formatRatio, formatSince, parseRange, type RangeName } from "./format";
 import { MemcachedDetails, RedisDetails, ServerTable } from "./ServerDetails";
@@ -35,9 +36,12 @@ export function StatsView({ alias }: { alias: string }) {
   const s = stats.data;
   if (!s.supported) {
     return (
-      <Notice tone="info" title="This cache has no counters to chart">
-        {s.reason}
-      </Notice>
+      <div className="space-y-4">
+        <DjangoFigures alias={alias} />
+        <Notice tone="info" title="This cache's server keeps no counters to chart">
+          {s.reason}
+        </Notice>
+      </div>
     );
   }
   const now = s.window;
@@ -49,6 +53,7 @@ export function StatsView({ alias }: { alias: string }) {
         {s.scope} Ratios and rates come from counter changes between samples taken every {s.intervalMs / 1000} s, not from
         lifetime totals; a restart or a counter reset starts a new series (a gap in the charts).
       </Notice>
+      <DjangoFigures alias={alias} />
       {s.downSince !== null ? (
         <Notice tone="error" title={`Down since ${new Date(s.downSince).toLocaleTimeString()} (${formatSince(s.downSince, at)})`}>
           {s.servers.map((x) => x.error).filter(Boolean).join("; ")}

@@ -1,6 +1,7 @@
 import { itemCount } from "@/lib/backends/server-stats";
 import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
+import { withoutCounterRows } from "@/lib/namespaces/format";
 import { Aggregator } from "./aggregate";
 import { Reservoir } from "./reservoir";
 import type { AnalysisResult, AnalysisWarning } from "./types";
@@ -53,8 +54,9 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
       progress.scanned += n;
       report();
     };
-    for await (const rows of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, sizesOnly: true, signal, onScanned })) {
-      if (!reported) progress.scanned += rows.length;
+    for await (const walked of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, sizesOnly: true, signal, onScanned })) {
+      if (!reported) progress.scanned += walked.length;
+      const rows = withoutCounterRows(walked);
       for (const row of rows) each(row);
       progress.matched += rows.length;
       report();
@@ -73,7 +75,7 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
         report();
       },
     });
-    for (const row of drawn.rows) agg.add(row);
+    for (const row of withoutCounterRows(drawn.rows)) agg.add(row);
     sampleSize = agg.count;
     scale = agg.count === 0 ? 1 : drawn.total / agg.count;
   } else if (sample !== undefined) {

@@ -37,6 +37,8 @@ const STATUS: Record<BackendErrorCode | DomainErrorCode, [number, string]> = {
   job_running: [409, "job_running"],
   too_many_jobs: [429, "too_many_jobs"],
   audit_unavailable: [503, "audit_unavailable"],
+  bad_alias: [400, "bad_alias"],
+  counters_unreadable: [502, "counters_unreadable"],
 };
 
 const TIMEOUT = /timed? ?out|ETIMEDOUT|timeout/i;

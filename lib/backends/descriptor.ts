@@ -18,6 +18,8 @@ export interface BackendDescriptor<Kind extends string = string, Extra extends o
   };
   /** What every alias of this kind carries on its page (DummyCache: why there is nothing to see). */
   readonly note?: string;
+  /** Why this kind's store never holds the Django companion's counters (DummyCache: it stores nothing). */
+  readonly noCounters?: string;
   /** How a stored value's bytes decode; memcached passes the flags read with the value (null without them). */
   decodeHint(config: Pick<CacheConfig, "backendPath" | "options">, flags?: number): DecodeHint | null;
   /** The counters are the server's own (other databases and apps on it count too), not this alias's. */

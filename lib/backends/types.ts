@@ -165,6 +165,16 @@ export interface StatsSnapshot {
   servers: ServerStats[];
 }
 
+/** One counter bucket of the Django companion as stored (docs/COUNTERS_FORMAT.md). */
+export interface CounterBucketRead {
+  /** Its bytes, up to the reader's limit. */
+  bytes: Uint8Array;
+  /** The bucket holds more than `bytes`. */
+  cut: boolean;
+  /** Why it could not be read (a Redis key of another type, a file that is not a regular file). */
+  unreadable?: string;
+}
+
 export interface CacheBackend {
   readonly config: CacheConfig;
   readonly capabilities: Capabilities;
@@ -186,5 +196,7 @@ export interface CacheBackend {
   limits?(): Promise<EntryLimits>;
   /** Optional: health facts a person should see on the cache's page. */
   health?(): Promise<HealthReport>;
+  /** Optional: the companion's counter buckets of `alias` held in this store; buckets that hold nothing are absent. */
+  readCounterBuckets?(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>>;
   close(): Promise<void>;
 }

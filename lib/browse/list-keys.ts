@@ -1,6 +1,7 @@
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { parseRawKey, rawPrefixFor } from "@/lib/django/keys";
+import { withoutCounterRows } from "@/lib/namespaces/format";
 import { toKeyView, type KeyView } from "./rows";
 
 export interface ListKeysQuery {
@@ -35,7 +36,8 @@ export async function listKeys(backend: CacheBackend, cache: CacheConfig, q: Lis
     const prefix = !named || q.raw ? q.prefix : rawPrefixFor(cache.keyPrefix, q.allVersions ? null : cache.version, q.prefix);
     const sort = q.sort && backend.capabilities.sorts?.includes(q.sort) ? { sort: q.sort } : {};
     const page = await backend.listKeys({ prefix, cursor: q.cursor, count: q.count, withMeta: true, ...sort });
-    const result: ListKeysResult = { keys: page.keys.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
+    const rows = withoutCounterRows(page.keys);
+    const result: ListKeysResult = { keys: rows.map((r) => toKeyView(r, cache)), cursor: page.cursor, scanned: page.scanned };
     if (page.errors?.length) result.errors = page.errors;
     return result;
   }
@@ -48,7 +50,7 @@ export async function listKeys(backend: CacheBackend, cache: CacheConfig, q: Lis
     scanned += page.scanned;
     cursor = page.cursor;
     for (const e of page.errors ?? []) errors.set(e.server, e.error);
-    for (const row of page.keys) {
+    for (const row of withoutCounterRows(page.keys)) {
       const parsed = row.raw === null ? null : parseRawKey(row.raw, cache.keyPrefix);
       if (parsed && parsed.key.startsWith(q.prefix)) keys.push(toKeyView(row, cache));
     }

@@ -1,4 +1,5 @@
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
+import { withoutCounterRows } from "@/lib/namespaces/format";
 import type { Plan, ScanSpec } from "./plan";
 
 /**
@@ -67,7 +68,7 @@ async function walk(
   };
   for await (const rows of backend.iterate({ prefix: scan.rawPrefix, batch: SCAN_BATCH, withSizes, signal, onScanned })) {
     if (!reported) progress.scanned += rows.length;
-    await each(rows.filter(scan.accept));
+    await each(withoutCounterRows(rows).filter(scan.accept));
     signal?.throwIfAborted();
   }
 }

@@ -4,6 +4,7 @@ import { installLogRedaction } from "@/lib/config/log-redaction";
 import { formatConfigError } from "@/lib/config/parse";
 import { demoCacheDir } from "@/lib/demo/caches";
 import { ensureDemoData } from "@/lib/demo/demo-data";
+import { startSimulator } from "@/lib/demo/simulator";
 import { getSampler } from "@/lib/stats/instance";
 import { getContext } from "./context";
 
@@ -19,6 +20,8 @@ export async function startup(): Promise<void> {
     // The demo must work with nothing installed: its entries ship with the app and are written on first start.
     const { written } = await ensureDemoData(demoCacheDir(ctx.dataDir));
     console.log(`[cachescope] demo: FileBasedCache in ${demoCacheDir(ctx.dataDir)}${written ? ` (${written} entries written)` : ""}`);
+    const { backfilled } = await startSimulator(demoCacheDir(ctx.dataDir), ctx.dataDir);
+    console.log(`[cachescope] demo: simulated Django traffic every 10 s${backfilled ? ` (${backfilled} buckets of the last hour filled)` : ""}`);
   }
   console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${kindOf(c)})`).join(", ") || "none"}`);
   for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);

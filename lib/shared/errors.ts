@@ -11,7 +11,11 @@ export type DomainErrorCode =
   | "too_many_jobs"
   | "audit_unavailable"
   | "not_inspectable"
-  | "not_listable";
+  | "not_listable"
+  /** An alias that cannot name a counter directory. */
+  | "bad_alias"
+  /** The companion's counter directory cannot be read (a symlink, not a directory, refused). */
+  | "counters_unreadable";
 
 export class DomainError extends Error {
   constructor(

@@ -9,6 +9,7 @@ export const dummy = defineBackend({
   note:
     "DummyCache stores nothing: every get is a miss and every set is dropped, so there are no keys to list or purge. " +
     "Teams configure it in development and tests to switch caching off without changing code.",
+  noCounters: "DummyCache stores nothing",
   decodeHint: () => null,
   serverWideCounters: false,
   statsScope: () => "Counters cover this cache only.",

@@ -23,6 +23,8 @@ import { assertFileName, cacheDir, cullSettings, entryPath, fileForRawKey } from
 import { describeRows, headRows } from "./rows";
 
 import { fileHealthReport } from "./health-report";
+import { FILE_COUNTER_DIR } from "@/lib/namespaces/format";
+import { readBucketFiles } from "@/lib/namespaces/read-files";
 import { fileCacheHealth, unlinkIfStillExpired } from "./maintenance";
 
 const CAPABILITIES: Capabilities = {
@@ -192,6 +194,11 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
     async limits(): Promise<EntryLimits> {
       const scan = await scanDirectory(dir());
       return { ...cullSettings(config), entries: scan.files.length + scan.otherCacheFiles.length + scan.notRegular };
+    },
+
+    /** `<LOCATION>/.cachescope/<alias>/<bucket>.jsonl`: not "*.djcache", so never listed, culled or cleared as an entry. */
+    async readCounterBuckets(alias: string, buckets: number[]) {
+      return readBucketFiles(dir(), [FILE_COUNTER_DIR], alias, buckets);
     },
 
     async close(): Promise<void> {

@@ -35,7 +35,7 @@ describe("metadump streaming against a real memcached", () => {
 
   beforeAll(async () => {
     // A hash table big enough from the start: growing it mid-test would reorder `hash` dumps between pages, which
-    // the re-dumping paging (lib/memcached/listing.ts) cannot follow.
+    // the re-dumping paging (listing.ts) cannot follow.
     server = await startMemcached({ port: 11299, args: ["-o", "hashpower=18"] });
     address = parseAddress(server.location);
     let payload = "";

@@ -18,10 +18,12 @@ import { serverStats } from "./stats";
 import { BackendError, messageOf } from "../errors";
 import { fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
 import { downServerStats } from "../server-stats";
+import { readMemcachedBuckets } from "./counter-buckets";
 import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  CounterBucketRead,
   EntryLimits,
   EntryRef,
   IterateOptions,
@@ -146,7 +148,7 @@ class MemcachedBackend implements CacheBackend {
     return { keys, cursor: done ? null : encodeCursor(cursor), scanned, ...(errors.length > 0 ? { errors } : {}) };
   }
 
-  /** One page of one server's keys: from the listing's snapshot, or by streaming its dump (see lib/memcached/listing.ts). */
+  /** One page of one server's keys: from the listing's snapshot, or by streaming its dump (see listing.ts). */
   private async serverPage(server: Server, cursor: ListingCursor, prefix: string, want: number): Promise<ServerPage> {
     const snapshotKey = `${cursor.id}\u0000${cursor.server}\u0000${prefix}`;
     const snapshot = this.snapshots.get(snapshotKey);
@@ -316,6 +318,11 @@ class MemcachedBackend implements CacheBackend {
     });
     const servers = outcomes.map((o) => (o.ok ? o.value : downServerStats(o.server, o.error)));
     return { at: Date.now(), supported: true, serverWide: true, servers };
+  }
+
+  /** The companion writes to the first server of LOCATION, whatever the pool's hashing would pick. */
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return readMemcachedBuckets(this.servers[0].client, alias, buckets);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  CounterBucketRead,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -27,6 +28,7 @@ import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, 
 import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
 import { randomSample } from "./sample";
 import { readStructured } from "./structured";
+import { readRedisBuckets } from "./counter-buckets";
 
 /**
  * One Redis node: the backend of a standalone or sentinel alias, and of each shard of a sharded one (topology.ts).
@@ -333,6 +335,10 @@ class RedisNodeBackend implements CacheBackend {
         servers: [downServerStats(server, error)],
       };
     }
+  }
+
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return this.connection().run((c) => readRedisBuckets(c, alias, buckets));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import type {
   BackendStatus,
   Capabilities,
   CacheBackend,
+  CounterBucketRead,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -106,6 +107,11 @@ class ShardedRedisBackend implements CacheBackend {
   async stats(): Promise<StatsSnapshot> {
     const each = await Promise.all(this.shards.map((s) => s.stats()));
     return { at: Date.now(), supported: true, serverWide: true, servers: each.flatMap((s) => s.servers) };
+  }
+
+  /** The companion writes its buckets to the first LOCATION (docs/COUNTERS_FORMAT.md), not by the hash ring. */
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return this.shards[0].readCounterBuckets?.(alias, buckets) ?? new Map<number, CounterBucketRead>();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,46 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { aggregateWindow } from "@/lib/namespaces/aggregate";
+import { bucketOf } from "@/lib/namespaces/format";
+import { parseBucket } from "@/lib/namespaces/parse";
+import { backfill, demoTraffic } from "./simulator";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "sim-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("demo traffic simulator", () => {
+  it("fills the last hour once, in the companion's format, with the namespaces a newcomer should see", async () => {
+    const now = 1_764_624_005;
+    const t = { alias: "default", dir: path.join(dir, "default"), traffic: demoTraffic("default") };
+    expect(await backfill(t, now)).toBe(360);
+    expect(await backfill(t, now)).toBe(0);
+    const files = readdirSync(t.dir);
+    expect(files).toHaveLength(360);
+    const buckets = files.map((f) => {
+      const bucket = Number(f.replace(".jsonl", ""));
+      return parseBucket(readFileSync(path.join(t.dir, f)), { alias: "default", bucket });
+    });
+    expect(buckets.every((b) => b.records === 2 && Object.keys(b.skipped).length === 0)).toBe(true);
+    const w = aggregateWindow(buckets, bucketOf(now) - 1, 300);
+    const byName = new Map(w.namespaces.map((n) => [n.name, n]));
+    expect(byName.get("search")?.flags).toContain("mostly-misses");
+    expect(byName.get("report")?.flags).toEqual(["written-never-read"]);
+    expect(byName.get("api:product-list")?.kind).toBe("view");
+    expect(byName.get("fragment:sidebar")?.kind).toBe("fragment");
+    expect(byName.get("session")?.kind).toBe("session");
+    expect(w.total.hitRatio).toBeGreaterThan(0.5);
+  });
+
+  it("gives the DummyCache misses only, as Django's DummyCache would", async () => {
+    const t = { alias: "dummy", dir: path.join(dir, "dummy"), traffic: demoTraffic("dummy") };
+    await backfill(t, 1_764_624_005);
+    const f = readdirSync(t.dir)[0];
+    const b = parseBucket(readFileSync(path.join(t.dir, f)), { alias: "dummy", bucket: Number(f.replace(".jsonl", "")) });
+    expect([...b.namespaces.values()].every((c) => c.hits === 0)).toBe(true);
+  });
+});

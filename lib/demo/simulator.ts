@@ -1,0 +1,182 @@
+import { promises as fsp } from "node:fs";
+import path from "node:path";
+import { BUCKET_SECONDS, FILE_COUNTER_DIR, RETENTION_SECONDS, bucketFileName, bucketOf } from "@/lib/namespaces/format";
+import type { NamespaceKind } from "@/lib/namespaces/parse";
+import type { Sink } from "@/lib/namespaces/sinks";
+
+/**
+ * The demo's traffic simulator: while the demo runs it writes, every 10 s, the records a Django with the companion
+ * would flush for the demo's two aliases (docs/COUNTERS_FORMAT.md), and fills the last hour at start, so the
+ * Namespaces tab, the home page's ratios and the charts move for a newcomer. The UI labels these counts "simulated".
+ */
+
+/** The demo's DummyCache sends its counters to a directory, as CACHESCOPE["SINKS"] would. */
+export function demoSinks(dataDir: string): Map<string, Sink> {
+  return new Map([["dummy", { dir: demoSinkDir(dataDir) }]]);
+}
+
+export function demoSinkDir(dataDir: string): string {
+  return path.join(dataDir, "demo-counters");
+}
+
+export interface Traffic {
+  name: string;
+  kind: NamespaceKind;
+  /** Reads per 10 s at the top of the 20-minute wave (all processes together). */
+  reads: number;
+  hitRate: number;
+  /** Extra writes per 10 s besides the sets that follow misses. */
+  sets?: number;
+  deletes?: number;
+  adds?: number;
+  incrs?: number;
+  touches?: number;
+  /** Set after a miss, as cache_page and {% cache %} do. */
+  setOnMiss?: boolean;
+}
+
+/** A shop's cache as a Django would see it: views, fragments, sessions, plain keys; one mostly missing, one never read. */
+const DEFAULT_TRAFFIC: Traffic[] = [
+  { name: "api:product-list", kind: "view", reads: 60, hitRate: 0.86, setOnMiss: true },
+  { name: "api:product-detail", kind: "view", reads: 35, hitRate: 0.64, setOnMiss: true },
+  { name: "shop.views.home", kind: "view", reads: 18, hitRate: 0.93, setOnMiss: true },
+  { name: "fragment:sidebar", kind: "fragment", reads: 80, hitRate: 0.98, setOnMiss: true },
+  { name: "fragment:product_card", kind: "fragment", reads: 45, hitRate: 0.74, setOnMiss: true },
+  { name: "session", kind: "session", reads: 25, hitRate: 0.9, sets: 6, deletes: 1, touches: 2 },
+  { name: "user", kind: "key", reads: 20, hitRate: 0.7, setOnMiss: true, deletes: 2 },
+  { name: "search", kind: "key", reads: 16, hitRate: 0.06, setOnMiss: true },
+  { name: "report", kind: "key", reads: 0, hitRate: 0, sets: 3 },
+  { name: "ratelimit", kind: "key", reads: 0, hitRate: 0, adds: 4, incrs: 30 },
+];
+
+/** What the demo's DummyCache sees: every get a miss, every set thrown away. */
+const DUMMY_TRAFFIC: Traffic[] = [
+  { name: "api:product-list", kind: "view", reads: 6, hitRate: 0, setOnMiss: true },
+  { name: "session", kind: "session", reads: 4, hitRate: 0, sets: 2 },
+];
+
+/** A small seeded generator: a bucket's counts come out the same every time (a backfill after a restart agrees). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function around(rand: () => number, mean: number): number {
+  return mean <= 0 ? 0 : Math.max(0, Math.round(mean * (0.75 + rand() * 0.5)));
+}
+
+type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t", number | string>>;
+
+/** One simulated process's record for one flush into `bucket` (a line, "\n" included). */
+export function simulatedRecord(alias: string, traffic: Traffic[], bucket: number, process: number, at: number): string {
+  const rand = random(bucket * 7 + process * 1_000_003 + alias.length);
+  // Traffic rises and falls over 20 minutes, and a cold spell every so often drops the hit ratios.
+  const wave = 0.55 + 0.45 * Math.sin((bucket / 1200) * 2 * Math.PI);
+  const cold = Math.floor(bucket / 600) % 5 === 3 ? 0.6 : 1;
+  const ns: Record<string, Counters> = {};
+  for (const t of traffic) {
+    const reads = around(rand, (t.reads * wave) / 2);
+    const hits = Math.round(reads * Math.min(1, t.hitRate * (t.kind === "fragment" || t.kind === "view" ? cold : 1) * (0.95 + rand() * 0.1)));
+    const misses = reads - hits;
+    const c: Counters = { k: t.kind };
+    if (hits) c.h = hits;
+    if (misses) c.m = misses;
+    const sets = (t.setOnMiss ? misses : 0) + around(rand, (t.sets ?? 0) / 2);
+    if (sets) c.s = sets;
+    const extra: [keyof Counters, number | undefined][] = [
+      ["d", t.deletes],
+      ["a", t.adds],
+      ["i", t.incrs],
+      ["t", t.touches],
+    ];
+    for (const [field, mean] of extra) {
+      const n = around(rand, ((mean ?? 0) * wave) / 2);
+      if (n) c[field] = n;
+    }
+    if (Object.keys(c).length > 1) ns[t.name] = c;
+  }
+  return JSON.stringify({ v: 1, host: "cachescope-simulator", pid: 1000 + process, at, alias, ns }) + "\n";
+}
+
+/** What the simulator counts for each of the demo's aliases. */
+export function demoTraffic(alias: "default" | "dummy"): Traffic[] {
+  return alias === "default" ? DEFAULT_TRAFFIC : DUMMY_TRAFFIC;
+}
+
+/** Two simulated worker processes, as gunicorn would run them: one record each per flush. */
+const PROCESSES = 2;
+
+export interface Target {
+  alias: string;
+  dir: string;
+  traffic: Traffic[];
+}
+
+function targets(cacheDir: string, dataDir: string): Target[] {
+  return [
+    { alias: "default", dir: path.join(cacheDir, FILE_COUNTER_DIR, "default"), traffic: demoTraffic("default") },
+    { alias: "dummy", dir: path.join(demoSinkDir(dataDir), "dummy"), traffic: demoTraffic("dummy") },
+  ];
+}
+
+async function flush(target: Target, bucket: number, at: number): Promise<void> {
+  let lines = "";
+  for (let p = 0; p < PROCESSES; p++) lines += simulatedRecord(target.alias, target.traffic, bucket, p, at);
+  await fsp.appendFile(path.join(target.dir, bucketFileName(bucket)), lines, { mode: 0o600 });
+}
+
+/** Fills the buckets of the last hour that hold nothing yet; removes those past the companion's 3 hours. */
+export async function backfill(target: Target, nowSeconds: number): Promise<number> {
+  await fsp.mkdir(target.dir, { recursive: true, mode: 0o700 });
+  const names = new Set(await fsp.readdir(target.dir));
+  const current = bucketOf(nowSeconds);
+  let written = 0;
+  for (let b = current - 3600; b < current; b += BUCKET_SECONDS) {
+    if (names.has(bucketFileName(b))) continue;
+    await flush(target, b, b + BUCKET_SECONDS - 0.5);
+    written++;
+  }
+  await prune(target, names, nowSeconds);
+  return written;
+}
+
+/** As the companion does: buckets past the 3 hours are removed. */
+async function prune(target: Target, names: Iterable<string>, nowSeconds: number): Promise<void> {
+  for (const name of names) {
+    const m = /^(\d+)\.jsonl$/.exec(name);
+    if (m && Number(m[1]) < nowSeconds - RETENTION_SECONDS) await fsp.rm(path.join(target.dir, name), { force: true });
+  }
+}
+
+const holder = globalThis as unknown as { __cachescopeSimulator?: NodeJS.Timeout };
+
+/** Starts the simulator once per process; the timer never keeps the process alive. */
+export async function startSimulator(cacheDir: string, dataDir: string): Promise<{ backfilled: number }> {
+  if (holder.__cachescopeSimulator) return { backfilled: 0 };
+  const all = targets(cacheDir, dataDir);
+  let backfilled = 0;
+  for (const t of all) backfilled += await backfill(t, Date.now() / 1000);
+  const tick = () => {
+    const now = Date.now() / 1000;
+    const bucket = bucketOf(now);
+    for (const t of all) {
+      const work = async () => {
+        // The data directory may have been removed while the demo runs: it comes back with the next flush.
+        await fsp.mkdir(t.dir, { recursive: true, mode: 0o700 });
+        await flush(t, bucket, now);
+        if (bucket % 600 === 0) await prune(t, await fsp.readdir(t.dir), now);
+      };
+      work().catch((err: unknown) => console.error(`[cachescope] demo simulator: ${(err as Error).message}`));
+    }
+  };
+  tick();
+  holder.__cachescopeSimulator = setInterval(tick, BUCKET_SECONDS * 1000);
+  holder.__cachescopeSimulator.unref();
+  return { backfilled };
+}
