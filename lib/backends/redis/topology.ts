@@ -20,7 +20,7 @@ const shards: RedisTopology = {
   create: (config) => createShardedRedisBackend(config, createRedisNode),
 };
 
-/** django-redis SentinelClient: one node, whose address the sentinels of OPTIONS SENTINELS name (redis/location.ts). */
+/** django-redis SentinelClient: one node, whose address the sentinels of OPTIONS SENTINELS name (redis/sentinel.ts). */
 const sentinel: RedisTopology = {
   name: "sentinel",
   matches: (config) => config.options.SENTINELS !== undefined && config.options.SENTINELS !== null,
