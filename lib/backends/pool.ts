@@ -11,7 +11,7 @@ import type { BackendStatus, KeyRow } from "@/lib/backends/types";
 
 export type ServerStatus = NonNullable<BackendStatus["servers"]>[number];
 
-export type Outcome<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string };
+export type Outcome<T> = { server: string; ok: true; value: T } | { server: string; ok: false; error: string; cause: unknown };
 
 /** fn on every server at once; each server's result or error, in the pool's order. */
 export async function fanOut<S extends { label: string }, T>(servers: readonly S[], fn: (server: S) => Promise<T>): Promise<Outcome<T>[]> {
@@ -19,7 +19,7 @@ export async function fanOut<S extends { label: string }, T>(servers: readonly S
   return settled.map((r, i) =>
     r.status === "fulfilled"
       ? { server: servers[i].label, ok: true, value: r.value }
-      : { server: servers[i].label, ok: false, error: messageOf(r.reason) },
+      : { server: servers[i].label, ok: false, error: messageOf(r.reason), cause: r.reason },
   );
 }
 
@@ -57,15 +57,24 @@ export async function probeStatus<S extends { label: string }>(servers: readonly
   );
 }
 
+/**
+ * One error naming every server that failed, after `done` (what the others did); its code is theirs when they all
+ * failed the same way (every server unreachable is "unreachable"), else "server". Null when none failed.
+ */
+export function failureOf(outcomes: Outcome<unknown>[], done: string): BackendError | null {
+  const failed = outcomes.flatMap((o) => (o.ok ? [] : [o]));
+  if (failed.length === 0) return null;
+  const codes = new Set(failed.map((f) => (f.cause instanceof BackendError ? f.cause.code : "server")));
+  const code = codes.size === 1 ? [...codes][0] : "server";
+  const server = failed.length === 1 ? failed[0].server : "";
+  return new BackendError(code, `${done}, but ${failed.length} server(s) failed: ${failed.map((f) => f.error).join("; ")}`, server);
+}
+
 /** The sum over the servers; if any failed, an error naming each that still says how much was done elsewhere. */
 export function sumOrThrow(outcomes: Outcome<number>[], what: string): number {
-  let total = 0;
-  const failed: string[] = [];
-  for (const o of outcomes) {
-    if (o.ok) total += o.value;
-    else failed.push(o.error);
-  }
-  if (failed.length > 0) throw new BackendError("server", `${what} ${total}, but ${failed.length} server(s) failed: ${failed.join("; ")}`);
+  const total = outcomes.reduce((n, o) => n + (o.ok ? o.value : 0), 0);
+  const failure = failureOf(outcomes, `${what} ${total}`);
+  if (failure) throw failure;
   return total;
 }
 

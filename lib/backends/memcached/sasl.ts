@@ -8,7 +8,7 @@ import { checkKey } from "./keys";
 import { GET_NOTE } from "./read-note";
 import { serverStats } from "./stats";
 import { BackendError } from "../errors";
-import { fanOut, probeStatus } from "../pool";
+import { fanOut, probeStatus, sumOrThrow } from "../pool";
 import { downServerStats } from "../server-stats";
 import type { BackendStatus, CacheBackend, Capabilities, EntryRef, KeyPage, KeyRow, RawEntry, StatsSnapshot } from "../types";
 
@@ -49,10 +49,18 @@ interface Server {
   client: memjs.Client;
 }
 
+/** Socket errors that mean nothing answers there. */
+const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+
+/** What memjs rejected with, as a BackendError code: it rejects with a bare string for a refused login. */
 function failure(server: string, err: unknown): MemcachedError {
-  // memjs rejects with undefined when the server closes the connection, which is how a refused login ends.
-  const why = err instanceof Error && err.message ? redactText(err.message) : "no answer: SASL login refused, or the server is unreachable";
-  return new MemcachedError(why, server);
+  const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+  const message = err instanceof Error ? err.message : typeof err === "string" ? err : "";
+  if (NETWORK.has(code) || /timed out connecting/.test(message)) return new MemcachedError(`unreachable: ${redactText(message)}`, server, "unreachable");
+  if (/timed out/.test(message)) return new MemcachedError(redactText(message), server, "timeout");
+  if (/authentication failed/i.test(message)) return new MemcachedError(`SASL login refused (${message})`, server, "auth");
+  // memjs rejects with nothing when the server closes the connection, which is how a refused login may end too.
+  return new MemcachedError(message ? redactText(message) : "no answer: SASL login refused, or the server is unreachable", server);
 }
 
 function keyOf(ref: EntryRef): string {
@@ -121,17 +129,19 @@ class SaslMemcachedBackend implements CacheBackend {
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {
     const keys = refs.map(keyOf);
-    let deleted = 0;
-    for (const key of keys) {
-      for (const s of this.servers) {
+    // Every server (the clients' hashing is not reproduced); one down is named after the others were done.
+    const outcomes = await fanOut(this.servers, async (s) => {
+      let deleted = 0;
+      for (const key of keys) {
         try {
           if (await s.client.delete(key)) deleted++;
         } catch (err) {
           throw failure(s.label, err);
         }
       }
-    }
-    return deleted;
+      return deleted;
+    });
+    return sumOrThrow(outcomes, "deleted");
   }
 
   deleteListed(rows: KeyRow[]): Promise<number> {

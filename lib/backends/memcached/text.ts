@@ -16,7 +16,7 @@ import {
 import { DumpDeduper, dump, type DumpItem } from "./metadump";
 import { serverStats } from "./stats";
 import { BackendError, messageOf } from "../errors";
-import { fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
+import { failureOf, fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
 import { downServerStats } from "../server-stats";
 import { readMemcachedBuckets } from "./counter-buckets";
 import type {
@@ -199,42 +199,41 @@ class MemcachedBackend implements CacheBackend {
   async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
     const key = rawKeyOf(ref);
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new BackendError("invalid_input", "invalid maxBytes");
-    const failures: string[] = [];
-    for (const server of this.servers) {
-      try {
-        // `me` does not count as a get: only the server that holds the key is asked for the value.
-        const meta = await server.client.meta(key);
-        if (!meta) continue;
-        if (meta.size > MAX_VALUE_READ) {
-          // memcached cannot send part of a value: one this big (servers run with -I up to 1 GiB) is not fetched.
-          return {
-            raw: key,
-            type: "item",
-            ttl: meta.exp,
-            size: meta.size,
-            bytes: null,
-            notes: [`Not read: the item is ${meta.size} bytes, over the ${MAX_VALUE_READ}-byte read limit`, `Held by ${server.label}`],
-          };
-        }
-        const item = await server.client.get(key);
-        if (!item) continue;
-        return {
-          raw: key,
-          type: "item",
-          ttl: item.ttl,
-          size: meta.size,
-          bytes: item.value.length > maxBytes ? item.value.subarray(0, maxBytes) : item.value,
-          valueLength: item.length,
-          hint: memcachedDecodeHint(this.config, item.flags) ?? undefined,
-          notes: [GET_NOTE, `Held by ${server.label}`],
-        };
-      } catch (err) {
-        if (err instanceof InvalidKeyError) throw err;
-        failures.push(messageOf(err));
-      }
-    }
-    if (failures.length > 0) throw new MemcachedError(`not found on the reachable servers; unreachable: ${failures.join("; ")}`);
+    const outcomes = await fanOut(this.servers, (server) => this.readOn(server, key, maxBytes));
+    for (const o of outcomes) if (o.ok && o.value) return o.value;
+    const failure = failureOf(outcomes, "not found on the servers that answered");
+    if (failure) throw failure;
     return null;
+  }
+
+  /** The key on one server, or null where it does not hold it. */
+  private async readOn(server: Server, key: string, maxBytes: number): Promise<RawEntry | null> {
+    // `me` does not count as a get: only the server that holds the key is asked for the value.
+    const meta = await server.client.meta(key);
+    if (!meta) return null;
+    if (meta.size > MAX_VALUE_READ) {
+      // memcached cannot send part of a value: one this big (servers run with -I up to 1 GiB) is not fetched.
+      return {
+        raw: key,
+        type: "item",
+        ttl: meta.exp,
+        size: meta.size,
+        bytes: null,
+        notes: [`Not read: the item is ${meta.size} bytes, over the ${MAX_VALUE_READ}-byte read limit`, `Held by ${server.label}`],
+      };
+    }
+    const item = await server.client.get(key);
+    if (!item) return null;
+    return {
+      raw: key,
+      type: "item",
+      ttl: item.ttl,
+      size: meta.size,
+      bytes: item.value.length > maxBytes ? item.value.subarray(0, maxBytes) : item.value,
+      valueLength: item.length,
+      hint: memcachedDecodeHint(this.config, item.flags) ?? undefined,
+      notes: [GET_NOTE, `Held by ${server.label}`],
+    };
   }
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {

@@ -103,7 +103,7 @@ describe("Redis shards (django-redis ShardClient)", () => {
     try {
       const status = await partial.status();
       expect(status.ok).toBe(false);
-      expect(status.error).toMatch(/1 of 2 shards down/);
+      expect(status.error).toMatch(/1 of 2 servers down/);
       expect(status.servers?.find((s) => s.ok)?.server).toBe(`127.0.0.1:${PORTS[0]}/0`);
     } finally {
       await partial.close();
