@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEntry } from "@/lib/codecs/decode";
 import type { CacheConfig } from "@/lib/config/types";
-import { redisAnswers, startRedisServer, type RedisServerHandle } from "@/test/redis-server";
-import { startDaemon, type Daemon } from "@/test/daemon";
+import type { Daemon } from "@/test/daemon";
+import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
+import { startSentinel } from "@/test/redis-sentinel";
 import { redis as redisDescriptor } from "@/lib/backends/redis";
 const createRedisBackend = redisDescriptor.create;
 import type { CacheBackend } from "@/lib/backends/types";
@@ -37,18 +37,7 @@ describe("Redis through Sentinel (django-redis SentinelClient)", () => {
 
   beforeAll(async () => {
     primary = await startRedisServer({ port: PRIMARY_PORT });
-    sentinel = await startDaemon({
-      name: `sentinel-${SENTINEL_PORT}`,
-      command: "redis-server",
-      // Sentinel rewrites its config file: it lives in the daemon's own temp dir.
-      prepare: (dir) => writeFile(join(dir, "sentinel.conf"), `sentinel monitor ${SERVICE} 127.0.0.1 ${PRIMARY_PORT} 1\n`),
-      args: (dir, pidfile) => [
-        join(dir, "sentinel.conf"), "--sentinel",
-        "--port", String(SENTINEL_PORT), "--bind", "127.0.0.1",
-        "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", join(dir, "sentinel.log"),
-      ],
-      ready: () => redisAnswers(SENTINEL_PORT),
-    });
+    sentinel = await startSentinel(SENTINEL_PORT, SERVICE, PRIMARY_PORT);
     entries = JSON.parse(
       execFileSync("/usr/bin/python3", [SCRIPT, JSON.stringify({ sentinel: SENTINEL_PORT, service: SERVICE })], { encoding: "utf8" }),
     ).entries;
