@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { APP_PORT, AUDIT_LOG, BASE_URL, CACHES, DEMO_DATA_DIR, DEMO_PORT, DEMO_URL, TOKEN } from "./e2e/env";
+import { APP_PORT, AUDIT_LOG, BASE_URL, CACHES, COMPANION_SINKS, DEMO_DATA_DIR, DEMO_PORT, DEMO_URL, TOKEN } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
@@ -46,6 +46,7 @@ export default defineConfig({
         CACHESCOPE_TOKEN: TOKEN,
         CACHESCOPE_CACHES: JSON.stringify(CACHES),
         CACHESCOPE_AUDIT_LOG: AUDIT_LOG,
+        CACHESCOPE_SINKS: JSON.stringify(COMPANION_SINKS),
       },
     },
     {

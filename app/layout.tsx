@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/Providers";
+import { SessionMenu } from "@/components/login/SessionMenu";
+import { sessionOf } from "@/lib/auth/access";
+import { SESSION_COOKIE } from "@/lib/auth/session";
+import { getContext } from "@/lib/server/context";
 import "./globals.css";
 
 // Every page carries its request's CSP nonce (proxy.ts), so none can be prerendered without one.
@@ -12,7 +17,9 @@ export const metadata: Metadata = {
   description: "A console for the caches of Django applications",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Read on the server from the signed cookie: the header shows who is signed in without another API call.
+  const session = sessionOf((await cookies()).get(SESSION_COOKIE)?.value, getContext());
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
@@ -27,6 +34,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/audit" className="text-slate-300 hover:text-white">
               Audit log
             </Link>
+            {session && <SessionMenu role={session.role} />}
           </nav>
         </header>
         <Providers>

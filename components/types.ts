@@ -1,19 +1,13 @@
-/** Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only. */
-import type { BackendStatus } from "@/lib/backends/types";
-import type { CacheView } from "@/lib/browse/list-caches";
-import type { ListKeysResult } from "@/lib/browse/list-keys";
-import type { EntryView } from "@/lib/browse/read-entry";
-import type { KeyView } from "@/lib/browse/rows";
-import type { PyValue } from "@/lib/codecs/pyvalue";
-import type { DjangoKind } from "@/lib/django/keys";
-
-export type { PyValue };
+/**
+ * Shapes of API answers as the pages read them (shared/API.md): the server's own types, imported as types only (nothing of
+ * the server is bundled). Answers the routes assemble are named once in lib/api/responses.ts.
+ */
 export type { CacheAnswer, CachesAnswer } from "@/lib/api/responses";
-
-export type CacheStatus = BackendStatus;
-export type CacheItem = CacheView;
-
-export type Kind = DjangoKind;
-export type KeyItem = KeyView;
-export type KeysAnswer = ListKeysResult;
-export type EntryAnswer = EntryView;
+export type { HealthReport } from "@/lib/backends/types";
+export type { CacheView } from "@/lib/browse/list-caches";
+export type { ListKeysResult } from "@/lib/browse/list-keys";
+export type { EntryView } from "@/lib/browse/read-entry";
+export type { KeyView } from "@/lib/browse/rows";
+export type { PyValue } from "@/lib/codecs/pyvalue";
+export type { LimitKind } from "@/lib/codecs/types";
+export type { DjangoKind } from "@/lib/django/keys";

@@ -102,3 +102,17 @@ test("FileBasedCache: purging expired entries deletes the expired file only", as
   await expect(page.getByTestId("key-count")).toContainText(`${live.length} keys shown`);
   expect(djangoMisses({ alias: "files", keys: live })).toEqual([]);
 });
+
+test("FileBasedCache: the Invalidate tab opens on a target it can do; a prefix asked for falls back with a note", async ({ page }) => {
+  await login(page, "/caches/files/invalidate");
+  await expect(page.getByRole("tab", { name: "URL (cache_page)" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("tab", { name: "Key prefix" })).toBeDisabled();
+  await expect(page.getByLabel("URL", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Dry run" })).toBeEnabled();
+
+  // A link asking for what the backend cannot do opens on what it can, and says so.
+  await page.goto("/caches/files/invalidate?action=prefix");
+  await expect(page.getByText(/cannot match keys by prefix.*Opened on “URL \(cache_page\)” instead\./)).toBeVisible();
+  await expect(page.getByRole("tab", { name: "URL (cache_page)" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByLabel("Django key prefix")).toHaveCount(0);
+});

@@ -21,6 +21,17 @@ export const MEMCACHED_PIDFILE = path.join(RUN_DIR, "e2e-memcached.pid");
 export const MANIFEST = path.join(RUN_DIR, "e2e-manifest.json");
 const DJANGO_DIR = path.join(ROOT, "e2e", "django");
 
+/** Two worker processes of the e2e site with the Django companion installed (e2e/companion.spec.ts starts them). */
+export const DJANGO_WORKER_PORTS = [3111, 3112] as const;
+/**
+ * The companion's SINKS for the aliases that cannot hold counters, given to both the Django workers and the app
+ * (CACHESCOPE_SINKS): the LocMemCache's go to a directory, the DummyCache's to the cs_redis alias.
+ */
+export const COMPANION_SINKS: Record<string, string> = {
+  cs_local: path.join(RUN_DIR, "e2e-cs-sink"),
+  cs_dummy: "cs_redis",
+};
+
 /** The Django CACHES the e2e site writes with; the app under test is given the same object. */
 export const CACHES: Record<string, Record<string, unknown>> = JSON.parse(
   readFileSync(path.join(DJANGO_DIR, "caches.json"), "utf8"),

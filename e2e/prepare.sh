@@ -75,4 +75,7 @@ fi
 
 # Django and the app both resolve the FileBasedCache LOCATION (.run/e2e-files) against the project root.
 cd "$root"
+# The companion spec's FileBasedCache and LocMemCache counters (caches.json "cs_files", e2e/env.ts COMPANION_SINKS):
+# their Redis db and memcached are emptied by the writer below; these start empty too, so a run's counts are its own.
+rm -rf "$run/e2e-cs-files" "$run/e2e-cs-sink"
 "$python" "$root/e2e/django/write_cache.py" --manifest "$run/e2e-manifest.json"

@@ -253,9 +253,17 @@ test.describe("an app of its own", () => {
     const asViewer = await pageAs(VIEWER);
     await expect(asViewer.getByRole("columnheader", { name: "Actions" })).toHaveCount(0);
     await expect(asViewer.getByRole("button", { name: /^Delete / })).toHaveCount(0);
+    await expect(asViewer.getByTestId("session-role")).toHaveText("viewer");
     await asViewer.context().close();
     const asAdmin = await pageAs(TOKEN);
     await expect(asAdmin.getByRole("button", { name: /^Delete / }).first()).toBeVisible();
+    await expect(asAdmin.getByTestId("session-role")).toHaveText("admin");
+    // The header's Log out ends the session on the server: the cookie it had is refused afterwards.
+    const cookie = (await asAdmin.context().cookies()).find((c) => c.name === "cachescope_session");
+    expect(cookie).toBeDefined();
+    await asAdmin.getByRole("button", { name: "Log out" }).click();
+    await expect(asAdmin).toHaveURL(/\/login/);
+    expect((await api.get("/api/caches", { headers: { cookie: `cachescope_session=${cookie!.value}` } })).status()).toBe(401);
     await asAdmin.context().close();
   });
 });

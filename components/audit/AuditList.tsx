@@ -1,18 +1,16 @@
 "use client";
 
-import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useUrlState } from "../browser/url-state";
-import type { CachesAnswer } from "../types";
+import { useUrlState } from "../ui/url-state";
+import { useCaches } from "../caches/useCache";
 import type { AuditAction } from "@/lib/audit/types";
-import { api } from "../api-client";
 import { Notice, Spinner } from "../ui";
-
-type AuditItem = AuditAction;
+import { useAudit } from "./useAudit";
 
 const time = (at: string) => at.replace("T", " ").replace(/\.\d+Z$/, "");
 
-function outcomeTone(e: AuditItem): string {
+function outcomeTone(e: AuditAction): string {
   if (e.outcome.startsWith("failed")) return "text-red-700";
   if (!e.finished && e.outcome === "running") return "text-sky-700";
   if (!e.finished) return "text-amber-700";
@@ -24,7 +22,7 @@ const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "de
 /** Filters (cache, action) live in the query string, so a filtered audit view can be shared. */
 function Filters() {
   const { params, set } = useUrlState();
-  const caches = useQuery({ queryKey: ["caches"], queryFn: () => api<CachesAnswer>("/api/caches") });
+  const caches = useCaches();
   return (
     <div className="flex flex-wrap items-center gap-3 text-xs">
       <label className="flex items-center gap-1">
@@ -60,11 +58,7 @@ export function AuditList() {
     const value = params.get(name);
     if (value) query.set(name, value);
   }
-  const q = useQuery({
-    queryKey: ["audit", query.toString()],
-    queryFn: () => api<{ entries: AuditItem[] }>(`/api/audit?${query}`),
-    refetchInterval: 5000,
-  });
+  const q = useAudit(query);
   return (
     <div className="space-y-3">
       <Filters />
@@ -73,7 +67,7 @@ export function AuditList() {
   );
 }
 
-function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditItem[] }>; filtered: boolean }) {
+function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditAction[] }>; filtered: boolean }) {
   if (q.isPending) return <Spinner label="Reading the audit log…" />;
   if (q.isError) return <Notice tone="error" title="Cannot read the audit log">{q.error.message}</Notice>;
   if (q.data.entries.length === 0 && filtered) return <Notice tone="info" title="No entries match these filters" />;

@@ -2,18 +2,17 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api-client";
+import { queryKeys } from "../query-keys";
+import type { HealthReport } from "../types";
 import { Notice } from "../ui";
 
-interface HealthAnswer {
-  supported: boolean;
-  facts: { label: string; value: string; warn?: boolean }[];
-  warnings: string[];
-}
+/** GET /api/caches/{alias}/health: empty facts where the backend keeps none. */
+type HealthAnswer = HealthReport & { supported: boolean };
 
 /** The backend's own health facts (FileBasedCache: entries vs MAX_ENTRIES, expired, unreadable files). */
 export function HealthPanel({ alias }: { alias: string }) {
   const q = useQuery({
-    queryKey: ["health", alias],
+    queryKey: queryKeys.health(alias),
     queryFn: () => api<HealthAnswer>(`/api/caches/${encodeURIComponent(alias)}/health`),
     refetchInterval: 15_000,
   });

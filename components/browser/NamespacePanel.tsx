@@ -3,7 +3,7 @@
 import { useMemo, useState } from "react";
 import { NamespaceTree, type NamespaceNode } from "@/lib/django/namespaces";
 import { formatBytes } from "@/lib/format";
-import type { KeyItem } from "../types";
+import type { KeyView } from "../types";
 
 function Node({ node, base, onPick, depth }: { node: NamespaceNode; base: string; onPick: (p: string) => void; depth: number }) {
   const [open, setOpen] = useState(depth < 1);
@@ -45,7 +45,7 @@ function Node({ node, base, onPick, depth }: { node: NamespaceNode; base: string
 }
 
 /** The namespaces of the keys loaded so far, grouped by ":" and "." the way Django keys are built. */
-export function NamespacePanel({ keys, prefix, onPick }: { keys: KeyItem[]; prefix: string; onPick: (p: string) => void }) {
+export function NamespacePanel({ keys, prefix, onPick }: { keys: KeyView[]; prefix: string; onPick: (p: string) => void }) {
   const tree = useMemo(() => {
     const t = new NamespaceTree({ maxDepth: 6, maxChildren: 40 });
     for (const k of keys) {

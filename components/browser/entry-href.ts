@@ -1,7 +1,11 @@
-import type { KeyItem } from "../types";
+import type { KeyView } from "../types";
 
-/** The entry page of a listed row: by file for FileBasedCache, else by the exact stored key. */
-export function entryHref(alias: string, row: Pick<KeyItem, "raw" | "file">): string {
-  const q = row.file ? `file=${encodeURIComponent(row.file)}` : `raw=${encodeURIComponent(row.raw ?? "")}`;
-  return `/caches/${encodeURIComponent(alias)}/entry?${q}`;
+/** The query naming a listed row's entry: by file for FileBasedCache, else by the exact stored key. */
+export function entryQuery(row: Pick<KeyView, "raw" | "file">): string {
+  return row.file ? `file=${encodeURIComponent(row.file)}` : `raw=${encodeURIComponent(row.raw ?? "")}`;
+}
+
+/** The entry page of a listed row. */
+export function entryHref(alias: string, row: Pick<KeyView, "raw" | "file">): string {
+  return `/caches/${encodeURIComponent(alias)}/entry?${entryQuery(row)}`;
 }

@@ -1,17 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { api } from "../api-client";
-import type { CacheItem, CachesAnswer } from "../types";
+import type { CacheView } from "../types";
 import { CacheStatsCell } from "../stats/CacheStatsCell";
 import { Notice, Spinner, StatusDot } from "../ui";
+import { useCaches } from "./useCache";
 
 function shortBackend(path: string): string {
   return path.replace(/^django\.core\.cache\.backends\./, "django ").replace(/^django_redis\.cache\./, "django-redis ");
 }
 
-function StatusCell({ cache }: { cache: CacheItem }) {
+function StatusCell({ cache }: { cache: CacheView }) {
   if (cache.kind === "unsupported") return <span className="text-slate-500">not inspectable</span>;
   const s = cache.status;
   return (
@@ -38,7 +37,7 @@ function StatusCell({ cache }: { cache: CacheItem }) {
 }
 
 export function CacheList() {
-  const q = useQuery({ queryKey: ["caches"], queryFn: () => api<CachesAnswer>("/api/caches"), refetchInterval: 10_000 });
+  const q = useCaches({ refetchInterval: 10_000 });
   if (q.isPending) return <Spinner label="Checking caches…" />;
   if (q.isError) return <Notice tone="error" title="Could not load the caches">{q.error.message}</Notice>;
   const { caches, configErrors, demo, readOnly, source, audit } = q.data;

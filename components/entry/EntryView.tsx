@@ -1,15 +1,17 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { formatBytes, formatTtl } from "@/lib/format";
-import { api } from "../api-client";
-import type { CacheItem, EntryAnswer } from "../types";
+import { useCache } from "../caches/useCache";
+import type { LimitKind } from "../types";
 import { KindBadge, Notice, Spinner } from "../ui";
-import { ConfirmDialog } from "../ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { deleteEntry } from "./delete-entry";
 import { PyValueView } from "./PyValueView";
+import { useEntry } from "./useEntry";
 
 function Meta({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -21,7 +23,7 @@ function Meta({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /** What each decode limit means, for the notice (lib/codecs/types.ts LimitKind). */
-const LIMIT_NAMES: Record<NonNullable<EntryAnswer["limit"]>["kind"], string> = {
+const LIMIT_NAMES: Record<LimitKind, string> = {
   time: "time (the decode ran too long)",
   memory: "memory (the decode needed too much memory)",
   bytes: "size (too many bytes inflated or produced)",
@@ -69,11 +71,10 @@ export function EntryView({ alias }: { alias: string }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const query = params.toString();
-  const base = `/api/caches/${encodeURIComponent(alias)}`;
-  const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(base) });
-  const entry = useQuery({ queryKey: ["entry", alias, query], queryFn: () => api<EntryAnswer>(`${base}/entry?${query}`) });
+  const info = useCache(alias);
+  const entry = useEntry(alias, query);
   const del = useMutation({
-    mutationFn: () => api<{ deleted: number }>(`${base}/entry?${query}`, { method: "DELETE" }),
+    mutationFn: () => deleteEntry(alias, query),
     onSuccess: () => router.push(`/caches/${encodeURIComponent(alias)}`),
   });
 

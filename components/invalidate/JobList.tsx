@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { formatCount } from "@/lib/format";
-import { api } from "../api-client";
+import { queryKeys } from "../query-keys";
 import { Notice, Spinner } from "../ui";
 import type { JobView } from "./types";
+import { cancelJob, useJobs } from "./useJobs";
 
 function describeTarget(target: Record<string, unknown>): string {
   const { allVersions, ...rest } = target;
@@ -21,8 +22,8 @@ function percent(job: JobView): number | null {
 function JobRow({ job, canCancel }: { job: JobView; canCancel: boolean }) {
   const client = useQueryClient();
   const cancel = useMutation({
-    mutationFn: () => api<JobView>(`/api/jobs/${encodeURIComponent(job.id)}`, { method: "DELETE" }),
-    onSettled: () => client.invalidateQueries({ queryKey: ["jobs", job.alias] }),
+    mutationFn: () => cancelJob(job.id),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.jobs(job.alias) }),
   });
   const pct = percent(job);
   const tone = { running: "text-sky-800", done: "text-emerald-700", failed: "text-red-700", cancelled: "text-amber-700" }[job.state];
@@ -62,11 +63,7 @@ function JobRow({ job, canCancel }: { job: JobView; canCancel: boolean }) {
 
 /** This cache's running and recent jobs, polled: a job started from another tab (or before a reload) shows too. */
 export function JobList({ alias, canCancel }: { alias: string; canCancel: boolean }) {
-  const q = useQuery({
-    queryKey: ["jobs", alias],
-    queryFn: () => api<{ jobs: JobView[] }>(`/api/jobs?alias=${encodeURIComponent(alias)}`),
-    refetchInterval: (query) => (query.state.data?.jobs.some((j) => j.state === "running") ? 700 : 4000),
-  });
+  const q = useJobs(alias);
   if (q.isPending) return <Spinner label="Loading jobs…" />;
   if (q.isError) return <Notice tone="error" title="Cannot list jobs">{q.error.message}</Notice>;
   if (q.data.jobs.length === 0) return <p className="text-slate-500">No jobs on this cache since the console started.</p>;

@@ -1,15 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
 import type { NamespaceRow } from "@/lib/namespaces/aggregate";
 import type { NamespacesAnswer } from "@/lib/namespaces/service";
-import { api } from "../api-client";
-import { useUrlState } from "../browser/url-state";
+import { useCache } from "../caches/useCache";
+import { useUrlState } from "../ui/url-state";
 import { formatRate, formatRatio, formatSince } from "../stats/format";
 import { Sparkline } from "../stats/Sparkline";
-import type { CacheItem } from "../types";
 import { Notice, Spinner } from "../ui";
 import { namespaceLinks } from "./links";
 import { FLAG_LABEL, SKIP_LABEL, WINDOWS, filterRows, parseSort, parseWindow, sortRows, type SortName, type WindowName } from "./table";
@@ -29,7 +27,7 @@ export function NamespacesView({ alias }: { alias: string }) {
   const win = parseWindow(params.get("window"));
   const { sort, desc } = parseSort(params.get("sort"), params.get("order"));
   const q = params.get("q") ?? "";
-  const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem>(`/api/caches/${encodeURIComponent(alias)}`) });
+  const info = useCache(alias);
   const ns = useNamespaces(alias, WINDOWS[win]);
   const rows = useMemo(() => sortRows(filterRows(ns.data?.namespaces ?? [], q), sort, desc), [ns.data, q, sort, desc]);
 

@@ -4,10 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import type { VersionRow } from "@/lib/analysis/types";
 import { formatBytes, formatCount } from "@/lib/format";
-import { api } from "../api-client";
-import { ConfirmDialog } from "../ConfirmDialog";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { JobList } from "../invalidate/JobList";
-import type { JobView } from "../invalidate/types";
+import { startInvalidate } from "../invalidate/api";
 import { SortableTable } from "./SortableTable";
 
 /**
@@ -23,11 +22,7 @@ export function Versions(props: { alias: string; rows: VersionRow[]; version: nu
   const [typed, setTyped] = useState("");
   const [started, setStarted] = useState(false);
   const purge = useMutation({
-    mutationFn: () =>
-      api<{ job: JobView }>(`/api/caches/${encodeURIComponent(alias)}/invalidate`, {
-        method: "POST",
-        body: JSON.stringify({ target: { oldVersions: true }, dryRun: false }),
-      }),
+    mutationFn: () => startInvalidate(alias, { target: { oldVersions: true }, allVersions: false }),
     onSuccess: () => {
       setConfirming(false);
       setStarted(true);

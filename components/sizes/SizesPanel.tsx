@@ -1,13 +1,16 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { formatCount } from "@/lib/format";
 import { api } from "../api-client";
-import type { CacheItem } from "../types";
+import { useCache } from "../caches/useCache";
+import { cancelJob } from "../invalidate/useJobs";
+import { queryKeys } from "../query-keys";
 import { Notice, Spinner } from "../ui";
 import { AnalysisView } from "./AnalysisView";
-import type { AnalysisJob, AnalysisState } from "./types";
+import type { AnalysisJob } from "./types";
+import { useAnalysisJob, useAnalysisState } from "./useAnalysis";
 
 const DEFAULT_SAMPLE = 10_000;
 
@@ -40,41 +43,32 @@ function Progress({ job, onCancel, cancelling }: { job: AnalysisJob; onCancel: (
 /** The Sizes page: start an analysis (every key, or a sample), follow it, and show the last finished one. */
 export function SizesPanel({ alias }: { alias: string }) {
   const client = useQueryClient();
-  const base = `/api/caches/${encodeURIComponent(alias)}`;
   const [mode, setMode] = useState<"full" | "sample">("full");
   const [sample, setSample] = useState(String(DEFAULT_SAMPLE));
   const [activeId, setActiveId] = useState<string | null>(null);
 
-  const info = useQuery({ queryKey: ["cache", alias], queryFn: () => api<CacheItem & { readOnly: boolean }>(base) });
-  const state = useQuery({
-    queryKey: ["analysis", alias],
-    queryFn: () => api<AnalysisState>(`${base}/analysis`),
-    refetchInterval: (q) => (q.state.data?.running ? 1000 : false),
-  });
+  const info = useCache(alias);
+  const state = useAnalysisState(alias);
   // The run started here (or found running on load), followed to its end, whatever that is.
   const followedId = activeId ?? state.data?.running?.id ?? null;
-  const active = useQuery({
-    queryKey: ["job", followedId],
-    queryFn: () => api<AnalysisJob>(`/api/jobs/${encodeURIComponent(followedId ?? "")}`),
-    enabled: followedId !== null,
-    refetchInterval: (q) => (q.state.data && q.state.data.state !== "running" ? false : 500),
-  });
+  const active = useAnalysisJob(followedId);
   const activeJob = active.data?.id === followedId ? active.data : undefined;
   const ended = activeJob && activeJob.state !== "running";
   useEffect(() => {
-    if (ended) void client.invalidateQueries({ queryKey: ["analysis", alias] });
+    if (ended) void client.invalidateQueries({ queryKey: queryKeys.analysis(alias) });
   }, [ended, client, alias]);
 
   const start = useMutation({
-    mutationFn: (body: Record<string, number>) => api<{ job: AnalysisJob }>(`${base}/analysis`, { method: "POST", body: JSON.stringify(body) }),
+    mutationFn: (body: Record<string, number>) =>
+      api<{ job: AnalysisJob }>(`/api/caches/${encodeURIComponent(alias)}/analysis`, { method: "POST", body: JSON.stringify(body) }),
     onSuccess: ({ job }) => {
-      client.setQueryData(["job", job.id], job);
+      client.setQueryData(queryKeys.job(job.id), job);
       setActiveId(job.id);
     },
   });
   const cancel = useMutation({
-    mutationFn: (id: string) => api<AnalysisJob>(`/api/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSettled: () => client.invalidateQueries({ queryKey: ["job", followedId] }),
+    mutationFn: (id: string) => cancelJob<AnalysisJob>(id),
+    onSettled: () => client.invalidateQueries({ queryKey: queryKeys.job(followedId) }),
   });
 
   if (info.isPending) return <Spinner label="Loading…" />;

@@ -1,29 +1,22 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatBytes } from "@/lib/format";
-import { api } from "../api-client";
 import { DjangoRatioCell, DjangoRatioLine } from "../namespaces/DjangoRatio";
-import type { CacheItem } from "../types";
+import type { CacheView } from "../types";
 import { formatRate, formatRatio, formatSince, usedShare } from "./format";
 import { ratioValue } from "./history";
 import { Sparkline } from "./Sparkline";
-import type { StatsAnswer } from "./types";
-import { POLL_MS, useHistory } from "./useHistory";
+import { useHistory } from "./useHistory";
+import { useStats } from "./useStats";
 
 const WINDOW_S = 60;
 const SPARK_S = 900;
 
 /** The home page's live figures for one cache: windowed hit ratio with 15 minutes of sparkline, rates, memory. */
-export function CacheStatsCell({ cache }: { cache: CacheItem }) {
+export function CacheStatsCell({ cache }: { cache: CacheView }) {
   const counted = cache.capabilities.serverStats;
-  const stats = useQuery({
-    queryKey: ["stats", cache.alias, WINDOW_S],
-    queryFn: () => api<StatsAnswer>(`/api/caches/${encodeURIComponent(cache.alias)}/stats?window=${WINDOW_S}`),
-    refetchInterval: counted ? POLL_MS : false,
-    enabled: cache.kind !== "unsupported",
-  });
+  const stats = useStats(cache.alias, WINDOW_S, { poll: counted, enabled: cache.kind !== "unsupported" });
   const history = useHistory(cache.alias, SPARK_S, null, { enabled: counted });
 
   // LocMemCache and the like: nothing to read from outside, but the companion may report them through a sink.

@@ -1,17 +1,15 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { windowSummary } from "@/lib/stats/series";
-import { api } from "../api-client";
-import { useUrlState } from "../browser/url-state";
+import { useUrlState } from "../ui/url-state";
 import { DjangoFigures } from "../namespaces/DjangoRatio";
 import { Notice, Spinner } from "../ui";
 import { RANGES, formatRate, formatRatio, formatSince, parseRange, type RangeName } from "./format";
 import { MemcachedDetails, RedisDetails, ServerTable } from "./ServerDetails";
 import { StatsCharts } from "./StatsCharts";
-import type { StatsAnswer } from "./types";
-import { POLL_MS, useHistory } from "./useHistory";
+import { useHistory } from "./useHistory";
+import { useStats } from "./useStats";
 
 const NOW_S = 60;
 
@@ -21,11 +19,7 @@ export function StatsView({ alias }: { alias: string }) {
   const range = parseRange(params.get("range"));
   const seconds = RANGES[range];
   const server = params.get("server");
-  const stats = useQuery({
-    queryKey: ["stats", alias, NOW_S],
-    queryFn: () => api<StatsAnswer>(`/api/caches/${encodeURIComponent(alias)}/stats?window=${NOW_S}`),
-    refetchInterval: POLL_MS,
-  });
+  const stats = useStats(alias, NOW_S);
   const counted = stats.data?.supported === true;
   const history = useHistory(alias, seconds, server, { enabled: counted });
   const points = useMemo(() => history.data?.points ?? [], [history.data]);

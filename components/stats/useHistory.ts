@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
 import { api } from "../api-client";
+import { queryKeys } from "../query-keys";
 import { mergeHistory } from "./history";
 import type { HistoryAnswer, HistoryPoint } from "./types";
 
@@ -16,7 +17,7 @@ export function useHistory(alias: string, seconds: number, server: string | null
   const held = useRef<{ key: string; points: HistoryPoint[] }>({ key: "", points: [] });
   const key = `${alias}\n${server ?? ""}\n${seconds}`;
   return useQuery({
-    queryKey: ["stats-history", alias, server ?? "", seconds],
+    queryKey: queryKeys.statsHistory(alias, server, seconds),
     queryFn: async () => {
       const mine = held.current.key === key ? held.current.points : [];
       const qs = new URLSearchParams({ seconds: String(seconds) });

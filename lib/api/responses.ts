@@ -1,6 +1,7 @@
 import type { Role } from "@/lib/auth/access";
 import type { AuditStatus } from "@/lib/audit/types";
 import type { CacheView } from "@/lib/browse/list-caches";
+import type { ConfigError } from "@/lib/config/parse";
 
 /**
  * Answers of the routes that assemble them here rather than in a service (shared/API.md), named once: the routes
@@ -11,7 +12,7 @@ import type { CacheView } from "@/lib/browse/list-caches";
 /** GET /api/caches. */
 export interface CachesAnswer {
   caches: CacheView[];
-  configErrors: { alias: string | null; field: string | null; message: string; text: string }[];
+  configErrors: (ConfigError & { text: string })[];
   source: string;
   demo: boolean;
   readOnly: boolean;

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { CacheTabs } from "@/components/CacheTabs";
+import { CacheTabs } from "@/components/caches/CacheTabs";
 
 export default async function CacheLayout({ children, params }: { children: ReactNode; params: Promise<{ alias: string }> }) {
   const name = decodeURIComponent((await params).alias);

@@ -2,19 +2,17 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api-client";
-import { ConfirmDialog } from "../ConfirmDialog";
-import type { KeyItem } from "../types";
+import { entryQuery } from "./entry-href";
+import { deleteEntry } from "../entry/delete-entry";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import type { KeyView } from "../types";
 
 /** A key browser row's delete button: asks, naming the key, then DELETE /api/caches/{alias}/entry (audited there). */
-export function RowDelete({ alias, row, onDeleted }: { alias: string; row: Pick<KeyItem, "raw" | "file" | "key">; onDeleted: () => void }) {
+export function RowDelete({ alias, row, onDeleted }: { alias: string; row: Pick<KeyView, "raw" | "file" | "key">; onDeleted: () => void }) {
   const [asking, setAsking] = useState(false);
   const name = row.file ? `${row.file}.djcache` : (row.raw ?? "");
   const del = useMutation({
-    mutationFn: () => {
-      const q = row.file ? `file=${encodeURIComponent(row.file)}` : `raw=${encodeURIComponent(row.raw ?? "")}`;
-      return api<{ deleted: number }>(`/api/caches/${encodeURIComponent(alias)}/entry?${q}`, { method: "DELETE" });
-    },
+    mutationFn: () => deleteEntry(alias, entryQuery(row)),
     onSuccess: () => {
       setAsking(false);
       onDeleted();

@@ -1,14 +1,14 @@
 import type { ReactNode } from "react";
-import type { Kind } from "./types";
+import type { DjangoKind } from "../types";
 
-const KIND_STYLE: Record<Kind, string> = {
+const KIND_STYLE: Record<DjangoKind, string> = {
   page: "bg-sky-100 text-sky-800",
   page_header: "bg-indigo-100 text-indigo-800",
   fragment: "bg-amber-100 text-amber-800",
   session: "bg-emerald-100 text-emerald-800",
   key: "bg-slate-100 text-slate-700",
 };
-const KIND_LABEL: Record<Kind, string> = {
+const KIND_LABEL: Record<DjangoKind, string> = {
   page: "page",
   page_header: "page header",
   fragment: "fragment",
@@ -16,7 +16,7 @@ const KIND_LABEL: Record<Kind, string> = {
   key: "key",
 };
 
-export function KindBadge({ kind }: { kind: Kind }) {
+export function KindBadge({ kind }: { kind: DjangoKind }) {
   return <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${KIND_STYLE[kind]}`}>{KIND_LABEL[kind]}</span>;
 }
 

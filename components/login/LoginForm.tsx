@@ -3,7 +3,7 @@
 import { useSearchParams } from "next/navigation";
 import { Suspense, useState, type FormEvent } from "react";
 import { safeNext } from "@/lib/auth/redirect";
-import { api } from "./api-client";
+import { api } from "../api-client";
 
 function Form() {
   const params = useSearchParams();
