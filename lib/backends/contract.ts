@@ -83,6 +83,19 @@ export function testBackend(opts: ContractOptions): void {
           await backend.close();
         }
       });
+
+      it("refuses a cursor it did not make, as invalid_cursor", async () => {
+        const backend = opts.create();
+        try {
+          for (const cursor of ["garbage", "9:0", "WzEsIngiLDAsMF0"]) {
+            await expect(backend.listKeys({ prefix: "", cursor, count: 10, withMeta: false }), cursor).rejects.toMatchObject({
+              code: "invalid_cursor",
+            });
+          }
+        } finally {
+          await backend.close();
+        }
+      });
     } else {
       it("refuses to list with listing_unavailable, or lists nothing", async () => {
         const backend = opts.create();

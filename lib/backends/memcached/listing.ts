@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { BackendError } from "../errors";
 import type { DumpItem } from "./metadump";
 
 /**
@@ -36,19 +37,21 @@ export function encodeCursor(c: ListingCursor): string {
   return Buffer.from(JSON.stringify([1, c.id, c.server, c.position])).toString("base64url");
 }
 
+const invalidCursor = () => new BackendError("invalid_cursor", "invalid cursor: not one this listing gave out");
+
 /** Parses a cursor from a client; anything malformed is refused, not guessed at. */
 export function decodeCursor(text: string, servers: number): ListingCursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    throw new Error("invalid cursor");
+    throw invalidCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== 1) throw new Error("invalid cursor");
+  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== 1) throw invalidCursor();
   const [, id, server, position] = parsed as unknown[];
-  if (typeof id !== "string" || !/^[A-Za-z0-9_-]{12}$/.test(id)) throw new Error("invalid cursor");
-  if (!Number.isSafeInteger(server) || (server as number) < 0 || (server as number) >= servers) throw new Error("invalid cursor");
-  if (!Number.isSafeInteger(position) || (position as number) < 0) throw new Error("invalid cursor");
+  if (typeof id !== "string" || !/^[A-Za-z0-9_-]{12}$/.test(id)) throw invalidCursor();
+  if (!Number.isSafeInteger(server) || (server as number) < 0 || (server as number) >= servers) throw invalidCursor();
+  if (!Number.isSafeInteger(position) || (position as number) < 0) throw invalidCursor();
   return { id, server: server as number, position: position as number };
 }
 

@@ -58,7 +58,7 @@ function clampInt(value: number, min: number, max: number, what: string): number
 
 function validCursor(cursor: string | null): string {
   if (cursor === null || cursor === "") return "0";
-  if (!/^\d{1,20}$/.test(cursor)) throw new RangeError(`bad cursor "${cursor}"`);
+  if (!/^\d{1,20}$/.test(cursor)) throw new BackendError("invalid_cursor", `bad cursor "${cursor}": not one this listing gave out`);
   return cursor;
 }
 

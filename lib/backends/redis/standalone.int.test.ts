@@ -105,12 +105,6 @@ describe("listKeys", () => {
     expect(rows.map((r) => r.raw).sort()).toEqual(wanted);
   });
 
-  it("matches question marks and backslashes literally", async () => {
-    for (const k of ["a\\b?c:1", "a\\bxc:1", "ab?c:1", "a\\b?c:2"]) await raw.set(k, "v");
-    const rows = await allPages(backend, "a\\b?c:", 10);
-    expect(rows.map((r) => r.raw).sort()).toEqual(["a\\b?c:1", "a\\b?c:2"]);
-  });
-
   it("matches non-ASCII prefixes byte for byte", async () => {
     for (const k of [":1:café.a", ":1:cafe.b", ":1:café.b", ":1:cafè.c"]) await raw.set(k, "v");
     const rows = await allPages(backend, ":1:café.", 10, true);
@@ -160,10 +154,6 @@ describe("listKeys", () => {
     const page = await backend.listKeys({ prefix: "", cursor: null, count: 10, withMeta: false });
     expect(page.keys).toEqual([{ raw: ":1:x", server: `127.0.0.1:${PORT}/0` }]);
     expect(page.cursor).toBeNull();
-  });
-
-  it("rejects a cursor it did not make", async () => {
-    await expect(backend.listKeys({ prefix: "", cursor: "abc", count: 10, withMeta: false })).rejects.toThrow(/cursor/);
   });
 
   it("reads the db named in LOCATION", async () => {
