@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { tsconfigPaths: true },
   test: {
+    // The decode pool's worker is a generated bundle of lib/codecs: write it from the current sources first.
+    globalSetup: ["test/worker-bundle.setup.ts"],
     projects: [
       {
         extends: true,

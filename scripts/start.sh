@@ -26,6 +26,7 @@ needs_build() {
 
 if needs_build; then
   echo "start: building (no build yet, or sources newer than it)"
+  node lib/codecs/pool/build-worker.mjs
   node_modules/.bin/next build
 fi
 

@@ -117,7 +117,7 @@ run_stage python 180 "$reports/python.json" \
   /usr/bin/python3 integrations/django/tests/run.py --report "$reports/python.json"
 run_stage integration 420 "$reports/integration.json" \
   npx vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration.json"
-run_stage build 420 - npx next build
+run_stage build 420 - bash -c 'node lib/codecs/pool/build-worker.mjs && npx next build'
 
 if [ "$last_rc" -ne 0 ]; then
   record_failure e2e "the build failed"

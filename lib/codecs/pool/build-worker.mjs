@@ -1,6 +1,6 @@
 // Bundles the decode worker (worker.ts and the decoder it imports) into decode-worker.cjs, the plain JavaScript file
-// the pool starts. Run after changing anything under lib/codecs: `node lib/codecs/pool/build-worker.mjs`
-// (pool.test.ts fails while the committed bundle is stale). Packages stay external: they load from node_modules.
+// the pool starts. Generated, never committed: `npm run build`, `npm run dev`, scripts/start.sh, the test suite's build
+// stage and vitest's global setup write it from the current sources. Packages stay external: they load from node_modules.
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 

@@ -14,7 +14,7 @@ import type { DecodeReply, DecodeRequest } from "./protocol";
  * ends the thread, replacement, a bounded queue that answers instead of rejecting) is most of its ~200 lines, and
  * a library would still need the same worker file. That file must be real JavaScript at run time: Next.js 16's
  * Turbopack copies `new URL("./x", import.meta.url)` files as assets but does not compile them, so the worker is
- * bundled ahead of time (build-worker.mjs → decode-worker.cjs, kept fresh by pool.test.ts).
+ * bundled ahead of time (build-worker.mjs → decode-worker.cjs, written before every build and test run).
  */
 
 export interface PoolOptions {
