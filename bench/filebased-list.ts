@@ -22,7 +22,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createFileBasedBackend } from "@/lib/backends/filebased";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+const createFileBasedBackend = filebasedDescriptor.create;
 import type { CacheBackend } from "@/lib/backends/types";
 import { django, fileCacheConfig } from "@/test/django-filebased/django";
 

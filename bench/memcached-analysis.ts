@@ -16,7 +16,8 @@
 import type net from "node:net";
 import { cpus, loadavg } from "node:os";
 import { analyse } from "@/lib/analysis/run";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
 import type { CacheConfig } from "@/lib/config/types";
 import { startMemcached } from "@/test/memcached-server";
 import { connect as connectTo, fill as fillItems, rawDump as rawDumpOf, timed } from "./memcached-raw";
@@ -47,8 +48,7 @@ async function main(): Promise<void> {
   const server = await startMemcached({ port: PORT, memoryMb: 2048 });
   const config: CacheConfig = {
     alias: "bench",
-    backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-    kind: "memcached",
+    backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
     locations: [server.location],
     keyPrefix: "",
     version: 1,

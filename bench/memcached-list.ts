@@ -12,7 +12,8 @@
  * process's CPU time beside the wall time (on a loaded machine the CPU column is the steadier measure of our cost).
  */
 import type net from "node:net";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
 import type { KeyRow } from "@/lib/backends/types";
 import { startMemcached } from "@/test/memcached-server";
 import { connect as connectTo, exchange, fill as fillItems, rawDump as rawDumpOf, timed } from "./memcached-raw";
@@ -46,8 +47,7 @@ async function main(): Promise<void> {
   const server = await startMemcached({ port: PORT, memoryMb: 2048 });
   const backend = createMemcachedBackend({
     alias: "bench",
-    backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-    kind: "memcached",
+    backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
     locations: [server.location],
     keyPrefix: "",
     version: 1,

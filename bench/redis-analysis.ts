@@ -22,7 +22,8 @@ import { cpus, loadavg } from "node:os";
 import { promisify } from "node:util";
 import Redis from "ioredis";
 import { analyse } from "../lib/analysis/run";
-import { createRedisBackend } from "../lib/backends/redis";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import type { CacheConfig } from "../lib/config/types";
 import { startRedisServer } from "../test/redis-server";
 
@@ -32,8 +33,7 @@ const run = promisify(execFile);
 
 const config: CacheConfig = {
   alias: "bench",
-  backend: "django_redis.cache.RedisCache",
-  kind: "redis",
+  backendPath: "django_redis.cache.RedisCache",
   locations: [`redis://127.0.0.1:${PORT}/0`],
   keyPrefix: "",
   version: 1,

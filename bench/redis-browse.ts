@@ -22,7 +22,8 @@ import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import Redis from "ioredis";
 import type { CacheConfig } from "../lib/config/types";
-import { createRedisBackend } from "../lib/backends/redis";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import { escapeGlob } from "../lib/backends/redis/glob";
 import { startRedisServer } from "../test/redis-server";
 
@@ -123,7 +124,7 @@ function fmt(ms: number): string {
 async function main(): Promise<void> {
   const server = await startRedisServer({ port: PORT });
   const config: CacheConfig = {
-    alias: "bench", backend: "django_redis.cache.RedisCache", kind: "redis", locations: [`redis://127.0.0.1:${PORT}/0`],
+    alias: "bench", backendPath: "django_redis.cache.RedisCache", locations: [`redis://127.0.0.1:${PORT}/0`],
     keyPrefix: "", version: 1, options: {}, timeout: 300,
   };
   const backend = createRedisBackend(config);

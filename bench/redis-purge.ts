@@ -19,7 +19,8 @@ import { execFile, spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { promisify } from "node:util";
 import Redis from "ioredis";
-import { createRedisBackend } from "../lib/backends/redis";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import type { CacheConfig } from "../lib/config/types";
 import { planFor } from "../lib/invalidate/plan";
 import { execute } from "../lib/invalidate/run";
@@ -119,7 +120,7 @@ function median(list: number[]): number {
 async function main(): Promise<void> {
   const server = await startRedisServer({ port: PORT });
   const config: CacheConfig = {
-    alias: "bench", backend: "django_redis.cache.RedisCache", kind: "redis", locations: [`redis://127.0.0.1:${PORT}/0`],
+    alias: "bench", backendPath: "django_redis.cache.RedisCache", locations: [`redis://127.0.0.1:${PORT}/0`],
     keyPrefix: "", version: 1, options: {}, timeout: 300,
   };
   const backend = createRedisBackend(config);

@@ -15,8 +15,10 @@
  */
 import { connect } from "node:net";
 import Redis from "ioredis";
-import { createMemcachedBackend } from "../lib/backends/memcached";
-import { createRedisBackend } from "../lib/backends/redis";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import { parseInfo } from "../lib/backends/redis/info";
 import type { CacheConfig } from "../lib/config/types";
 import { DEFAULT_INTERVAL_MS } from "../lib/stats/options";
@@ -31,8 +33,7 @@ const KEYS_PER_DB = 50_000;
 function config(kind: "redis" | "memcached", location: string): CacheConfig {
   return {
     alias: kind,
-    backend: kind === "redis" ? "django_redis.cache.RedisCache" : "django.core.cache.backends.memcached.PyMemcacheCache",
-    kind,
+    backendPath: kind === "redis" ? "django_redis.cache.RedisCache" : "django.core.cache.backends.memcached.PyMemcacheCache",
     locations: [location],
     keyPrefix: "",
     version: 1,

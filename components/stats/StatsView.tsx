@@ -8,7 +8,6 @@ import { Notice, Spinner } from "../ui";
 import { RANGES, formatRate, formatRatio, formatSince, parseRange, type RangeName } from "./format";
 import { MemcachedDetails, RedisDetails, ServerTable } from "./ServerDetails";
 import { StatsCharts } from "./StatsCharts";
-import type { MemcachedExtra, RedisExtra } from "./types";
 import { useHistory } from "./useHistory";
 import { useStats } from "./useStats";
 
@@ -108,10 +107,14 @@ export function StatsView({ alias }: { alias: string }) {
 
       <div className="grid gap-3 xl:grid-cols-2">
         {(selected ? [selected] : s.servers).map((x) => {
-          const extra = s.extra.byServer[x.server];
-          if (!extra) return null;
-          if (s.kind === "redis") return <RedisDetails key={x.server} server={x} extra={extra as unknown as RedisExtra} />;
-          if (s.kind === "memcached") return <MemcachedDetails key={x.server} server={x} extra={extra as unknown as MemcachedExtra} />;
+          if (s.kind === "redis") {
+            const extra = s.extra.byServer[x.server];
+            return extra ? <RedisDetails key={x.server} server={x} extra={extra} /> : null;
+          }
+          if (s.kind === "memcached") {
+            const extra = s.extra.byServer[x.server];
+            return extra ? <MemcachedDetails key={x.server} server={x} extra={extra} /> : null;
+          }
           return null;
         })}
       </div>

@@ -6,9 +6,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createFileBasedBackend } from "@/lib/backends/filebased";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
-import { createRedisBackend } from "@/lib/backends/redis";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+const createFileBasedBackend = filebasedDescriptor.create;
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import { SIZED_SCAN_COUNT } from "@/lib/backends/redis/sized-scan";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
@@ -38,8 +41,7 @@ const run = promisify(execFile);
 function redisConfig(keyPrefix = "", version = 1, scripts = true): CacheConfig {
   return {
     alias: "sizes",
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: [scripts ? `redis://127.0.0.1:${REDIS_PORT}/0` : `redis://noscript:pw@127.0.0.1:${REDIS_PORT}/0`],
     keyPrefix,
     version,
@@ -355,8 +357,7 @@ describe("memcached (written by Django's PyMemcacheCache)", () => {
   it("takes sizes from metadump, groups the bulk series and warns of items near the size limit", async () => {
     const cfg: CacheConfig = {
       alias: "pymc",
-      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-      kind: "memcached",
+      backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
       locations: [mc.location],
       keyPrefix: "pm",
       version: 1,

@@ -1,4 +1,6 @@
+import { BackendError, type BackendErrorCode } from "@/lib/backends/errors";
 import { redactText } from "@/lib/config/secrets";
+import { DomainError, type DomainErrorCode } from "@/lib/shared/errors";
 
 /** An error with its HTTP answer (shared/API.md error shapes). Its message never holds a configured secret. */
 export class ApiError extends Error {
@@ -12,38 +14,46 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (message: string) => new ApiError(400, "bad_request", message);
-export const notFound = (message: string) => new ApiError(404, "not_found", message);
+
+/** The one table from a backend's or a service's error code to the HTTP status and API code it answers. */
+const STATUS: Record<BackendErrorCode | DomainErrorCode, [number, string]> = {
+  unreachable: [502, "backend_unreachable"],
+  auth: [502, "backend_auth"],
+  timeout: [504, "backend_timeout"],
+  busy: [503, "backend_busy"],
+  listing_unavailable: [400, "listing_unavailable"],
+  invalid_key: [400, "invalid_key"],
+  invalid_file: [400, "invalid_file"],
+  invalid_cursor: [400, "invalid_cursor"],
+  prefix_unsupported: [400, "prefix_unsupported"],
+  invalid_input: [400, "bad_request"],
+  directory_unavailable: [502, "directory_unavailable"],
+  config: [502, "backend_config"],
+  server: [502, "backend_error"],
+  bad_request: [400, "bad_request"],
+  not_found: [404, "not_found"],
+  not_inspectable: [400, "not_inspectable"],
+  not_listable: [400, "not_listable"],
+  job_running: [409, "job_running"],
+  too_many_jobs: [429, "too_many_jobs"],
+  audit_unavailable: [503, "audit_unavailable"],
+  bad_alias: [400, "bad_alias"],
+  counters_unreadable: [502, "counters_unreadable"],
+};
 
 const TIMEOUT = /timed? ?out|ETIMEDOUT|timeout/i;
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EAI_AGAIN|unreachable|Connection is closed|connect/i;
 const AUTH = /WRONGPASS|NOAUTH|NOPERM|auth/i;
 
-/** Backend error classes by name (lib/ must not depend on every backend to map them): status and code. */
-const BY_NAME: Record<string, [number, string]> = {
-  InvalidKeyError: [400, "invalid_key"],
-  RangeError: [400, "bad_request"],
-  MemcachedTimeoutError: [504, "backend_timeout"],
-  ListingUnavailableError: [502, "listing_unavailable"],
-  CrawlerBusyError: [503, "backend_busy"],
-  MemcachedError: [502, "backend_error"],
-};
-const REDIS_CODES: Record<string, [number, string]> = {
-  unreachable: [502, "backend_unreachable"],
-  auth: [502, "backend_auth"],
-  timeout: [504, "backend_timeout"],
-  server: [502, "backend_error"],
-  config: [502, "backend_config"],
-};
-
-/** Maps anything a backend throws to an API error: 504 timeouts, 502 unreachable or refused, else 500. */
+/** Maps anything thrown below the API to an API error: the table for known codes; a driver's words as a last resort, else 500. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    const known = e.name === "RedisBackendError" && typeof code === "string" ? REDIS_CODES[code] : BY_NAME[e.name];
-    if (known) return new ApiError(known[0], known[1], message);
+  if (e instanceof BackendError || e instanceof DomainError) {
+    const [status, code] = STATUS[e.code];
+    return new ApiError(status, code, message);
   }
+  if (e instanceof RangeError) return new ApiError(400, "bad_request", message);
   if (TIMEOUT.test(message)) return new ApiError(504, "backend_timeout", message);
   if (AUTH.test(message)) return new ApiError(502, "backend_auth", message);
   if (UNREACHABLE.test(message)) return new ApiError(502, "backend_unreachable", message);

@@ -1,15 +1,15 @@
 import { mkdir, open, readFile } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
 import { redactDeep, redactText } from "@/lib/config/secrets";
+import { DomainError } from "@/lib/shared/errors";
 import type { AuditAction, AuditEntry, AuditStatus } from "./types";
 
 export type { AuditAction, AuditEntry, AuditPhase, AuditStatus } from "./types";
 
 /** The log could not be written: the action it was to record is refused (503). */
-export class AuditUnavailableError extends ApiError {
+export class AuditUnavailableError extends DomainError {
   constructor(message: string) {
-    super(503, "audit_unavailable", message);
+    super("audit_unavailable", message);
     this.name = "AuditUnavailableError";
   }
 }

@@ -1,4 +1,4 @@
-import type { CacheBackend, ServerStats } from "./types";
+import type { CacheBackend, ServerStats } from "@/lib/backends/types";
 
 /** The stats row of a server that did not answer: every counter unknown, the error said. */
 export function downServerStats(server: string, error: string): ServerStats {

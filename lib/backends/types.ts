@@ -2,9 +2,10 @@ import type { DecodeHint } from "@/lib/codecs/types";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 import type { CacheConfig } from "@/lib/config/types";
 
-/** The backend interface: every page and route works through it. A new backend is one new file implementing it. */
-
-export type BackendKind = "redis" | "memcached" | "filebased" | "dummy" | "unsupported";
+/**
+ * The backend interface: every page and route works through it. A new backend is one folder implementing it, with
+ * one descriptor (descriptor.ts) listed in registry.ts. Errors are BackendErrors (errors.ts).
+ */
 
 export interface Capabilities {
   listKeys: boolean;
@@ -137,7 +138,8 @@ export interface KeySample {
   total: number;
 }
 
-export interface ServerStats {
+/** One server's counters; `extra` is its backend's own (typed by the descriptor: registry.ts StatsExtraOf). */
+export interface ServerStats<Extra extends object = object> {
   server: string;
   ok: boolean;
   error?: string;
@@ -150,7 +152,7 @@ export interface ServerStats {
   expirations?: number | null;
   uptimeSeconds: number | null;
   version: string | null;
-  extra?: Record<string, unknown>;
+  extra?: Extra;
 }
 
 export interface StatsSnapshot {
@@ -175,7 +177,6 @@ export interface CounterBucketRead {
 
 export interface CacheBackend {
   readonly config: CacheConfig;
-  readonly kind: BackendKind;
   readonly capabilities: Capabilities;
   status(): Promise<BackendStatus>;
   listKeys(opts: ListOptions): Promise<KeyPage>;

@@ -1,4 +1,5 @@
-import type { BackendKind, BackendStatus, Capabilities } from "@/lib/backends/types";
+import { kindOf, type BackendKind } from "@/lib/backends/registry";
+import type { BackendStatus, Capabilities } from "@/lib/backends/types";
 import { redactDeep, redactText } from "@/lib/config/secrets";
 import type { CacheConfig } from "@/lib/config/types";
 import { backendFor } from "@/lib/server/context";
@@ -6,7 +7,7 @@ import { backendFor } from "@/lib/server/context";
 export interface CacheView {
   alias: string;
   backend: string;
-  kind: BackendKind;
+  kind: BackendKind | "unsupported";
   locations: string[];
   keyPrefix: string;
   version: number;
@@ -30,8 +31,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export async function describeCache(cache: CacheConfig): Promise<CacheView> {
   const base = {
     alias: cache.alias,
-    backend: cache.backend,
-    kind: cache.kind,
+    // The API names the dotted path "backend" (shared/API.md).
+    backend: cache.backendPath,
+    kind: kindOf(cache),
     // Masked at parse time already; masked again here because this is what every page shows.
     locations: cache.locations.map(redactText),
     keyPrefix: cache.keyPrefix,

@@ -5,7 +5,7 @@ import type { DecodedEntry, LimitHit, ResponseSummary } from "@/lib/codecs/types
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey } from "@/lib/django/fragment-keys";
 import { kindOfKey, makeKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
-import { badRequest } from "@/lib/api/errors";
+import { badRequest } from "@/lib/shared/errors";
 
 /** Values up to this size are read and decoded whole; beyond it the first bytes are shown and the value is cut. */
 export const MAX_VALUE_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Budget } from "./budget";
 import { decodeEntry, DEFAULT_LIMITS } from "./decode";
-import { decodeHintFor } from "./hint";
+import { decodeHintFor } from "@/lib/backends/registry";
 import { JsonError, parseJson } from "./json";
 import { MsgpackError, parseMsgpack } from "./msgpack";
 import type { PyValue } from "./pyvalue";

@@ -4,7 +4,7 @@ import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { BOMBS } from "@/test/bombs";
 import { decodeEntry } from "./decode";
-import { decodeHintFor } from "./hint";
+import { decodeHintFor } from "@/lib/backends/registry";
 import type { DecodeHint } from "./types";
 
 /**

@@ -1,17 +1,9 @@
 import type { Compressor, DecodeHint } from "./types";
 
 /**
- * Maps a Django CACHES entry (BACKEND dotted path + OPTIONS) to how its stored bytes are decoded.
- * Memcached values carry their encoding in per-item client flags: pass the flags read with the value
- * (`decodeHintFor(backend, options, flags)`); without flags a memcached backend gives null.
- * Unknown backends (DummyCache, LocMemCache, custom ones) give null.
+ * Codec-level helpers for the backends' decode hints (each backend's descriptor says which applies to its paths):
+ * django-redis's SERIALIZER and COMPRESSOR class paths read as the codecs that undo them.
  */
-
-const MEMCACHED_CLIENTS: ReadonlyMap<string, "pymemcache" | "pylibmc" | "python-memcached"> = new Map([
-  ["django.core.cache.backends.memcached.PyMemcacheCache", "pymemcache"],
-  ["django.core.cache.backends.memcached.PyLibMCCache", "pylibmc"],
-  ["django.core.cache.backends.memcached.MemcachedCache", "python-memcached"],
-]);
 
 /** django-redis compressor classes by their module (django_redis.compressors.<module>.<Class>). */
 const COMPRESSORS: ReadonlyMap<string, Compressor | null> = new Map([
@@ -40,21 +32,11 @@ function compressorOf(path: string): Compressor | null {
   return m ? (COMPRESSORS.get(m[1]) ?? null) : null;
 }
 
-export function decodeHintFor(
-  backendDottedPath: string,
-  options: Record<string, unknown>,
-  flags?: number,
-): DecodeHint | null {
-  if (backendDottedPath.startsWith("django_redis.")) {
-    return {
-      source: "django-redis",
-      serializer: serializerOf(option(options, "SERIALIZER")),
-      compressor: compressorOf(option(options, "COMPRESSOR")),
-    };
-  }
-  if (backendDottedPath === "django.core.cache.backends.redis.RedisCache") return { source: "redis-builtin" };
-  if (backendDottedPath === "django.core.cache.backends.filebased.FileBasedCache") return { source: "filebased" };
-  const client = MEMCACHED_CLIENTS.get(backendDottedPath);
-  if (client !== undefined) return flags === undefined ? null : { source: "memcached", flags, client };
-  return null;
+/** How django-redis wrote a value, from its OPTIONS SERIALIZER and COMPRESSOR. */
+export function djangoRedisHint(options: Record<string, unknown>): DecodeHint {
+  return {
+    source: "django-redis",
+    serializer: serializerOf(option(options, "SERIALIZER")),
+    compressor: compressorOf(option(options, "COMPRESSOR")),
+  };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { decodeEntry, readFileExpiry } from "./decode";
-import { decodeHintFor } from "./hint";
+import { decodeHintFor } from "@/lib/backends/registry";
 import type { PyValue } from "./pyvalue";
 import type { DecodedEntry, DecodeHint } from "./types";
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeEntry } from "./decode";
-import { decodeHintFor } from "./hint";
+import { decodeHintFor } from "@/lib/backends/registry";
 import type { PyValue } from "./pyvalue";
 
 interface Vector {

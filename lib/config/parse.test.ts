@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { kindOf } from "@/lib/backends/registry";
 import { formatConfigError, parseCaches } from "./parse";
 import { loadConfig } from "./load";
 
@@ -8,7 +9,8 @@ describe("parseCaches", () => {
       default: { BACKEND: "django_redis.cache.RedisCache", LOCATION: "redis://127.0.0.1:6379/1" },
     });
     expect(errors).toEqual([]);
-    expect(caches[0]).toMatchObject({ alias: "default", kind: "redis", keyPrefix: "", version: 1, timeout: 300 });
+    expect(caches[0]).toMatchObject({ alias: "default", keyPrefix: "", version: 1, timeout: 300 });
+    expect(kindOf(caches[0])).toBe("redis");
     expect(caches[0].locations).toEqual(["redis://127.0.0.1:6379/1"]);
   });
 
@@ -40,7 +42,7 @@ describe("parseCaches", () => {
       odd: { BACKEND: "myapp.cache.Special" },
     });
     expect(errors).toEqual([]);
-    expect(caches.map((c) => c.kind)).toEqual(["unsupported", "unsupported"]);
+    expect(caches.map(kindOf)).toEqual(["unsupported", "unsupported"]);
     expect(caches[0].note).toMatch(/inside each Django process/);
     expect(caches[1].note).toMatch(/Unknown backend "myapp.cache.Special"/);
   });

@@ -24,14 +24,12 @@ const aliasSchema = z
   })
   .passthrough();
 
-/** Django splits a LOCATION string on ";" and "," for Redis and memcached (a list is taken as is). */
+/** Django splits a LOCATION string on ";" and "," for some backends (their descriptor says; a list is taken as is). */
 function splitLocations(location: string | string[] | undefined, splits: boolean): string[] {
   if (location === undefined) return [];
   const list = Array.isArray(location) ? location : splits ? location.split(/[;,]/) : [location];
   return list.map((l) => l.trim()).filter((l) => l.length > 0);
 }
-
-const NEEDS_LOCATION = new Set(["redis", "memcached", "filebased"]);
 
 /** An alias that fails validation still has its secrets known, so no message about it can show them. */
 function registerLooseSecrets(raw: unknown): void {
@@ -56,15 +54,15 @@ function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors
   }
   const s = parsed.data;
   const known = classifyBackend(s.BACKEND);
-  const locations = splitLocations(s.LOCATION, known.kind === "redis" || known.kind === "memcached");
-  if (NEEDS_LOCATION.has(known.kind) && locations.length === 0) {
+  const rules = known.descriptor?.location ?? { split: false, required: false };
+  const locations = splitLocations(s.LOCATION, rules.split);
+  if (rules.required && locations.length === 0) {
     return { errors: [{ alias, field: "LOCATION", message: `${s.BACKEND} needs a LOCATION` }] };
   }
   const { shown, secret } = separateSecrets({ locations, options: s.OPTIONS ?? {} });
   const config: CacheConfig = {
     alias,
-    backend: s.BACKEND,
-    kind: known.kind,
+    backendPath: s.BACKEND,
     locations: shown.locations,
     keyPrefix: s.KEY_PREFIX ?? "",
     version: s.VERSION ?? 1,

@@ -1,12 +1,10 @@
-import type { BackendKind } from "@/lib/backends/types";
 import type { Connection, Secret } from "./secrets";
 
 /** One alias of Django's CACHES, validated and normalised. */
 export interface CacheConfig {
   alias: string;
-  /** The BACKEND dotted path as configured. */
-  backend: string;
-  kind: BackendKind;
+  /** The BACKEND dotted path as configured (lib/backends/registry.ts finds its backend by it). */
+  backendPath: string;
   /** LOCATION split the way Django splits it (strings on ";" and ","), passwords masked: safe to show. */
   locations: string[];
   keyPrefix: string;
@@ -20,7 +18,7 @@ export interface CacheConfig {
   connection?: Secret<Connection>;
   /** TIMEOUT as given (seconds; null = never). */
   timeout: number | null;
-  /** Why this alias cannot be inspected (kind "unsupported"), or a custom KEY_FUNCTION warning. */
+  /** Why this alias cannot be inspected (a path no backend takes), its backend's note, or a custom KEY_FUNCTION warning. */
   note?: string;
   /** True when KEY_FUNCTION is set: keys may not follow prefix:version:key. */
   customKeyFunction?: boolean;

@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createFileBasedBackend } from "@/lib/backends/filebased";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+import { kindOf } from "@/lib/backends/registry";
+const createFileBasedBackend = filebasedDescriptor.create;
 import { decodeEntry } from "@/lib/codecs/decode";
 import { loadConfig } from "@/lib/config/load";
 import { kindOfKey, parseRawKey } from "@/lib/django/keys";
@@ -20,7 +22,7 @@ describe("the built-in demo", () => {
   it("is a FileBasedCache under the data directory and a DummyCache, as a CACHES setting", () => {
     const config = loadConfig({}, () => demoCaches(root));
     expect(config.demo).toBe(true);
-    expect(config.caches.map((c) => [c.alias, c.kind, c.locations[0] ?? null])).toEqual([
+    expect(config.caches.map((c) => [c.alias, kindOf(c), c.locations[0] ?? null])).toEqual([
       ["default", "filebased", dir],
       ["dummy", "dummy", null],
     ]);

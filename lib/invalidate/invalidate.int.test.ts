@@ -4,7 +4,8 @@ import path from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readAudit, readAuditActions } from "@/lib/audit/log";
-import { createRedisBackend } from "@/lib/backends/redis";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey } from "@/lib/django/fragment-keys";
@@ -28,8 +29,7 @@ const KILL_PORT = PORT - 1;
 function config(keyPrefix = "", version = 1, port = PORT): CacheConfig {
   return {
     alias: "default",
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: [`redis://127.0.0.1:${port}/0`],
     keyPrefix,
     version,
@@ -304,7 +304,7 @@ describe("jobs through the service", () => {
 
     const first = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." }, dryRun: false }));
     if (first.dryRun) throw new Error("expected a job");
-    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({ status: 409 });
+    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({ code: "job_running" });
 
     const job = await finished(registry, first.job.id);
     expect(job).toMatchObject({ state: "done", kind: "purge", matched: 50_000, deleted: 50_000, total: 50_000 });

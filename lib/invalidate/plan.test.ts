@@ -11,7 +11,7 @@ const FILES: Capabilities = { listKeys: true, invalidatePrefix: false, serverSta
 const DUMMY: Capabilities = { listKeys: false, invalidatePrefix: false, serverStats: false, ttl: false, sizes: false };
 
 function cfg(over: Partial<CacheConfig> = {}): CacheConfig {
-  return { alias: "c", backend: "x", kind: "redis", locations: ["/tmp/c"], keyPrefix: "", version: 1, options: {}, timeout: 300, ...over };
+  return { alias: "c", backendPath: "x", locations: ["/tmp/c"], keyPrefix: "", version: 1, options: {}, timeout: 300, ...over };
 }
 
 function plan(body: unknown, capabilities = REDIS, config = cfg()): Plan {

@@ -1,4 +1,4 @@
-import { badRequest } from "@/lib/api/errors";
+import { badRequest } from "@/lib/shared/errors";
 import type { Capabilities, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { fragmentKey, fragmentKeyStart } from "@/lib/django/fragment-keys";
@@ -51,7 +51,7 @@ function djangoScan(cache: CacheConfig, allVersions: boolean, keyStart: string, 
 function needListing(cache: PlanCache, what: string): void {
   if (!cache.capabilities.invalidatePrefix) {
     throw badRequest(
-      `${what} needs keys listed by name, which ${cache.config.alias} (${cache.config.backend}) cannot do: ` +
+      `${what} needs keys listed by name, which ${cache.config.alias} (${cache.config.backendPath}) cannot do: ` +
         "give exact keys, a fragment with its vary-on values, or a URL (exact header keys)",
     );
   }

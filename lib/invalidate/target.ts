@@ -1,4 +1,4 @@
-import { badRequest } from "@/lib/api/errors";
+import { badRequest } from "@/lib/shared/errors";
 
 /** What an invalidation aims at (shared/API.md POST /api/caches/{alias}/invalidate). */
 export type Target =

@@ -55,7 +55,7 @@ describe("JobRegistry", () => {
     let release = () => {};
     const first = reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, () => new Promise<void>((r) => (release = r)));
     expect(() => reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).toThrow(
-      expect.objectContaining({ status: 429, code: "too_many_jobs", message: expect.stringMatching(/already running on cache "a": one at a time per cache/) }),
+      expect.objectContaining({ code: "too_many_jobs", message: expect.stringMatching(/already running on cache "a": one at a time per cache/) }),
     );
     expect(() => reg.start({ alias: "b", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).not.toThrow();
     release();
@@ -72,10 +72,10 @@ describe("JobRegistry", () => {
     // A slot held while its audit intent is written counts too: two requests cannot both take the last one.
     const slot = reg.reserve({ alias: "c", kind: "purge", target: {}, exclusive: true });
     expect(() => reg.reserve({ alias: "d", kind: "purge", target: {}, exclusive: true })).toThrow(
-      expect.objectContaining({ status: 429, message: expect.stringMatching(/3 jobs are running, the most allowed at once \(3\)/) }),
+      expect.objectContaining({ code: "too_many_jobs", message: expect.stringMatching(/3 jobs are running, the most allowed at once \(3\)/) }),
     );
     // 409 still comes first for a second destructive job on a busy cache.
-    expect(() => reg.reserve({ alias: "c", kind: "clear", target: {}, exclusive: true })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => reg.reserve({ alias: "c", kind: "clear", target: {}, exclusive: true })).toThrow(expect.objectContaining({ code: "job_running" }));
     slot.release();
     const last = reg.reserve({ alias: "d", kind: "purge", target: {}, exclusive: true });
     const job = last.start(hold);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
 import type { Role } from "@/lib/auth/access";
 import type { Person } from "@/lib/auth/django";
+import { DomainError } from "@/lib/shared/errors";
 
 /** Who started a job: shown in the Jobs list. */
 export interface JobOwner {
@@ -90,17 +90,17 @@ export class JobRegistry {
     if (opts.exclusive) {
       const other = busy.find((j) => j.alias === opts.alias && j.exclusive);
       if (other) {
-        throw new ApiError(409, "job_running", `a ${other.kind} job (${other.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`);
+        throw new DomainError("job_running", `a ${other.kind} job (${other.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`);
       }
     }
     if (opts.onePerCache) {
       const same = busy.find((j) => j.alias === opts.alias && j.kind === opts.kind);
       if (same) {
-        throw new ApiError(429, "too_many_jobs", `an ${opts.kind} job (${same.id}) is already running on cache "${opts.alias}": one at a time per cache; wait for it to finish or cancel it`);
+        throw new DomainError("too_many_jobs", `an ${opts.kind} job (${same.id}) is already running on cache "${opts.alias}": one at a time per cache; wait for it to finish or cancel it`);
       }
     }
     if (busy.length >= this.maxRunning) {
-      throw new ApiError(429, "too_many_jobs", `${busy.length} jobs are running, the most allowed at once (${this.maxRunning}): wait for one to finish or cancel one (GET /api/jobs lists them)`);
+      throw new DomainError("too_many_jobs", `${busy.length} jobs are running, the most allowed at once (${this.maxRunning}): wait for one to finish or cancel one (GET /api/jobs lists them)`);
     }
     const id = randomBytes(8).toString("hex");
     this.reserved.set(id, { id, alias: opts.alias, kind: opts.kind, exclusive: opts.exclusive });

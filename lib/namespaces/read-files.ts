@@ -1,7 +1,7 @@
 import { constants, promises as fsp } from "node:fs";
 import path from "node:path";
-import { ApiError } from "@/lib/api/errors";
 import type { CounterBucketRead } from "@/lib/backends/types";
+import { DomainError } from "@/lib/shared/errors";
 import { MAX_BUCKET_BYTES, bucketFileName } from "./format";
 
 /** Files opened at once. */
@@ -10,7 +10,7 @@ const PARALLEL = 16;
 /** An alias names a directory here: nothing that could leave it (or be it). */
 export function aliasDirName(alias: string): string {
   if (alias === "" || alias === "." || alias === ".." || /[/\\\0]/.test(alias) || alias.length > 255) {
-    throw new ApiError(400, "bad_alias", `alias "${alias.slice(0, 80)}" cannot name a counter directory (it must not be empty, ".", ".." or hold "/")`);
+    throw new DomainError("bad_alias", `alias "${alias.slice(0, 80)}" cannot name a counter directory (it must not be empty, ".", ".." or hold "/")`);
   }
   return alias;
 }
@@ -29,10 +29,10 @@ async function checkedDir(root: string, parts: string[]): Promise<string | null>
       stat = await fsp.lstat(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw new ApiError(502, "counters_unreadable", `counter directory ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new DomainError("counters_unreadable", `counter directory ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
-    if (stat.isSymbolicLink()) throw new ApiError(502, "counters_unreadable", `counter directory ${dir} is a symlink: not followed`);
-    if (!stat.isDirectory()) throw new ApiError(502, "counters_unreadable", `counter directory ${dir} is not a directory`);
+    if (stat.isSymbolicLink()) throw new DomainError("counters_unreadable", `counter directory ${dir} is a symlink: not followed`);
+    if (!stat.isDirectory()) throw new DomainError("counters_unreadable", `counter directory ${dir} is not a directory`);
   }
   return dir;
 }

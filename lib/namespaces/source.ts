@@ -1,3 +1,4 @@
+import { descriptorOf } from "@/lib/backends/registry";
 import type { CacheBackend, CounterBucketRead } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { readBucketFiles } from "./read-files";
@@ -25,8 +26,8 @@ export function counterSource(
     const label = holder === cache ? `${cache.alias}'s own store` : `alias ${holder.alias}'s store (CACHESCOPE_SINKS)`;
     return { kind: "store", id: `alias:${holder.alias}`, label, backend: backend as CacheBackend & Required<Pick<CacheBackend, "readCounterBuckets">> };
   }
-  if (holder !== cache) return { kind: "none", reason: `CACHESCOPE_SINKS sends "${cache.alias}" to "${holder.alias}" (${holder.backend}), which cannot hold counters` };
-  const what = cache.kind === "dummy" ? "DummyCache stores nothing" : `${cache.backend} cannot be read from outside Django`;
+  if (holder !== cache) return { kind: "none", reason: `CACHESCOPE_SINKS sends "${cache.alias}" to "${holder.alias}" (${holder.backendPath}), which cannot hold counters` };
+  const what = descriptorOf(cache)?.noCounters ?? `${cache.backendPath} cannot be read from outside Django`;
   return { kind: "none", reason: `${what}: the companion writes its counters where CACHESCOPE["SINKS"] says; to read them here, ${SINK_HINT}` };
 }
 

@@ -7,8 +7,8 @@ import { promisify } from "node:util";
 import Redis from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { analyse } from "@/lib/analysis/run";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
-import { createRedisBackend } from "@/lib/backends/redis";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+import { redis as redisDescriptor } from "@/lib/backends/redis";
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 import { listKeys } from "@/lib/browse/list-keys";
 import type { CacheConfig } from "@/lib/config/types";
@@ -35,7 +35,7 @@ const holder = globalThis as unknown as { __cachescope?: unknown; __cachescopeNa
 const saved = { ...process.env };
 
 function redisConfig(alias: string, locations: string[], extra: Partial<CacheConfig> = {}): CacheConfig {
-  return { alias, backend: "django_redis.cache.RedisCache", kind: "redis", locations, keyPrefix: "", version: 1, options: {}, timeout: 300, ...extra };
+  return { alias, backendPath: "django_redis.cache.RedisCache", locations, keyPrefix: "", version: 1, options: {}, timeout: 300, ...extra };
 }
 
 async function redisAppend(client: Redis, alias: string, ns: Record<string, TestCounters>, at: number, pid = 1): Promise<number> {
@@ -73,7 +73,7 @@ async function memcachedAppend(alias: string, ns: Record<string, TestCounters>, 
 function useCaches(caches: Record<string, Record<string, unknown>>, sinks?: Record<string, string>) {
   holder.__cachescope = undefined;
   holder.__cachescopeNamespaces = undefined;
-  process.env.CACHESCOPE_TOKEN = "t";
+  process.env.CACHESCOPE_TOKEN = "stores-test-token-0123456789";
   process.env.CACHESCOPE_AUDIT_LOG = "/dev/null";
   process.env.CACHESCOPE_CACHES = JSON.stringify(caches);
   if (sinks) process.env.CACHESCOPE_SINKS = JSON.stringify(sinks);
@@ -200,7 +200,7 @@ describe("counter buckets on real servers", () => {
 
   it("a server that is down answers an error naming it, not a 500", async () => {
     useCaches({ gone: { BACKEND: "django_redis.cache.RedisCache", LOCATION: "redis://127.0.0.1:6396/0" } });
-    await expect(namespacesAnswer("gone", 60)).rejects.toMatchObject({ name: "RedisBackendError" });
+    await expect(namespacesAnswer("gone", 60)).rejects.toMatchObject({ name: "BackendError", code: "unreachable" });
   });
 
   describe("the real companion (integrations/django) in two Django processes", () => {
@@ -280,7 +280,7 @@ describe("counter buckets on real servers", () => {
     it("Redis: raw browsing, a purge walking every key, and an analysis walking them list only the app's keys", async () => {
       const counterKeys = await seedRedis();
       const config = redisConfig("default", [`redis://127.0.0.1:${REDIS_PORT}/0`]);
-      const backend = createRedisBackend(config);
+      const backend = redisDescriptor.create(config);
       try {
         const page = await listKeys(backend, config, { prefix: "", cursor: null, count: 100, allVersions: false, raw: true });
         expect(page.keys.map((k) => k.raw).sort()).toEqual([":1:user:1", ":1:user:2"]);
@@ -306,15 +306,14 @@ describe("counter buckets on real servers", () => {
       await memcachedSend(MEMCACHED_PORT, "set :1:user:1 0 0 1\r\nx\r\n");
       const config: CacheConfig = {
         alias: "mc",
-        backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-        kind: "memcached",
+        backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
         locations: [`127.0.0.1:${MEMCACHED_PORT}`],
         keyPrefix: "",
         version: 1,
         options: {},
         timeout: 300,
       };
-      const backend = createMemcachedBackend(config);
+      const backend = memcachedDescriptor.create(config);
       try {
         // Other tests' app keys share this server: what matters is that no counter key is listed.
         const page = await listKeys(backend, config, { prefix: "", cursor: null, count: 1000, allVersions: false, raw: true });

@@ -3,7 +3,7 @@ import { createBackend } from "@/lib/backends/registry";
 import type { CacheBackend } from "@/lib/backends/types";
 import { loadConfig, type ConfigSource, type Env } from "@/lib/config/load";
 import type { CacheConfig } from "@/lib/config/types";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/shared/errors";
 import { parseAuthSettings, type AuthSettings } from "@/lib/auth/settings";
 import { RevokedSessions, sessionKey } from "@/lib/auth/session";
 import { LoginThrottle } from "@/lib/auth/throttle";

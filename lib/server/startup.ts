@@ -1,4 +1,5 @@
 import { checkAuditLog } from "@/lib/audit/log";
+import { kindOf } from "@/lib/backends/registry";
 import { installLogRedaction } from "@/lib/config/log-redaction";
 import { formatConfigError } from "@/lib/config/parse";
 import { demoCacheDir } from "@/lib/demo/caches";
@@ -22,7 +23,7 @@ export async function startup(): Promise<void> {
     const { backfilled } = await startSimulator(demoCacheDir(ctx.dataDir), ctx.dataDir);
     console.log(`[cachescope] demo: simulated Django traffic every 10 s${backfilled ? ` (${backfilled} buckets of the last hour filled)` : ""}`);
   }
-  console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${c.kind})`).join(", ") || "none"}`);
+  console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${kindOf(c)})`).join(", ") || "none"}`);
   for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);
   if (ctx.readOnly) console.log("[cachescope] read-only mode: every change is refused");
   if (ctx.tokenGenerated) {

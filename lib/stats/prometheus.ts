@@ -1,4 +1,5 @@
-import type { BackendKind, ServerStats } from "@/lib/backends/types";
+import type { BackendKind } from "@/lib/backends/registry";
+import type { ServerStats } from "@/lib/backends/types";
 import { redactText } from "@/lib/config/secrets";
 
 /** Prometheus text exposition (format 0.0.4) of the servers' lifetime counters and levels. Pure. */
@@ -7,7 +8,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 
 export interface MetricsCache {
   alias: string;
-  kind: BackendKind;
+  kind: BackendKind | "unsupported";
   servers: ServerStats[];
 }
 

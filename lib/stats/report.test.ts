@@ -36,7 +36,7 @@ describe("historyAnswer", () => {
     const answers = [1, 2, 3, 4].map((i) => [stats("10.0.0.1:6379/2", { hits: 10 * i })]);
     let now = 0;
     const s = new StatsSampler({
-      caches: () => [{ alias: "r", backend: "x", kind: "redis", locations: [], keyPrefix: "", version: 1, options: {}, timeout: null }],
+      caches: () => [{ alias: "r", backendPath: "x", locations: [], keyPrefix: "", version: 1, options: {}, timeout: null }],
       backendFor: () =>
         ({
           capabilities: { serverStats: true },

@@ -1,4 +1,5 @@
-import type { BackendKind, ServerStats } from "@/lib/backends/types";
+import { descriptorForPath, type BackendKind, type StatsExtraOf } from "@/lib/backends/registry";
+import type { ServerStats } from "@/lib/backends/types";
 import type { CacheTrack, ServerTrack } from "./sampler";
 import {
   historyPoint,
@@ -30,9 +31,8 @@ export type ServerAnswer = Omit<ServerStats, "extra"> & {
   window: WindowSummary | null;
 };
 
-export interface StatsAnswer {
+interface StatsAnswerBase {
   alias: string;
-  kind: BackendKind;
   at: number | null;
   supported: boolean;
   reason?: string;
@@ -48,9 +48,12 @@ export interface StatsAnswer {
   totals: Totals | null;
   window: WindowSummary | null;
   servers: ServerAnswer[];
-  /** Backend extras by server: Redis memory/policy/keyspace, memcached slabs and item size limit. */
-  extra: { byServer: Record<string, Record<string, unknown>> };
 }
+
+/** Backend extras by server (Redis memory/policy/keyspace, memcached slabs), typed by the backend's kind. */
+export type StatsAnswer =
+  | { [K in BackendKind]: StatsAnswerBase & { kind: K; extra: { byServer: Record<string, StatsExtraOf<K>> } } }[BackendKind]
+  | (StatsAnswerBase & { kind: "unsupported"; extra: { byServer: Record<string, never> } });
 
 export interface HistoryAnswer {
   alias: string;
@@ -61,13 +64,9 @@ export interface HistoryAnswer {
   points: HistoryPoint[];
 }
 
-function scopeText(kind: BackendKind, serverWide: boolean, servers: number): string {
-  if (kind === "redis") {
-    return "Hits, misses, evictions and expirations are Redis's server-wide counters: every database and every other app on this Redis counts too. Items count this alias's database only; memory is the whole server's.";
-  }
-  if (kind === "memcached") {
-    return `Counters and memory are those of the whole memcached server${servers > 1 ? "s, summed over the pool" : ""}: other apps sharing ${servers > 1 ? "them" : "it"} count too.`;
-  }
+function scopeText(backendPath: string, serverWide: boolean, servers: number): string {
+  const descriptor = descriptorForPath(backendPath);
+  if (descriptor) return descriptor.statsScope(servers);
   return serverWide ? "Counters cover the whole server." : "Counters cover this cache only.";
 }
 
@@ -118,22 +117,24 @@ function serverAnswer(st: ServerTrack, windowSeconds: number, endT: number): Ser
   };
 }
 
-export function statsAnswer(kind: BackendKind, track: CacheTrack, intervalMs: number, windowSeconds: number): StatsAnswer {
+/** The answer for an alias whose backend keeps counters; backendPath says which (its descriptor the scope). */
+export function statsAnswer(backendPath: string, track: CacheTrack, intervalMs: number, windowSeconds: number): StatsAnswer {
   const snap = track.latest;
   const supported = snap?.supported ?? false;
   const serverWide = snap?.serverWide ?? false;
   const endT = track.points.last()?.t ?? 0;
   const servers = [...track.servers.values()];
-  const byServer: Record<string, Record<string, unknown>> = {};
+  const byServer: Record<string, object> = {};
   for (const st of servers) if (st.latest?.extra) byServer[st.server] = st.latest.extra;
   return {
     alias: track.alias,
-    kind,
+    // Each backend fills extra with its descriptor's Extra type: the pair is what the union above says.
+    kind: descriptorForPath(backendPath)?.kind ?? "unsupported",
     at: snap?.at ?? null,
     supported,
     ...(snap?.reason ? { reason: snap.reason } : {}),
     serverWide,
-    scope: scopeText(kind, serverWide, servers.length),
+    scope: scopeText(backendPath, serverWide, servers.length),
     intervalMs,
     samples: track.points.size,
     downSince: track.downSince,
@@ -141,11 +142,11 @@ export function statsAnswer(kind: BackendKind, track: CacheTrack, intervalMs: nu
     window: windowSummary(track.points.tail((p) => p.t > endT - windowSeconds * 1000), windowSeconds, endT),
     servers: servers.map((st) => serverAnswer(st, windowSeconds, endT)),
     extra: { byServer },
-  };
+  } as StatsAnswer;
 }
 
 /** The answer for a cache without counters (FileBasedCache, DummyCache, an alias Cachescope cannot inspect). */
-export function unsupportedAnswer(alias: string, kind: BackendKind, reason: string, intervalMs: number): StatsAnswer {
+export function unsupportedAnswer(alias: string, kind: BackendKind | "unsupported", reason: string, intervalMs: number): StatsAnswer {
   return {
     alias,
     kind,
@@ -161,7 +162,7 @@ export function unsupportedAnswer(alias: string, kind: BackendKind, reason: stri
     window: null,
     servers: [],
     extra: { byServer: {} },
-  };
+  } as StatsAnswer;
 }
 
 export interface HistoryRequest {

@@ -1,8 +1,10 @@
 import { connect } from "node:net";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
-import { createRedisBackend } from "@/lib/backends/redis";
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
@@ -22,8 +24,7 @@ const STEP = 2000;
 function redisConfig(port: number): CacheConfig {
   return {
     alias: "redis",
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: [`redis://127.0.0.1:${port}/0`],
     keyPrefix: "",
     version: 1,
@@ -182,8 +183,7 @@ describe("sampler against a pool of two real memcached servers", () => {
     servers = await Promise.all(MC_PORTS.map((port) => startMemcached({ port })));
     cache = {
       alias: "mc",
-      backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-      kind: "memcached",
+      backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
       locations: servers.map((s) => s.location),
       keyPrefix: "",
       version: 1,

@@ -7,8 +7,7 @@ import { StatsSampler } from "./sampler";
 
 const cache: CacheConfig = {
   alias: "default",
-  backend: "django_redis.cache.RedisCache",
-  kind: "redis",
+  backendPath: "django_redis.cache.RedisCache",
   locations: ["redis://h:1/0"],
   keyPrefix: "",
   version: 1,
@@ -38,7 +37,6 @@ function handBackend() {
   const waiting: ((s: StatsSnapshot) => void)[] = [];
   let calls = 0;
   const backend = {
-    kind: "redis",
     config: cache,
     capabilities: { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true },
     stats: () => {

@@ -1,4 +1,5 @@
-import { notFound } from "@/lib/api/errors";
+import { kindOf } from "@/lib/backends/registry";
+import { notFound } from "@/lib/shared/errors";
 import type { CacheConfig } from "@/lib/config/types";
 import { backendFor, findCache, getContext } from "@/lib/server/context";
 import { getSampler } from "./instance";
@@ -15,19 +16,19 @@ const maxAge = () => getSampler().intervalMs * 2;
 
 async function unsupportedReason(cache: CacheConfig): Promise<string | null> {
   const backend = backendFor(cache);
-  if (!backend) return cache.note ?? `${cache.backend} cannot be inspected`;
+  if (!backend) return cache.note ?? `${cache.backendPath} cannot be inspected`;
   if (backend.capabilities.serverStats) return null;
   const snap = await backend.stats();
-  return snap.reason ?? `${cache.backend} keeps no hit/miss counters`;
+  return snap.reason ?? `${cache.backendPath} keeps no hit/miss counters`;
 }
 
 export async function cacheStats(alias: string, windowSeconds: number): Promise<StatsAnswer> {
   const cache = findCache(alias);
   const sampler = getSampler();
   const reason = await unsupportedReason(cache);
-  if (reason !== null) return unsupportedAnswer(cache.alias, cache.kind, reason, sampler.intervalMs);
+  if (reason !== null) return unsupportedAnswer(cache.alias, kindOf(cache), reason, sampler.intervalMs);
   const track = await sampler.fresh(cache.alias, maxAge());
-  return statsAnswer(cache.kind, track, sampler.intervalMs, windowSeconds);
+  return statsAnswer(cache.backendPath, track, sampler.intervalMs, windowSeconds);
 }
 
 export async function cacheHistory(alias: string, req: HistoryRequest): Promise<HistoryAnswer> {
@@ -47,6 +48,6 @@ export async function metrics(): Promise<string> {
   const caches = getContext().config.caches.filter((c) => backendFor(c)?.capabilities.serverStats === true);
   const tracks = await Promise.all(caches.map((c) => sampler.fresh(c.alias, maxAge())));
   return metricsText(
-    caches.map((c, i) => ({ alias: c.alias, kind: c.kind, servers: tracks[i].latest?.servers ?? [] })),
+    caches.map((c, i) => ({ alias: c.alias, kind: kindOf(c), servers: tracks[i].latest?.servers ?? [] })),
   );
 }

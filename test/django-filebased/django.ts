@@ -24,8 +24,7 @@ export interface WrittenEntry {
 export function fileCacheConfig(dir: string, options: Record<string, unknown> = {}): CacheConfig {
   return {
     alias: "files",
-    backend: "django.core.cache.backends.filebased.FileBasedCache",
-    kind: "filebased",
+    backendPath: "django.core.cache.backends.filebased.FileBasedCache",
     locations: [dir],
     keyPrefix: "",
     version: 1,

@@ -160,6 +160,15 @@ def cmd_bulk(args):
     return {"files": len(cache._list_cache_files())}
 
 
+def cmd_seed(args):
+    """Sets each key (KEY_PREFIX "", version 1) and answers the file Django wrote it to."""
+    from django.core.cache import cache
+
+    for key in args["keys"]:
+        cache.set(key, "v", None)
+    return {"files": [file_of(cache.make_key(key)) for key in args["keys"]]}
+
+
 def cmd_get(args):
     from django.core.cache import cache
 
@@ -195,7 +204,7 @@ def cmd_list(args):
     return {"files": files, "expired": expired, "seconds": best, "cpuSeconds": best_cpu}
 
 
-COMMANDS = {"write": cmd_write, "touch-shrink": cmd_touch_shrink, "cull": cmd_cull, "bulk": cmd_bulk, "get": cmd_get, "set": cmd_set, "list": cmd_list}
+COMMANDS = {"write": cmd_write, "touch-shrink": cmd_touch_shrink, "cull": cmd_cull, "bulk": cmd_bulk, "seed": cmd_seed, "get": cmd_get, "set": cmd_set, "list": cmd_list}
 
 urlpatterns = []
 

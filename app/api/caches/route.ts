@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import type { CachesAnswer } from "@/lib/api/responses";
 import { apiRoute } from "@/lib/api/route";
 import { checkAuditLog } from "@/lib/audit/log";
 import { describeCaches } from "@/lib/browse/list-caches";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute(async ({ role }) => {
   const { config, readOnly, auditLogPath } = getContext();
   const [caches, audit] = await Promise.all([describeCaches(config.caches), checkAuditLog(auditLogPath)]);
-  return NextResponse.json({
+  return NextResponse.json<CachesAnswer>({
     caches,
     configErrors: config.errors.map((e) => ({ ...e, message: redactText(e.message), text: formatConfigError(e) })),
     source: config.source,

@@ -1,16 +1,13 @@
-import { ApiError } from "@/lib/api/errors";
+import { BackendError } from "../errors";
 
-/**
- * Errors a caller can act on. They are ApiErrors so a route answers with their status as it is: 400 for input that
- * can never work on this backend, 502 when the cache directory itself is unusable (the "server" is unreachable).
- */
+/** The codes FileBasedCache throws: input that can never work on it (400), or its directory unusable (502). */
 export type FileCacheErrorCode = "invalid_file" | "invalid_cursor" | "prefix_unsupported" | "directory_unavailable";
 
-export class FileCacheError extends ApiError {
+export class FileCacheError extends BackendError {
   declare readonly code: FileCacheErrorCode;
 
   constructor(code: FileCacheErrorCode, message: string) {
-    super(code === "directory_unavailable" ? 502 : 400, code, message);
+    super(code, message);
     this.name = "FileCacheError";
   }
 }

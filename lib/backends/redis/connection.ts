@@ -17,7 +17,7 @@ export class RedisConnection {
   }
 
   /**
-   * Runs fn on a ready client; any failure comes out as a RedisBackendError naming the server. A kept connection
+   * Runs fn on a ready client; any failure comes out as a BackendError naming the server. A kept connection
    * found dead (the server restarted, an idle timeout closed it) is replaced and fn tried once more on a fresh one;
    * a fresh connection that fails is not retried, so a down server answers at once.
    */

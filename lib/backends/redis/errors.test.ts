@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RedisBackendError, toBackendError } from "./errors";
+import { BackendError } from "../errors";
+import { toBackendError } from "./errors";
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -8,7 +9,7 @@ function withCode(message: string, code: string): Error {
 describe("toBackendError", () => {
   it("names network failures as unreachable", () => {
     const e = toBackendError(withCode("connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED"), "h:1/0");
-    expect(e).toBeInstanceOf(RedisBackendError);
+    expect(e).toBeInstanceOf(BackendError);
     expect(e.code).toBe("unreachable");
     expect(e.message).toBe("Redis h:1/0 unreachable: connection refused");
     expect(toBackendError(new Error('Unknown RESP type 72 "H"'), "h").code).toBe("unreachable");

@@ -1,25 +1,6 @@
-import { redactText } from "@/lib/config/secrets";
+import { BackendError } from "../errors";
 
-/**
- * Errors of the Redis backend, sorted into what an operator can act on: the API maps "unreachable" to 502 and
- * "timeout" to 504; "auth" and "server" carry Redis's own words.
- */
-
-/** "config": the alias's LOCATION/OPTIONS cannot be used (nothing was sent to any server). */
-export type RedisErrorCode = "unreachable" | "auth" | "timeout" | "server" | "config";
-
-export class RedisBackendError extends Error {
-  readonly code: RedisErrorCode;
-  readonly server: string;
-
-  constructor(code: RedisErrorCode, server: string, message: string) {
-    // Drivers echo URLs and replies: whatever they said, no configured secret leaves in it.
-    super(redactText(message));
-    this.name = "RedisBackendError";
-    this.code = code;
-    this.server = redactText(server);
-  }
-}
+/** Sorts what ioredis or the socket threw into the backend error codes (lib/backends/errors.ts). */
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: "connection refused",
@@ -41,30 +22,30 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Turns whatever ioredis or the socket threw into a RedisBackendError with a message that names the cause. */
-export function toBackendError(err: unknown, server: string): RedisBackendError {
-  if (err instanceof RedisBackendError) return err;
+/** Turns whatever ioredis or the socket threw into a BackendError with a message that names the cause. */
+export function toBackendError(err: unknown, server: string): BackendError {
+  if (err instanceof BackendError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const network = NETWORK_CODES[errorCode(err) ?? ""];
-  if (network) return new RedisBackendError("unreachable", server, `Redis ${server} unreachable: ${network}`);
+  if (network) return new BackendError("unreachable", `Redis ${server} unreachable: ${network}`, server);
   if (/^WRONGPASS/.test(message) || /invalid password/i.test(message)) {
-    return new RedisBackendError("auth", server, `Redis ${server}: auth failed (WRONGPASS): ${message}`);
+    return new BackendError("auth", `Redis ${server}: auth failed (WRONGPASS): ${message}`, server);
   }
   if (/^NOAUTH/.test(message)) {
-    return new RedisBackendError("auth", server, `Redis ${server}: auth required (NOAUTH): the server needs a password`);
+    return new BackendError("auth", `Redis ${server}: auth required (NOAUTH): the server needs a password`, server);
   }
-  if (/^NOPERM/.test(message)) return new RedisBackendError("auth", server, `Redis ${server}: ${message}`);
+  if (/^NOPERM/.test(message)) return new BackendError("auth", `Redis ${server}: ${message}`, server);
   if (/Command timed out/i.test(message)) {
-    return new RedisBackendError("timeout", server, `Redis ${server}: timeout (no reply in time)`);
+    return new BackendError("timeout", `Redis ${server}: timeout (no reply in time)`, server);
   }
   if (/connect ETIMEDOUT|connect timed out/i.test(message)) {
-    return new RedisBackendError("unreachable", server, `Redis ${server} unreachable: connect timed out`);
+    return new BackendError("unreachable", `Redis ${server} unreachable: connect timed out`, server);
   }
   if (/Unknown RESP type|Protocol error/i.test(message)) {
-    return new RedisBackendError("unreachable", server, `Redis ${server} unreachable: the server there does not speak Redis`);
+    return new BackendError("unreachable", `Redis ${server} unreachable: the server there does not speak Redis`, server);
   }
   if (/Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNRESET|socket/i.test(message)) {
-    return new RedisBackendError("unreachable", server, `Redis ${server} unreachable: ${message}`);
+    return new BackendError("unreachable", `Redis ${server} unreachable: ${message}`, server);
   }
-  return new RedisBackendError("server", server, `Redis ${server}: ${message}`);
+  return new BackendError("server", `Redis ${server}: ${message}`, server);
 }

@@ -39,8 +39,20 @@ function num(fields: Map<string, string>, name: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** The Redis extras of one server. */
+export interface RedisExtra {
+  db: number;
+  maxmemory_policy: string | null;
+  mem_fragmentation_ratio: number | null;
+  used_memory_rss: number | null;
+  used_memory_peak: number | null;
+  connected_clients: number | null;
+  total_commands_processed: number | null;
+  keyspace: Record<string, KeyspaceDb>;
+}
+
 /** ServerStats for one server from its INFO text; items counts the keys of the alias's own db. */
-export function infoToStats(server: string, text: string, db: number): ServerStats {
+export function infoToStats(server: string, text: string, db: number): ServerStats<RedisExtra> {
   const fields = parseInfo(text);
   const keyspace = parseKeyspace(fields);
   const maxmemory = num(fields, "maxmemory");

@@ -1,11 +1,13 @@
 import { redactText } from "@/lib/config/secrets";
+import { sentinelTargetOf, type SentinelTarget } from "./sentinel";
 
 /**
  * Where and how to connect, read from a LOCATION URL and OPTIONS the way redis-py's `from_url` (used by both
  * Django's RedisCache and django-redis) reads them: what the URL says wins over OPTIONS.
  */
 
-export interface RedisTarget {
+/** Where to connect; with the sentinel fields (sentinel.ts), the sentinels to ask for the primary. */
+export interface RedisTarget extends Partial<SentinelTarget> {
   /** TCP host and port; absent for unix sockets. */
   host?: string;
   port?: number;
@@ -19,13 +21,6 @@ export interface RedisTarget {
   rejectUnauthorized: boolean;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
-  /**
-   * django-redis SentinelClient: OPTIONS SENTINELS [[host, port], ...]; the LOCATION's host is then the service name
-   * the sentinels are asked for, and the connection goes to whichever server they name as its primary.
-   */
-  sentinels?: { host: string; port: number }[];
-  sentinelName?: string;
-  sentinelPassword?: string;
   /** Shown in messages and rows: never holds the password. */
   label: string;
 }
@@ -71,20 +66,6 @@ function poolKwargs(options: Options): Options {
 function certChecksOff(options: Options): boolean {
   const reqs = options.ssl_cert_reqs;
   return reqs === null || (typeof reqs === "string" && reqs.toLowerCase() === "none");
-}
-
-/** OPTIONS SENTINELS as django-redis takes it: a list of (host, port) pairs (lists in JSON). */
-function sentinelsOf(options: Options): { host: string; port: number }[] | undefined {
-  const value = options.SENTINELS;
-  if (value === undefined || value === null) return undefined;
-  const bad = () => new Error("OPTIONS SENTINELS must be a list of [host, port] pairs");
-  if (!Array.isArray(value) || value.length === 0) throw bad();
-  return value.map((pair) => {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") throw bad();
-    const port = Number(pair[1]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad();
-    return { host: pair[0], port };
-  });
 }
 
 export function parseRedisLocation(location: string, options: Options = {}): RedisTarget {
@@ -140,21 +121,8 @@ export function parseRedisLocation(location: string, options: Options = {}): Red
     if (!path) throw new Error(`LOCATION "${shown}" names no socket path`);
     return { ...common, path, tls: false, label: `unix:${path}/${db}` };
   }
-  const sentinels = sentinelsOf(options);
-  if (sentinels) {
-    if (!url.hostname) throw new Error(`LOCATION "${shown}" names no sentinel service (redis://<service>/<db>)`);
-    const kwargs = options.SENTINEL_KWARGS;
-    const sentinelPassword =
-      typeof kwargs === "object" && kwargs !== null ? optionalString((kwargs as Options).password, "SENTINEL_KWARGS password") : undefined;
-    return {
-      ...common,
-      tls: scheme === "rediss",
-      sentinels,
-      sentinelName: url.hostname,
-      ...(sentinelPassword ? { sentinelPassword } : {}),
-      label: `sentinel:${url.hostname}/${db}`,
-    };
-  }
+  const sentinel = sentinelTargetOf(url, shown, db, options);
+  if (sentinel) return { ...common, tls: scheme === "rediss", ...sentinel };
   // URL keeps IPv6 hosts in brackets; the socket wants them bare.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1") || "localhost";
   const port = url.port ? Number(url.port) : 6379;

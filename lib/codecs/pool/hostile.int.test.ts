@@ -6,9 +6,12 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileBasedBackend } from "@/lib/backends/filebased";
-import { createMemcachedBackend } from "@/lib/backends/memcached";
-import { createRedisBackend } from "@/lib/backends/redis";
+import { filebased as filebasedDescriptor } from "@/lib/backends/filebased";
+const createFileBasedBackend = filebasedDescriptor.create;
+import { memcached as memcachedDescriptor } from "@/lib/backends/memcached";
+const createMemcachedBackend = memcachedDescriptor.create;
+import { redis as redisDescriptor } from "@/lib/backends/redis";
+const createRedisBackend = redisDescriptor.create;
 import type { CacheBackend, EntryRef } from "@/lib/backends/types";
 import { readEntryView, type EntryView } from "@/lib/browse/read-entry";
 import type { CacheConfig } from "@/lib/config/types";
@@ -47,8 +50,7 @@ function redisConfig(db: number, compressor: Wrapper | null): CacheConfig {
   const compressors = { zlib: "zlib.ZlibCompressor", lzma: "lzma.LzmaCompressor", zstd: "zstd.ZStdCompressor" };
   return {
     alias: `redis-${compressor ?? "plain"}`,
-    backend: "django_redis.cache.RedisCache",
-    kind: "redis",
+    backendPath: "django_redis.cache.RedisCache",
     locations: [`redis://127.0.0.1:${REDIS_PORT}/${db}`],
     keyPrefix: "",
     version: 1,
@@ -59,8 +61,7 @@ function redisConfig(db: number, compressor: Wrapper | null): CacheConfig {
 
 const memcachedConfig: CacheConfig = {
   alias: "mc",
-  backend: "django.core.cache.backends.memcached.PyMemcacheCache",
-  kind: "memcached",
+  backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
   locations: [`127.0.0.1:${MEMCACHED_PORT}`],
   keyPrefix: "",
   version: 1,
@@ -69,7 +70,7 @@ const memcachedConfig: CacheConfig = {
 };
 
 function fileConfig(dir: string): CacheConfig {
-  return { alias: "files", backend: "django.core.cache.backends.filebased.FileBasedCache", kind: "filebased", locations: [dir], keyPrefix: "", version: 1, options: {}, timeout: 300 };
+  return { alias: "files", backendPath: "django.core.cache.backends.filebased.FileBasedCache", locations: [dir], keyPrefix: "", version: 1, options: {}, timeout: 300 };
 }
 
 /** `set` with client flags over the text protocol, as pymemcache writes a pickled (1) or zlib+pickled (9) value. */

@@ -4,7 +4,7 @@ import zlib from "node:zlib";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeEntry } from "../decode";
-import { decodeHintFor } from "../hint";
+import { decodeHintFor } from "@/lib/backends/registry";
 import type { DecodeHint } from "../types";
 import { DecodePool } from "./pool";
 import { memoStrTupleSet } from "@/test/bombs";

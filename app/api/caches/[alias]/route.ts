@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import type { CacheAnswer } from "@/lib/api/responses";
 import { apiRoute } from "@/lib/api/route";
 import { describeCache } from "@/lib/browse/list-caches";
 import { findCache, getContext } from "@/lib/server/context";
@@ -11,5 +12,5 @@ export const dynamic = "force-dynamic";
  */
 export const GET = apiRoute<{ alias: string }>(async ({ params, role }) => {
   const view = await describeCache(findCache(params.alias));
-  return NextResponse.json({ ...view, readOnly: getContext().readOnly || role === "viewer", role });
+  return NextResponse.json<CacheAnswer>({ ...view, readOnly: getContext().readOnly || role === "viewer", role });
 });

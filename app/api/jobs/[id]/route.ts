@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/shared/errors";
 import { apiRoute } from "@/lib/api/route";
 import { cancelJob } from "@/lib/invalidate/cancel";
 import { jobs } from "@/lib/jobs/registry";

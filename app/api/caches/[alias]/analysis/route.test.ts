@@ -53,7 +53,7 @@ describe("POST /api/caches/{alias}/analysis", () => {
   it("says a cache that cannot list its entries cannot be analysed", async () => {
     const { status, body } = await answer(await request("POST", "nothing", ""));
     expect(status).toBe(400);
-    expect(body.error?.code).toBe("not_inspectable");
+    expect(body.error?.code).toBe("not_listable");
   });
 });
 

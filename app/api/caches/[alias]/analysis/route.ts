@@ -1,21 +1,16 @@
 import { NextResponse } from "next/server";
-import { ApiError } from "@/lib/api/errors";
+import { cacheRoute } from "@/lib/api/cache-route";
 import { apiRoute, jsonBody } from "@/lib/api/route";
 import { parseAnalysisRequest } from "@/lib/analysis/request";
 import { analysisState, startAnalysis } from "@/lib/analysis/service";
 import { jobs } from "@/lib/jobs/registry";
-import { backendFor, findCache } from "@/lib/server/context";
+import { findCache } from "@/lib/server/context";
 
 export const dynamic = "force-dynamic";
 
 /** Starts an analysis: 202 {job} (shared/API.md Sizes). The body may be empty (a full analysis). */
-export const POST = apiRoute<{ alias: string }>(async ({ req, params }) => {
-  const cache = findCache(params.alias);
+export const POST = cacheRoute<{ alias: string }>("listKeys", async ({ req, cache, backend }) => {
   const request = parseAnalysisRequest(await jsonBody(req, { emptyIsObject: true }));
-  const backend = backendFor(cache);
-  if (!backend || !backend.capabilities.listKeys) {
-    throw new ApiError(400, "not_inspectable", cache.note ?? `${cache.alias} (${cache.backend}) cannot list its entries, so it cannot be analysed`);
-  }
   return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
 }, { readsOnly: true });
 

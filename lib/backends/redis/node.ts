@@ -1,0 +1,351 @@
+import type {
+  BackendStatus,
+  CacheBackend,
+  Capabilities,
+  CounterBucketRead,
+  EntryRef,
+  IterateOptions,
+  KeyPage,
+  KeyRow,
+  KeySample,
+  ListOptions,
+  RawEntry,
+  SampleOptions,
+  StatsSnapshot,
+} from "../types";
+import type { DecodeHint } from "@/lib/codecs/types";
+import { downServerStats } from "../server-stats";
+import { connectionOf } from "@/lib/config/connection";
+import type { CacheConfig } from "@/lib/config/types";
+import type Redis from "ioredis";
+import { BackendError } from "../errors";
+import { RedisConnection } from "./connection";
+import { toBackendError } from "./errors";
+import { redisDecodeHint } from "./hint";
+import { infoToStats } from "./info";
+import { parseRedisLocation, type RedisTarget } from "./location";
+import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
+import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
+import { randomSample } from "./sample";
+import { readStructured } from "./structured";
+import { readRedisBuckets } from "./counter-buckets";
+
+/**
+ * One Redis node: the backend of a standalone or sentinel alias, and of each shard of a sharded one (topology.ts).
+ *
+ * Only the first LOCATION is used: both write every key to server 0 and treat the others as read replicas
+ * (Django reads from a random other server, django-redis likewise), so server 0 holds the truth and deletes must
+ * go there; a delete on a replica would fail (READONLY) or be undone by replication.
+ */
+
+const CAPABILITIES: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
+
+/** One listKeys call stops after this many SCAN calls or this long, and hands back its cursor for the rest. */
+const LIST_MAX_SCAN_CALLS = 50;
+const LIST_BUDGET_MS = 150;
+/** iterate() hands over what it has at least this often, so progress and cancellation stay live on sparse prefixes. */
+const ITERATE_FLUSH_MS = 250;
+/** Keys per UNLINK/DEL call: bounds each command's work on the server. */
+const DELETE_BATCH = 500;
+/** Members shown of a hash/set/zset/list/stream value, and bytes shown of each. */
+const STRUCTURED_LIMIT = 100;
+const MEMBER_BYTES = 4_096;
+
+function clampInt(value: number, min: number, max: number, what: string): number {
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a number`);
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+function validCursor(cursor: string | null): string {
+  if (cursor === null || cursor === "") return "0";
+  if (!/^\d{1,20}$/.test(cursor)) throw new BackendError("invalid_cursor", `bad cursor "${cursor}": not one this listing gave out`);
+  return cursor;
+}
+
+/** A LOCATION as shown in messages: "redis://user:pw@host" loses its user and password. */
+function withoutCredentials(text: string): string {
+  return text.replace(/(\w+:\/\/)[^@/\s"]*@/g, "$1");
+}
+
+class RedisNodeBackend implements CacheBackend {
+  readonly capabilities = CAPABILITIES;
+  private readonly conn: RedisConnection | null;
+  private readonly configError: BackendError | null;
+  private readonly hint: DecodeHint;
+  /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
+  private unlinkMissing = false;
+  private readonly meta = new MetaFetcher();
+  private readonly sized = new SizedScanner();
+  /** Learnt on the first sized walk: the server refuses scripts, so sizes come from SCAN + pipelined metadata. */
+  private sizedRefused = false;
+
+  constructor(readonly config: CacheConfig) {
+    this.hint = redisDecodeHint(config);
+    let target: RedisTarget | null = null;
+    let configError: BackendError | null = null;
+    try {
+      // The real LOCATION and OPTIONS (with their passwords) go to the connection only.
+      const real = connectionOf(config);
+      const location = real.locations[0];
+      if (location === undefined) throw new Error("LOCATION is empty");
+      target = parseRedisLocation(location, real.options);
+    } catch (err) {
+      // Kept, not thrown: the console still lists the alias and shows why it cannot be inspected.
+      const message = err instanceof Error ? err.message : String(err);
+      configError = new BackendError("config", withoutCredentials(message), withoutCredentials(config.locations[0] ?? ""));
+    }
+    this.conn = target ? new RedisConnection(target) : null;
+    this.configError = configError;
+  }
+
+  private get server(): string {
+    return this.conn?.target.label ?? withoutCredentials(this.config.locations[0] ?? "");
+  }
+
+  private connection(): RedisConnection {
+    if (!this.conn) throw this.configError ?? new BackendError("config", "no usable LOCATION");
+    return this.conn;
+  }
+
+  async status(): Promise<BackendStatus> {
+    const server = this.server;
+    try {
+      const started = performance.now();
+      await this.connection().run((c) => c.ping());
+      const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      return { ok: true, latencyMs, servers: [{ server, ok: true, latencyMs }] };
+    } catch (err) {
+      const error = toBackendError(err, server).message;
+      return { ok: false, error, servers: [{ server, ok: false, error }] };
+    }
+  }
+
+  async listKeys(opts: ListOptions): Promise<KeyPage> {
+    const wanted = clampInt(opts.count, 1, MAX_SCAN_COUNT, "count");
+    let cursor = validCursor(opts.cursor);
+    const conn = this.connection();
+    return conn.run(async (client) => {
+      const deadline = performance.now() + LIST_BUDGET_MS;
+      const keys: Buffer[] = [];
+      let count = firstScanCount(opts.prefix, wanted);
+      let scanned = 0;
+      for (let calls = 1; ; calls++) {
+        const step = await scanOnce(client, cursor, opts.prefix, count);
+        // Every name of every call is kept, surplus included: the cursor has moved past them.
+        keys.push(...step.keys);
+        // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
+        scanned += count;
+        cursor = step.cursor;
+        if (cursor === "0" || keys.length >= wanted) break;
+        if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+        count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
+      }
+      const rows = opts.withMeta ? await this.meta.rows(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
+      return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+    });
+  }
+
+  private bareRow(key: Buffer): KeyRow {
+    return { raw: keyText(key), server: this.server };
+  }
+
+  async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
+    if (!("raw" in ref)) return null;
+    const limit = clampInt(maxBytes, 1, 512 * 1024 * 1024, "maxBytes");
+    const key = ref.raw;
+    return this.connection().run(async (client) => {
+      // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
+      // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
+      const replies =
+        (await client
+          .pipeline()
+          .type(key)
+          .pttl(key)
+          .memory("USAGE", key, "SAMPLES", 5)
+          .strlen(key)
+          .getrangeBuffer(key, 0, limit - 1)
+          .exec()) ?? [];
+      const [typeErr, type] = replies[0] ?? [null, null];
+      if (typeErr) throw typeErr;
+      if (type === "none" || typeof type !== "string") return null;
+      const [, pttl] = replies[1] ?? [null, null];
+      const [sizeErr, size] = replies[2] ?? [null, null];
+      // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
+      const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
+      const base = {
+        raw: key,
+        type,
+        ttl: ttlSeconds(Number(pttl)) ?? null,
+        size: sizeErr || typeof size !== "number" ? null : size,
+      };
+
+      if (type === "string") {
+        const [lenErr, length] = replies[3] ?? [null, null];
+        const [bytesErr, bytes] = replies[4] ?? [null, null];
+        if (lenErr) throw lenErr;
+        if (bytesErr) throw bytesErr;
+        const valueLength = Number(length);
+        const data = bytes instanceof Buffer ? new Uint8Array(bytes) : new Uint8Array();
+        if (valueLength > data.length) notes.push(`showing the first ${data.length} of ${valueLength} bytes`);
+        return { ...base, bytes: data, valueLength, hint: this.hint, notes };
+      }
+
+      const read = await readStructured(client, key, type, { limit: STRUCTURED_LIMIT, memberBytes: MEMBER_BYTES });
+      if (!read) {
+        notes.push(`Redis type "${type}" is not shown`);
+        return { ...base, bytes: null, notes };
+      }
+      if (read.total > read.shown) notes.push(`showing ${read.shown} of ${read.total} members`);
+      if (read.membersCut) notes.push(`members longer than ${MEMBER_BYTES} bytes are cut`);
+      return { ...base, bytes: null, structured: read.value, hint: this.hint, notes };
+    });
+  }
+
+  async deleteEntries(refs: EntryRef[]): Promise<number> {
+    const keys = refs.flatMap((ref) => ("raw" in ref ? [ref.raw] : []));
+    return this.deleteKeys(keys);
+  }
+
+  async deleteListed(rows: KeyRow[]): Promise<number> {
+    const keys = rows.flatMap((row) => (row.raw === null ? [] : [row.raw]));
+    return this.deleteKeys(keys);
+  }
+
+  private async deleteKeys(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.connection().run(async (client) => {
+      let deleted = 0;
+      for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+        const batch = keys.slice(i, i + DELETE_BATCH);
+        deleted += await this.unlink(client, batch);
+      }
+      return deleted;
+    });
+  }
+
+  /** UNLINK frees big values off the main thread; DEL where the server predates it. */
+  private async unlink(client: Redis, keys: string[]): Promise<number> {
+    if (!this.unlinkMissing) {
+      try {
+        return await client.unlink(...keys);
+      } catch (err) {
+        if (!(err instanceof Error) || !/unknown command/i.test(err.message)) throw err;
+        this.unlinkMissing = true;
+      }
+    }
+    return client.del(...keys);
+  }
+
+  async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    if (opts.withSizes && !this.sizedRefused) {
+      let yielded = false;
+      try {
+        for await (const rows of this.iterateSized(opts)) {
+          yielded = true;
+          yield rows;
+        }
+        return;
+      } catch (err) {
+        if (yielded || !isScriptRefusal(err)) throw err;
+        this.sizedRefused = true;
+      }
+    }
+    yield* this.iterateScan(opts);
+  }
+
+  /** SCAN and sizes in one script call per step (redis/sized-scan.ts); the next step runs while the caller works. */
+  private async *iterateSized(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
+    const { prefix, signal } = opts;
+    const conn = this.connection();
+    const label = conn.target.label;
+    const step = (cursor: string) => {
+      const next = conn.run((c) => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly));
+      next.catch(() => undefined);
+      return next;
+    };
+    let next: ReturnType<typeof step> | null = step("0");
+    let pending: KeyRow[] = [];
+    let lastFlush = performance.now();
+    while (next) {
+      const done: Awaited<ReturnType<typeof step>> = await next;
+      signal?.throwIfAborted();
+      opts.onScanned?.(SIZED_SCAN_COUNT);
+      next = done.cursor === "0" ? null : step(done.cursor);
+      for (const row of done.rows) pending.push(row);
+      const due = pending.length >= batch || next === null || performance.now() - lastFlush >= ITERATE_FLUSH_MS;
+      if (!due || pending.length === 0) continue;
+      const rows = pending;
+      pending = [];
+      lastFlush = performance.now();
+      yield rows;
+      signal?.throwIfAborted();
+    }
+  }
+
+  private async *iterateScan(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
+    const { prefix, withSizes, signal } = opts;
+    const conn = this.connection();
+    const scan = (cursor: string) => {
+      const step = conn.run((c) => scanOnce(c, cursor, prefix, batch));
+      // The next SCAN runs while the caller works on the last batch; if the caller stops early, nobody awaits it.
+      step.catch(() => undefined);
+      return step;
+    };
+    let next: ReturnType<typeof scan> | null = scan("0");
+    let pending: Buffer[] = [];
+    let lastFlush = performance.now();
+    while (next) {
+      const step: Awaited<ReturnType<typeof scan>> = await next;
+      signal?.throwIfAborted();
+      // SCAN reports no count of keys visited; COUNT is the server's own measure of the work asked (as in listKeys).
+      opts.onScanned?.(batch);
+      pending.push(...step.keys);
+      const ended = step.cursor === "0";
+      next = ended ? null : scan(step.cursor);
+      const due = pending.length >= batch || ended || performance.now() - lastFlush >= ITERATE_FLUSH_MS;
+      if (!due || pending.length === 0) continue;
+      const keys = pending;
+      pending = [];
+      lastFlush = performance.now();
+      yield withSizes ? await conn.run((c) => this.meta.rows(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
+      signal?.throwIfAborted();
+    }
+  }
+
+  async sample(opts: SampleOptions): Promise<KeySample> {
+    const conn = this.connection();
+    return conn.run((c) => randomSample(c, this.meta, conn.target.label, opts));
+  }
+
+  async stats(): Promise<StatsSnapshot> {
+    const server = this.server;
+    const at = Date.now();
+    try {
+      const conn = this.connection();
+      const text = await conn.run((c) => c.info());
+      return { at, supported: true, serverWide: true, servers: [infoToStats(server, text, conn.target.db)] };
+    } catch (err) {
+      const error = toBackendError(err, server).message;
+      return {
+        at,
+        supported: true,
+        serverWide: true,
+        servers: [downServerStats(server, error)],
+      };
+    }
+  }
+
+  async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+    return this.connection().run((c) => readRedisBuckets(c, alias, buckets));
+  }
+
+  async close(): Promise<void> {
+    await this.conn?.close();
+  }
+}
+
+export function createRedisNode(config: CacheConfig): CacheBackend {
+  return new RedisNodeBackend(config);
+}

@@ -1,0 +1,40 @@
+import type { CacheConfig } from "@/lib/config/types";
+import type { CacheBackend } from "../types";
+import { createRedisNode } from "./node";
+import { createShardedRedisBackend } from "./shards";
+
+/**
+ * How an alias's keys are spread over Redis servers, one strategy per topology behind one interface: the first that
+ * matches the alias's LOCATION and OPTIONS builds its backend. Redis Cluster is one more entry here.
+ */
+export interface RedisTopology {
+  readonly name: string;
+  matches(config: CacheConfig): boolean;
+  create(config: CacheConfig): CacheBackend;
+}
+
+/** django-redis ShardClient: every LOCATION is a Redis of its own, each key on one of them (redis/shards.ts). */
+const shards: RedisTopology = {
+  name: "shards",
+  matches: (config) => config.options.CLIENT_CLASS === "django_redis.client.ShardClient" && config.locations.length > 1,
+  create: (config) => createShardedRedisBackend(config, createRedisNode),
+};
+
+/** django-redis SentinelClient: one node, whose address the sentinels of OPTIONS SENTINELS name (redis/sentinel.ts). */
+const sentinel: RedisTopology = {
+  name: "sentinel",
+  matches: (config) => config.options.SENTINELS !== undefined && config.options.SENTINELS !== null,
+  create: createRedisNode,
+};
+
+/**
+ * One server. Django's RedisCache and django-redis's DefaultClient write every key to the first LOCATION and read
+ * from the others as replicas, so the first holds the truth (redis/node.ts).
+ */
+const standalone: RedisTopology = { name: "standalone", matches: () => true, create: createRedisNode };
+
+export const TOPOLOGIES: readonly RedisTopology[] = [shards, sentinel, standalone];
+
+export function topologyOf(config: CacheConfig): RedisTopology {
+  return TOPOLOGIES.find((t) => t.matches(config)) ?? standalone;
+}
