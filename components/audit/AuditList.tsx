@@ -17,7 +17,7 @@ function outcomeTone(e: AuditAction): string {
   return "";
 }
 
-const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel"];
+const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel", "login"];
 
 /** Filters (cache, action, person) live in the query string, so a filtered audit view can be shared. */
 function Filters() {
