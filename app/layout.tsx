@@ -34,7 +34,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/audit" className="text-slate-300 hover:text-white">
               Audit log
             </Link>
-            {session && <SessionMenu role={session.role} />}
+            {session && <SessionMenu role={session.role} person={session.person} />}
           </nav>
         </header>
         <Providers>

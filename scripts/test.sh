@@ -7,6 +7,7 @@
 #   e2e: redis 6391, memcached 11391 (started here, filled by the real Django site, stopped on exit by their pids);
 #        apps on 3107 (suite), 3108 (demo), 3109-3110 (e2e/security.spec.ts starts its own)
 #        Django workers with the companion on 3111-3112 (e2e/companion.spec.ts starts and stops them)
+#        Sign in with Django: a console on 3113 and a Django worker on 3114 (e2e/django-login.spec.ts starts and stops them)
 #   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 set -euo pipefail
 

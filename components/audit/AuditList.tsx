@@ -17,9 +17,9 @@ function outcomeTone(e: AuditAction): string {
   return "";
 }
 
-const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel"];
+const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel", "login"];
 
-/** Filters (cache, action) live in the query string, so a filtered audit view can be shared. */
+/** Filters (cache, action, person) live in the query string, so a filtered audit view can be shared. */
 function Filters() {
   const { params, set } = useUrlState();
   const caches = useCaches();
@@ -47,6 +47,19 @@ function Filters() {
           ))}
         </select>
       </label>
+      <label className="flex items-center gap-1">
+        Person
+        <input
+          defaultValue={params.get("person") ?? ""}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") set({ person: e.currentTarget.value.trim() });
+          }}
+          onBlur={(e) => set({ person: e.currentTarget.value.trim() })}
+          placeholder="Django username or token"
+          className="mono w-44 rounded border border-slate-300 px-1 py-0.5"
+          aria-label="Person"
+        />
+      </label>
     </div>
   );
 }
@@ -54,7 +67,7 @@ function Filters() {
 export function AuditList() {
   const params = useSearchParams();
   const query = new URLSearchParams({ limit: "500" });
-  for (const name of ["alias", "action"]) {
+  for (const name of ["alias", "action", "person"]) {
     const value = params.get(name);
     if (value) query.set(name, value);
   }
@@ -62,7 +75,7 @@ export function AuditList() {
   return (
     <div className="space-y-3">
       <Filters />
-      <AuditTable q={q} filtered={query.has("alias") || query.has("action")} />
+      <AuditTable q={q} filtered={query.has("alias") || query.has("action") || query.has("person")} />
     </div>
   );
 }
@@ -100,7 +113,8 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditAction[
               {e.startedAt && e.startedAt !== e.at ? <div className="text-slate-500">last {time(e.at)}</div> : null}
             </td>
             <td className="mono px-2 py-1">
-              {e.actor}
+              <span data-testid="audit-actor">{e.actor}</span>
+              {e.person ? <span className="text-slate-500" title="Django user id"> #{e.person.userId}</span> : null}
               {e.role ? <div className="text-slate-500">{e.role}</div> : null}
             </td>
             <td className="px-2 py-1">{e.alias}</td>

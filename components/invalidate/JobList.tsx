@@ -49,6 +49,12 @@ function JobRow({ job, canCancel }: { job: JobView; canCancel: boolean }) {
         <span>matched {formatCount(job.matched)}</span>
         <span data-testid="job-deleted">deleted {formatCount(job.deleted)}</span>
         <span>started {job.startedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}</span>
+        {job.by ? (
+          <span data-testid="job-by">
+            by {job.by.actor}
+            {job.by.person ? ` (#${job.by.person.userId})` : ""}, {job.by.role}
+          </span>
+        ) : null}
       </div>
       {job.errors.length > 0 ? <p className="text-xs text-red-700">{job.errors.join("; ")}</p> : null}
       {job.result?.notes?.map((n) => (

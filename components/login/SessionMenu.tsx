@@ -2,10 +2,11 @@
 
 import { useState } from "react";
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import { api } from "../api-client";
 
-/** The signed-in person's role and a Log out that ends the session on the server, not only in this browser. */
-export function SessionMenu({ role }: { role: Role }) {
+/** The signed-in person's name (Sign in with Django), role and a Log out that ends the session on the server, not only in this browser. */
+export function SessionMenu({ role, person }: { role: Role; person?: Person }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -23,6 +24,11 @@ export function SessionMenu({ role }: { role: Role }) {
 
   return (
     <div className="ml-auto flex items-center gap-3">
+      {person ? (
+        <span className="text-slate-200" title={`Django user #${person.userId}`} data-testid="session-person">
+          {person.username}
+        </span>
+      ) : null}
       <span
         className={`rounded px-1.5 py-0.5 text-xs ${role === "viewer" ? "bg-amber-200 text-amber-900" : "bg-slate-700 text-slate-200"}`}
         title={role === "viewer" ? "Signed in read-only: nothing can be changed" : "Signed in as admin"}

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { checkAccess, type Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import { clientAddress, siteOrigin } from "@/lib/auth/forwarded";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { clientKey } from "@/lib/auth/throttle";
@@ -12,6 +13,8 @@ export interface RouteContext<P> {
   params: P;
   actor: string;
   role: Role;
+  /** The Django user of a "Sign in with Django" session. */
+  person?: Person;
 }
 
 export function errorResponse(e: unknown): NextResponse {
@@ -76,7 +79,7 @@ export function apiRoute<P = Record<string, string>>(
         if (access.wrongToken && client) context.throttle.fail(client);
         throw new ApiError(access.status, access.code, access.message);
       }
-      return await handler({ req, params: await segment.params, actor: access.actor, role: access.role });
+      return await handler({ req, params: await segment.params, actor: access.actor, role: access.role, person: access.person });
     } catch (e) {
       return errorResponse(e);
     }

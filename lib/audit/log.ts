@@ -84,6 +84,8 @@ export async function auditStatus(file: string): Promise<AuditStatus> {
 export interface AuditFilter {
   alias?: string;
   action?: string;
+  /** A Django username (Sign in with Django), or an actor as recorded ("token", "session:…"). */
+  person?: string;
 }
 
 async function readLines(file: string): Promise<string[]> {
@@ -107,7 +109,11 @@ function parseLine(line: string): AuditEntry | null {
 }
 
 function matches(entry: AuditEntry, filter: AuditFilter): boolean {
-  return (filter.alias === undefined || entry.alias === filter.alias) && (filter.action === undefined || entry.action === filter.action);
+  return (
+    (filter.alias === undefined || entry.alias === filter.alias) &&
+    (filter.action === undefined || entry.action === filter.action) &&
+    (filter.person === undefined || entry.person?.username === filter.person || (entry.person === undefined && entry.actor === filter.person))
+  );
 }
 
 /** The newest records first, optionally of one cache or one action; a torn or foreign line is skipped, not fatal. */

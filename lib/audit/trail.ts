@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import { appendAudit, AuditUnavailableError } from "./log";
 import type { AuditPhase } from "./types";
 
@@ -7,6 +8,7 @@ import type { AuditPhase } from "./types";
 export interface ActionFacts {
   actor: string;
   role: Role;
+  person?: Person;
   action: string;
   alias: string;
   target: unknown;

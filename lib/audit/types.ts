@@ -1,4 +1,5 @@
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 
 /** intent: written before anything is deleted; progress: what a job deleted so far; outcome: how it ended. */
 export type AuditPhase = "intent" | "progress" | "outcome";
@@ -18,6 +19,8 @@ export interface AuditEntry {
   id?: string;
   phase?: AuditPhase;
   role?: Role;
+  /** The Django user who acted (Sign in with Django); absent for token logins and bearer tokens. */
+  person?: Person;
   /** The job that carries the action out (purges, invalidations), or the job a cancel was for. */
   job?: string;
 }

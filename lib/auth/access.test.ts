@@ -105,3 +105,16 @@ describe("roleOfToken", () => {
     for (const t of [null, undefined, "", TOKEN.slice(0, -1), `${TOKEN} `, TOKEN.toUpperCase()]) expect(roleOfToken(t, s)).toBeNull();
   });
 });
+
+describe("checkAccess with a person's session (Sign in with Django)", () => {
+  it("names the person as the actor and keeps their role, revocation and the viewer's limits", () => {
+    const s = settings();
+    const person = { username: "olga", userId: "12" };
+    const admin = newSessionValue(s.sessionKey, "admin", undefined, person);
+    expect(checkAccess({ ...base, cookie: admin.value }, s)).toEqual({ ok: true, actor: "olga", role: "admin", person });
+    const viewer = newSessionValue(s.sessionKey, "viewer", undefined, { username: "vera", userId: "13" });
+    expect(checkAccess({ ...base, method: "POST", origin: SELF, cookie: viewer.value }, s)).toMatchObject({ ok: false, status: 403, code: "viewer" });
+    s.revoked.revoke(admin, s.sessionSeconds);
+    expect(checkAccess({ ...base, cookie: admin.value }, s)).toMatchObject({ ok: false, status: 401 });
+  });
+});

@@ -1,3 +1,4 @@
+import type { Person } from "./django";
 import { tokenMatches, verifySessionValue, type RevokedSessions, type Session } from "./session";
 
 export interface AccessSettings {
@@ -25,7 +26,7 @@ export interface RequestFacts {
 export type Role = "admin" | "viewer";
 
 export type AccessResult =
-  | { ok: true; actor: string; role: Role }
+  | { ok: true; actor: string; role: Role; person?: Person }
   | {
       ok: false;
       status: 401 | 403;
@@ -64,6 +65,7 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
   let actor: string;
   let role: Role;
   let viaCookie = false;
+  let person: Person | undefined;
   if (bearer !== undefined) {
     const tokenRole = roleOfToken(bearer, settings);
     if (!tokenRole) return { ok: false, status: 401, code: "unauthorized", message: "the bearer token is not valid", wrongToken: true };
@@ -78,7 +80,9 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
       return { ok: false, status: 401, code: "unauthorized", message };
     }
     role = session.role;
-    actor = `session:${session.sid.slice(0, 8)}`;
+    person = session.person;
+    // A person is named by their Django username; a token login only by its session.
+    actor = person ? person.username : `session:${session.sid.slice(0, 8)}`;
     viaCookie = true;
   }
   if (mutation && viaCookie && req.origin !== req.selfOrigin) {
@@ -90,7 +94,7 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
   if (mutation && !req.readsOnly && role === "viewer") {
     return { ok: false, status: 403, code: "viewer", message: "this login is a viewer's (CACHESCOPE_VIEWER_TOKEN): it can read but change nothing" };
   }
-  return { ok: true, actor, role };
+  return person ? { ok: true, actor, role, person } : { ok: true, actor, role };
 }
 
 export { SESSION_COOKIE } from "./session";

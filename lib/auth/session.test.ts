@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RevokedSessions, newSessionValue, sessionKey, verifySessionValue } from "./session";
+import { RevokedSessions, newSessionValue, nowSeconds, sessionKey, verifySessionValue } from "./session";
 
 const key = sessionKey("admin-token-0123456789", null);
 const HOUR = 3600;
@@ -53,5 +53,26 @@ describe("RevokedSessions", () => {
     // A session issued after the newest one dropped is not caught by the watermark.
     expect(revoked.isRevoked(newSessionValue(key, "admin", 20_000))).toBe(false);
     expect(revoked.isRevoked(newSessionValue(key, "admin", 10_000))).toBe(true);
+  });
+});
+
+describe("sessions of a person (Sign in with Django)", () => {
+  it("carries the person, signed, and keeps token sessions' 4-part format valid", () => {
+    const s = newSessionValue(key, "viewer", nowSeconds(), { username: "bob.smith@x", userId: "42" });
+    expect(s.value.split(".")).toHaveLength(5);
+    expect(verifySessionValue(key, s.value, 3600)).toEqual({ sid: s.sid, role: "viewer", issuedAt: s.issuedAt, person: { username: "bob.smith@x", userId: "42" } });
+    const t = newSessionValue(key, "admin");
+    expect(t.value.split(".")).toHaveLength(4);
+    expect(verifySessionValue(key, t.value, 3600)?.person).toBeUndefined();
+  });
+
+  it("refuses a cookie whose person or role was changed", () => {
+    const s = newSessionValue(key, "viewer", nowSeconds(), { username: "bob", userId: "42" });
+    const parts = s.value.split(".");
+    const other = Buffer.from(JSON.stringify(["1", "admin"])).toString("base64url");
+    expect(verifySessionValue(key, [parts[0], parts[1], parts[2], other, parts[4]].join("."), 3600)).toBeNull();
+    expect(verifySessionValue(key, [parts[0], "admin", parts[2], parts[3], parts[4]].join("."), 3600)).toBeNull();
+    // Dropping the person does not turn it into a valid token session.
+    expect(verifySessionValue(key, [parts[0], parts[1], parts[2], parts[4]].join("."), 3600)).toBeNull();
   });
 });

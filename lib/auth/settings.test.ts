@@ -29,3 +29,20 @@ describe("parseAuthSettings", () => {
     }
   });
 });
+
+describe("Sign in with Django settings", () => {
+  const token = "a".repeat(20);
+  it("refuses a secret under 32 bytes, saying why", () => {
+    expect(() => parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_DJANGO_SECRET: "x".repeat(31) })).toThrow(/CACHESCOPE_DJANGO_SECRET is 31 bytes long; it must be at least 32/);
+    expect(parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_DJANGO_SECRET: "x".repeat(32) }).djangoSecret).toBe("x".repeat(32));
+  });
+
+  it("needs the secret for a login URL and for turning token logins off", () => {
+    expect(() => parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_DJANGO_LOGIN_URL: "http://shop/cachescope/login/" })).toThrow(/CACHESCOPE_DJANGO_SECRET is not/);
+    expect(() => parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_TOKEN_LOGIN: "0" })).toThrow(/no way to log in/);
+    expect(() => parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_DJANGO_SECRET: "x".repeat(32), CACHESCOPE_DJANGO_LOGIN_URL: "javascript:alert(1)" })).toThrow(/http\(s\) URL/);
+    const s = parseAuthSettings({ CACHESCOPE_TOKEN: token, CACHESCOPE_DJANGO_SECRET: "x".repeat(32), CACHESCOPE_DJANGO_LOGIN_URL: "http://shop/cachescope/login/", CACHESCOPE_TOKEN_LOGIN: "0" });
+    expect(s).toMatchObject({ tokenLogin: false, djangoLoginUrl: "http://shop/cachescope/login/" });
+    expect(parseAuthSettings({ CACHESCOPE_TOKEN: token }).tokenLogin).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { AuditTrail } from "@/lib/audit/trail";
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import type { CacheBackend, EntryRef } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 
@@ -21,7 +22,7 @@ export async function deleteEntry(
   backend: CacheBackend,
   cache: CacheConfig,
   ref: EntryRef,
-  who: { actor: string; role: Role },
+  who: { actor: string; role: Role; person?: Person },
   auditLog: string,
 ): Promise<DeleteAnswer> {
   const trail = await AuditTrail.begin(auditLog, { ...who, action: "delete", alias: cache.alias, target: ref });

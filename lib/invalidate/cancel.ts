@@ -1,10 +1,12 @@
 import { AuditTrail } from "@/lib/audit/trail";
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import type { Job, JobRegistry } from "@/lib/jobs/registry";
 
 export interface Canceller {
   actor: string;
   role: Role;
+  person?: Person;
 }
 
 /**

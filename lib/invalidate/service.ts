@@ -2,6 +2,7 @@ import { itemCount } from "@/lib/backends/server-stats";
 import { appendAudit } from "@/lib/audit/log";
 import { AuditTrail } from "@/lib/audit/trail";
 import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import type { Job, JobRegistry } from "@/lib/jobs/registry";
@@ -16,6 +17,7 @@ export interface InvalidateContext {
   backend: CacheBackend;
   actor: string;
   role: Role;
+  person?: Person;
   auditLog: string;
   registry: JobRegistry;
   /** Aborts a dry run (the request went away). A job has its own signal: closing the tab does not stop it. */
@@ -40,11 +42,12 @@ function message(e: unknown): string {
 }
 
 export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest): Promise<InvalidateAnswer> {
-  const { cache, backend, actor, role, auditLog } = ctx;
+  const { cache, backend, actor, role, person, auditLog } = ctx;
   const plan = planFor({ config: cache, capabilities: backend.capabilities }, req);
   const action = ACTION[targetKind(req.target)];
   const target = { ...req.target, allVersions: req.allVersions };
-  const record = { actor, role, action, alias: cache.alias, target };
+  const by = person ? { actor, role, person } : { actor, role };
+  const record = { ...by, action, alias: cache.alias, target };
 
   if (req.dryRun) {
     // Nothing is deleted: the record is kept when the log can take it, and a dry run is not refused when it cannot.
@@ -63,7 +66,7 @@ export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest)
   }
 
   // The slot first (409/429 refuse before anything is written), then the intent (503 refuses before anything is deleted).
-  const slot = ctx.registry.reserve({ alias: cache.alias, kind: action, target, exclusive: true });
+  const slot = ctx.registry.reserve({ alias: cache.alias, kind: action, target, by, exclusive: true });
   let trail: AuditTrail;
   try {
     trail = await AuditTrail.begin(auditLog, { ...record, job: slot.id });

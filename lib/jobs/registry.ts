@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
+import type { Role } from "@/lib/auth/access";
+import type { Person } from "@/lib/auth/django";
 import { DomainError } from "@/lib/shared/errors";
+
+/** Who started a job: shown in the Jobs list. */
+export interface JobOwner {
+  actor: string;
+  role: Role;
+  person?: Person;
+}
 
 export type JobState = "running" | "done" | "failed" | "cancelled";
 
@@ -19,6 +28,8 @@ export interface Job {
   startedAt: string;
   finishedAt: string | null;
   result?: unknown;
+  /** Who started it (Cachescope addition to API.md's Job). */
+  by?: JobOwner;
 }
 
 export interface JobControl {
@@ -32,6 +43,7 @@ export interface StartOptions {
   alias: string;
   kind: string;
   target: unknown;
+  by?: JobOwner;
   /** Destructive jobs on one cache run one at a time: a second one is refused while the first runs (409). */
   exclusive: boolean;
   /** At most one job of this kind per cache at a time (analyses): a second one is refused (429). */
@@ -125,6 +137,7 @@ export class JobRegistry {
       errors: [],
       startedAt: new Date().toISOString(),
       finishedAt: null,
+      ...(opts.by ? { by: opts.by } : {}),
     };
     const abort = new AbortController();
     this.jobs.set(job.id, { job, abort, exclusive: opts.exclusive });

@@ -7,6 +7,7 @@ import { notFound } from "@/lib/shared/errors";
 import { parseAuthSettings, type AuthSettings } from "@/lib/auth/settings";
 import { RevokedSessions, sessionKey } from "@/lib/auth/session";
 import { LoginThrottle } from "@/lib/auth/throttle";
+import { NonceBook } from "@/lib/auth/django";
 import { demoCaches } from "@/lib/demo/caches";
 
 export interface ServerContext extends AuthSettings {
@@ -18,6 +19,8 @@ export interface ServerContext extends AuthSettings {
   revoked: RevokedSessions;
   /** Wrong-token backoff per client (login and bearer tokens). */
   throttle: LoginThrottle;
+  /** Nonces of Django sign-in assertions already accepted, until they expire. */
+  nonces: NonceBook;
   auditLogPath: string;
   dataDir: string;
   backends: Map<string, CacheBackend | null>;
@@ -42,6 +45,7 @@ function build(env: Env): ServerContext {
     sessionKey: sessionKey(auth.token, auth.viewerToken),
     revoked: new RevokedSessions(),
     throttle: new LoginThrottle(),
+    nonces: new NonceBook(),
     readOnly: env.CACHESCOPE_READ_ONLY === "1" || env.CACHESCOPE_READ_ONLY === "true",
     auditLogPath: path.resolve(/*turbopackIgnore: true*/ env.CACHESCOPE_AUDIT_LOG ?? path.join(dir, "audit.log")),
     dataDir: dir,

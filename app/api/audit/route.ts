@@ -12,6 +12,7 @@ const auditQuery = z.object({
   limit: z.coerce.number().int("limit: expected an integer").min(1).max(10000, "limit: at most 10000").default(200),
   alias: z.string().max(64).optional(),
   action: z.string().max(64).optional(),
+  person: z.string().max(150, "person: at most 150 characters").optional(),
   records: z.enum(["0", "1"], { error: "records: expected 0 or 1" }).optional(),
 });
 
@@ -20,8 +21,8 @@ const auditQuery = z.object({
  * the raw records instead, newest first.
  */
 export const GET = apiRoute(async ({ req }) => {
-  const { limit, alias, action, records } = parseQuery(auditQuery, req.nextUrl.searchParams);
-  const filter = { ...(alias ? { alias } : {}), ...(action ? { action } : {}) };
+  const { limit, alias, action, person, records } = parseQuery(auditQuery, req.nextUrl.searchParams);
+  const filter = { ...(alias ? { alias } : {}), ...(action ? { action } : {}), ...(person ? { person } : {}) };
   const file = getContext().auditLogPath;
   if (records === "1") return NextResponse.json({ entries: await readAudit(file, limit, filter) });
   const registry = jobs();

@@ -37,9 +37,12 @@ function seeOther(location: string): NextResponse {
   return new NextResponse(null, { status: 303, headers: { Location: location } });
 }
 
+const TOKEN_LOGIN_OFF = "token logins are turned off (CACHESCOPE_TOKEN_LOGIN=0): sign in with Django; bearer tokens still work for scripts";
+
 /** POST {"token"}: sets the session cookie (shared/API.md); answers the role it logged in as. */
 export async function POST(req: NextRequest) {
   try {
+    if (!getContext().tokenLogin) throw new ApiError(403, "token_login_off", TOKEN_LOGIN_OFF);
     // Read (at most 64 KiB) before the throttle check: a refused client's body is no larger than anyone's.
     const { token } = parseBody(loginBody, await jsonBody(req));
     const role = tokenRole(req, token);
@@ -55,6 +58,7 @@ export function GET(req: NextRequest) {
   try {
     // A path on this site only: relative Locations keep the host the browser used (localhost vs 127.0.0.1).
     const target = safeNext(req.nextUrl.searchParams.get("next"), selfOrigin(req));
+    if (!getContext().tokenLogin) return seeOther("/login?error=token-off");
     const role = tokenRole(req, req.nextUrl.searchParams.get("token"));
     if (!role) return seeOther(`/login?error=invalid&next=${encodeURIComponent(target)}`);
     return withSession(seeOther(target), req, role);

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class CachescopeConfig(AppConfig):
     name = "cachescope_django"
+    default_auto_field = "django.db.models.AutoField"
     verbose_name = "Cachescope companion"
 
     def ready(self) -> None:

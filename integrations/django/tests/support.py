@@ -37,6 +37,8 @@ PYMEMCACHE = "django.core.cache.backends.memcached.PyMemcacheCache"
 PYLIBMC = "django.core.cache.backends.memcached.PyLibMCCache"
 
 
+LOGIN_SECRET = "companion-tests-secret-0123456789abcdef"
+
 BASE_SINK = tempfile.mkdtemp(prefix="cachescope-base-")
 atexit.register(shutil.rmtree, BASE_SINK, True)
 
@@ -53,14 +55,20 @@ def setup_django() -> None:
         DEBUG=False,
         SECRET_KEY="cachescope-tests",
         ALLOWED_HOSTS=["testserver"],
-        INSTALLED_APPS=["django.contrib.sessions", "cachescope_django"],
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions", "cachescope_django"],
         MIDDLEWARE=[],
         ROOT_URLCONF="cs_urls",
         CACHES={"default": {"BACKEND": LOCMEM}, "pages": {"BACKEND": LOCMEM, "LOCATION": "pages"}},
         # Tests flush by hand; the thread's own rhythm is tested in subprocesses.
-        CACHESCOPE={"FLUSH_INTERVAL": 3600, "SINKS": {"default": BASE_SINK, "pages": BASE_SINK}},
+        CACHESCOPE={
+            "FLUSH_INTERVAL": 3600,
+            "SINKS": {"default": BASE_SINK, "pages": BASE_SINK},
+            "DJANGO_SECRET": LOGIN_SECRET,
+            "CONSOLE_URL": "http://console.test:3000",
+        },
         USE_TZ=True,
-        DATABASES={},
+        # Sign in with Django's tests migrate users and permissions into it (test_login.py).
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "OPTIONS": {}}],
     )
     django.setup()

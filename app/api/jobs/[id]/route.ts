@@ -18,8 +18,8 @@ export const GET = apiRoute<{ id: string }>(async ({ params }) => {
 });
 
 /** Cancels a running job: it stops after its current batch and ends "cancelled". A finished job is answered as it is. */
-export const DELETE = apiRoute<{ id: string }>(async ({ params, actor, role }) => {
-  const job = await cancelJob(jobs(), params.id, { actor, role }, getContext().auditLogPath);
+export const DELETE = apiRoute<{ id: string }>(async ({ params, actor, role, person }) => {
+  const job = await cancelJob(jobs(), params.id, { actor, role, person }, getContext().auditLogPath);
   if (!job) throw missing(params.id);
   return NextResponse.json(job);
 });

@@ -21,7 +21,7 @@ export const GET = cacheRoute<{ alias: string }>("backend", async ({ req, cache,
 });
 
 /** {deleted}; 503 audit_unavailable (nothing deleted) when the audit log cannot take the intent. */
-export const DELETE = cacheRoute<{ alias: string }>("backend", async ({ req, cache, backend, actor, role }) => {
+export const DELETE = cacheRoute<{ alias: string }>("backend", async ({ req, cache, backend, actor, role, person }) => {
   const ref = refOf(cache, req.nextUrl.searchParams);
-  return NextResponse.json(await deleteEntry(backend, cache, ref, { actor, role }, getContext().auditLogPath));
+  return NextResponse.json(await deleteEntry(backend, cache, ref, { actor, role, person }, getContext().auditLogPath));
 });

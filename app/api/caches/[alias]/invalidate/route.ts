@@ -9,10 +9,10 @@ import { getContext } from "@/lib/server/context";
 export const dynamic = "force-dynamic";
 
 /** Dry run: 200 {matched, bytes, sample}; otherwise 202 {job} (shared/API.md). */
-export const POST = cacheRoute<{ alias: string }>("backend", async ({ req, cache, backend, actor, role }) => {
+export const POST = cacheRoute<{ alias: string }>("backend", async ({ req, cache, backend, actor, role, person }) => {
   const request = parseInvalidateRequest(await jsonBody(req));
   const answer = await invalidate(
-    { cache, backend, actor, role, auditLog: getContext().auditLogPath, registry: jobs(), signal: req.signal },
+    { cache, backend, actor, role, person, auditLog: getContext().auditLogPath, registry: jobs(), signal: req.signal },
     request,
   );
   if (answer.dryRun) return NextResponse.json(answer.result);
