@@ -75,9 +75,7 @@ async function main(): Promise<void> {
       iterateBest = Math.min(iterateBest, wall);
       iterateCpu = Math.min(iterateCpu, cpu);
       await backend.close(); // forget the cached listing: the sorted page must read the directory again
-      const [sorted, page] = await timed(() =>
-        backend.listKeys({ prefix: "", cursor: null, count: 100, withMeta: false, sort: "expiry" }),
-      );
+      const [sorted, page] = await timed(() => backend.listKeys({ prefix: "", cursor: null, count: 100, withMeta: false, sort: "expiry" }));
       if (page.scanned !== ENTRIES) throw new Error(`sorted listing scanned ${page.scanned}`);
       sortedBest = Math.min(sortedBest, sorted);
     }
@@ -86,10 +84,16 @@ async function main(): Promise<void> {
     const load = os.loadavg()[0].toFixed(1);
     console.log(`entries: ${ENTRIES}, best of ${RUNS}, ${os.availableParallelism()} cores, load average ${load}, node ${process.version}`);
     console.log(`Django _list_cache_files + _is_expired     ${ms(djangoBest)}  ${perFile(djangoBest)}`);
-    console.log(`Cachescope iterate (expiry + size)         ${ms(iterateBest)}  ${perFile(iterateBest)}  ratio ${(iterateBest / djangoBest).toFixed(2)}×`);
-    console.log(`Cachescope listKeys sort=expiry, page 1    ${ms(sortedBest)}  ${perFile(sortedBest)}  ratio ${(sortedBest / djangoBest).toFixed(2)}×`);
+    console.log(
+      `Cachescope iterate (expiry + size)         ${ms(iterateBest)}  ${perFile(iterateBest)}  ratio ${(iterateBest / djangoBest).toFixed(2)}×`,
+    );
+    console.log(
+      `Cachescope listKeys sort=expiry, page 1    ${ms(sortedBest)}  ${perFile(sortedBest)}  ratio ${(sortedBest / djangoBest).toFixed(2)}×`,
+    );
     console.log(`Cachescope iterate, first run (threads start) ${ms(first)}`);
-    console.log(`CPU time: Django ${ms(djangoCpu)}, Cachescope iterate ${ms(iterateCpu)} (all threads), ratio ${(iterateCpu / djangoCpu).toFixed(2)}×`);
+    console.log(
+      `CPU time: Django ${ms(djangoCpu)}, Cachescope iterate ${ms(iterateCpu)} (all threads), ratio ${(iterateCpu / djangoCpu).toFixed(2)}×`,
+    );
     const ratio = iterateBest / djangoBest;
     console.log(ratio <= TARGET ? `OK: ${ratio.toFixed(2)}× ≤ ${TARGET}×` : `MISSED: ${ratio.toFixed(2)}× > ${TARGET}×`);
   } finally {

@@ -44,7 +44,11 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`cpus: ${cpus().length}, load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `cpus: ${cpus().length}, load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const server = await startMemcached({ port: PORT, memoryMb: 2048 });
   const config: CacheConfig = {
     alias: "bench",
@@ -84,8 +88,12 @@ async function main(): Promise<void> {
     console.log(`${row("app analyse() full", app)}   ${ratio.toFixed(2)}`);
     console.log(`${row("raw lru_crawler metadump all", raw)}   1.00`);
     const hashRatio = median(app.map((x) => x.ms)) / median(rawHash.map((x) => x.ms));
-    console.log(`${row("raw lru_crawler metadump hash", rawHash)}   ${(median(rawHash.map((x) => x.ms)) / median(raw.map((x) => x.ms))).toFixed(2)}  (app / hash: ${hashRatio.toFixed(2)})`);
-    console.log(`target app <= 1.5x raw (all): ${ratio <= 1.5 ? "met" : "NOT met"}; against the same dump mode the backend uses (hash): ${hashRatio <= 1.5 ? "met" : "NOT met"}`);
+    console.log(
+      `${row("raw lru_crawler metadump hash", rawHash)}   ${(median(rawHash.map((x) => x.ms)) / median(raw.map((x) => x.ms))).toFixed(2)}  (app / hash: ${hashRatio.toFixed(2)})`,
+    );
+    console.log(
+      `target app <= 1.5x raw (all): ${ratio <= 1.5 ? "met" : "NOT met"}; against the same dump mode the backend uses (hash): ${hashRatio <= 1.5 ? "met" : "NOT met"}`,
+    );
   } finally {
     socket.destroy();
     await backend.close();

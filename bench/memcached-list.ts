@@ -107,7 +107,9 @@ async function main(): Promise<void> {
     const line = (task: string, raw: Sample[], ours: Sample[], target: string) => {
       const [rw, ow] = [median(raw.map((x) => x.ms)), median(ours.map((x) => x.ms))];
       const [rc, oc] = [median(raw.map((x) => x.cpuMs)), median(ours.map((x) => x.cpuMs))];
-      console.log(`| ${task} | ${rw.toFixed(0)} | ${ow.toFixed(0)} | ${(ow / rw).toFixed(2)}× | ${target} | ${rc.toFixed(0)} | ${oc.toFixed(0)} |`);
+      console.log(
+        `| ${task} | ${rw.toFixed(0)} | ${ow.toFixed(0)} | ${(ow / rw).toFixed(2)}× | ${target} | ${rc.toFixed(0)} | ${oc.toFixed(0)} |`,
+      );
     };
     const n = ITEMS.toLocaleString("en");
     console.log("\n| task | raw socket ms | backend ms | ratio | target | raw client CPU ms | backend CPU ms |");

@@ -30,7 +30,11 @@ export function exchange(socket: net.Socket, payload: Buffer | string, end: stri
 }
 
 /** Writes `count` items with pipelined noreply sets (a third without expiry), ended by mn so all have landed. */
-export async function fill(socket: net.Socket, count: number, item: (i: number) => { key: string; value: string; flags: number }): Promise<void> {
+export async function fill(
+  socket: net.Socket,
+  count: number,
+  item: (i: number) => { key: string; value: string; flags: number },
+): Promise<void> {
   const CHUNK = 20_000;
   for (let start = 0; start < count; start += CHUNK) {
     let payload = "";

@@ -82,11 +82,21 @@ async function serverBytes(client: Redis): Promise<number> {
 }
 
 function row(cells: (string | number)[]): string {
-  return cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 14).padEnd(i === 0 ? 34 : 0)).join("");
+  return cells
+    .map((c, i) =>
+      String(c)
+        .padStart(i === 0 ? 0 : 14)
+        .padEnd(i === 0 ? 34 : 0),
+    )
+    .join("");
 }
 
 async function main() {
-  console.log(`cpus: ${cpus().length}, load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `cpus: ${cpus().length}, load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const server = await startRedisServer({ port: PORT, args: ["--enable-debug-command", "local"] });
   const client = new Redis({ port: PORT });
   const backend = createRedisBackend(config);
@@ -119,9 +129,13 @@ async function main() {
 
     console.log(`\n1,000,000 keys, full analysis (medians of ${ROUNDS} interleaved rounds)`);
     console.log(row(["", "ms", "keys/s", "x memkeys"]));
-    console.log(row(["app analyse() full", Math.round(median(app)), Math.round(keys / (median(app) / 1000)), (median(app) / median(cli)).toFixed(3)]));
+    console.log(
+      row(["app analyse() full", Math.round(median(app)), Math.round(keys / (median(app) / 1000)), (median(app) / median(cli)).toFixed(3)]),
+    );
     console.log(row(["redis-cli --memkeys", Math.round(median(cli)), Math.round(keys / (median(cli) / 1000)), "1.000"]));
-    console.log(`app byte total ${appBytes} = sum of MEMORY USAGE ${truthBytes}; target app <= 0.35x memkeys: ${median(app) / median(cli) <= 0.35 ? "met" : "NOT met"}`);
+    console.log(
+      `app byte total ${appBytes} = sum of MEMORY USAGE ${truthBytes}; target app <= 0.35x memkeys: ${median(app) / median(cli) <= 0.35 ? "met" : "NOT met"}`,
+    );
     console.log(`rounds (ms): app ${app.map(Math.round).join(", ")}; memkeys ${cli.map(Math.round).join(", ")}`);
 
     if (process.env.BENCH_SKIP_10M !== "1") {
@@ -129,7 +143,9 @@ async function main() {
       const load = await timeIt(() => client.call("DEBUG", "POPULATE", 10_000_000, ":1:app.item"));
       const total = await client.dbsize();
       const used = Number(/used_memory:(\d+)/.exec(await client.info("memory"))?.[1] ?? 0);
-      console.log(`\n10,000,000 keys loaded by DEBUG POPULATE in ${(load.ms / 1000).toFixed(1)} s (used_memory ${(used / 2 ** 30).toFixed(2)} GiB)`);
+      console.log(
+        `\n10,000,000 keys loaded by DEBUG POPULATE in ${(load.ms / 1000).toFixed(1)} s (used_memory ${(used / 2 ** 30).toFixed(2)} GiB)`,
+      );
       // Exact bytes would mean walking 10M keys: a SCAN+Lua pass over them is the reference here, timed for scale.
       const truth = await timeIt(() => serverBytes(client));
       const sampled: number[] = [];
@@ -141,7 +157,9 @@ async function main() {
       }
       if (!last) throw new Error("no sampled run");
       console.log(row(["", "ms", "keys est.", "error"]));
-      console.log(row(["app analyse() sample 10000", Math.round(median(sampled)), last.keys, `${(((last.keys - total) / total) * 100).toFixed(2)}%`]));
+      console.log(
+        row(["app analyse() sample 10000", Math.round(median(sampled)), last.keys, `${(((last.keys - total) / total) * 100).toFixed(2)}%`]),
+      );
       console.log(row(["  bytes estimate", "", last.bytes, `${(((last.bytes - truth.value) / truth.value) * 100).toFixed(2)}%`]));
       console.log(row(["server-side SCAN+Lua byte sum", Math.round(truth.ms), total, "(reference)"]));
       console.log(`sampled rounds (ms): ${sampled.map(Math.round).join(", ")}`);

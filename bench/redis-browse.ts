@@ -80,9 +80,7 @@ async function interleaved(rounds: number, contenders: Record<string, () => Prom
       times[name].push(performance.now() - t);
     }
   }
-  return Object.fromEntries(
-    Object.entries(times).map(([name, list]) => [name, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]]),
-  );
+  return Object.fromEntries(Object.entries(times).map(([name, list]) => [name, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]]));
 }
 
 /** Runs redis-cli --scan and resolves once `lines` names were printed (or it ended); returns the names seen. */
@@ -124,8 +122,13 @@ function fmt(ms: number): string {
 async function main(): Promise<void> {
   const server = await startRedisServer({ port: PORT });
   const config: CacheConfig = {
-    alias: "bench", backendPath: "django_redis.cache.RedisCache", locations: [`redis://127.0.0.1:${PORT}/0`],
-    keyPrefix: "", version: 1, options: {}, timeout: 300,
+    alias: "bench",
+    backendPath: "django_redis.cache.RedisCache",
+    locations: [`redis://127.0.0.1:${PORT}/0`],
+    keyPrefix: "",
+    version: 1,
+    options: {},
+    timeout: 300,
   };
   const backend = createRedisBackend(config);
   const plain = new Redis({ port: PORT, lazyConnect: true, protocol: 2 });
@@ -133,7 +136,9 @@ async function main(): Promise<void> {
     let t = performance.now();
     await load();
     await plain.connect();
-    console.log(`loaded ${await plain.dbsize()} keys in ${((performance.now() - t) / 1000).toFixed(1)} s; prefix ${PREFIX} holds ${KEYS / NAMESPACES}`);
+    console.log(
+      `loaded ${await plain.dbsize()} keys in ${((performance.now() - t) / 1000).toFixed(1)} s; prefix ${PREFIX} holds ${KEYS / NAMESPACES}`,
+    );
     await backend.status();
 
     // Sanity before timing: the page has metadata, the prefix enumerates completely on every path.
@@ -182,7 +187,11 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(52)} ${fmt(ms).padStart(9)} ${(ms / base).toFixed(3).padStart(7)}  ${target}`);
     }
     console.log("\nratios: (a) rows against redis-cli printing 100 names, (b) rows against the plain SCAN loop");
-    console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
+    console.log(
+      `load average while measuring: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} on ${cpus().length} cores`,
+    );
   } finally {
     plain.disconnect();
     await backend.close();

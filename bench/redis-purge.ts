@@ -120,12 +120,20 @@ function median(list: number[]): number {
 async function main(): Promise<void> {
   const server = await startRedisServer({ port: PORT });
   const config: CacheConfig = {
-    alias: "bench", backendPath: "django_redis.cache.RedisCache", locations: [`redis://127.0.0.1:${PORT}/0`],
-    keyPrefix: "", version: 1, options: {}, timeout: 300,
+    alias: "bench",
+    backendPath: "django_redis.cache.RedisCache",
+    locations: [`redis://127.0.0.1:${PORT}/0`],
+    keyPrefix: "",
+    version: 1,
+    options: {},
+    timeout: 300,
   };
   const backend = createRedisBackend(config);
   const client = new Redis({ port: PORT, protocol: 2 });
-  const plan = planFor({ config, capabilities: backend.capabilities }, parseInvalidateRequest({ target: { prefix: "purge." }, dryRun: false }));
+  const plan = planFor(
+    { config, capabilities: backend.capabilities },
+    parseInvalidateRequest({ target: { prefix: "purge." }, dryRun: false }),
+  );
   try {
     const t = performance.now();
     await loadOthers();
@@ -163,7 +171,11 @@ async function main(): Promise<void> {
         const left = await client.dbsize();
         if (left !== TOTAL - PURGE) throw new Error(`${name} left ${left} keys, expected ${TOTAL - PURGE}`);
       }
-      console.log(`round ${r + 1}/${ROUNDS}: ${Object.entries(times).map(([k, v]) => `${k} ${v[r].toFixed(0)} ms`).join(", ")}`);
+      console.log(
+        `round ${r + 1}/${ROUNDS}: ${Object.entries(times)
+          .map(([k, v]) => `${k} ${v[r].toFixed(0)} ms`)
+          .join(", ")}`,
+      );
     }
 
     const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
@@ -174,7 +186,9 @@ async function main(): Promise<void> {
       ["django-redis delete_pattern (in Python)", "djangoRedis", ""],
     ];
     console.log(`\n${TOTAL.toLocaleString("en-US")} keys, purging ${PURGE.toLocaleString("en-US")} (${RAW_PREFIX}), median of ${ROUNDS}`);
-    console.log(`${"contender".padEnd(52)} ${"ms".padStart(8)} ${"vs plain".padStart(9)} ${"app faster".padStart(11)} ${"SCANs".padStart(7)} ${"in Redis".padStart(9)}  target`);
+    console.log(
+      `${"contender".padEnd(52)} ${"ms".padStart(8)} ${"vs plain".padStart(9)} ${"app faster".padStart(11)} ${"SCANs".padStart(7)} ${"in Redis".padStart(9)}  target`,
+    );
     for (const [label, name, target] of rows) {
       const ms = m[name];
       const inRedis = server[name][times[name].indexOf(ms)];
@@ -186,8 +200,14 @@ async function main(): Promise<void> {
     console.log("(SCANs / in Redis: SCAN calls of the median run and the time Redis itself spent in them, INFO commandstats)");
     const okPlain = m.app <= 1.3 * m.plain;
     const okCli = m.redisCli >= 7 * m.app;
-    console.log(`\napp/plain ${(m.app / m.plain).toFixed(2)} (${okPlain ? "meets" : "MISSES"} <= 1.3); redis-cli/app ${(m.redisCli / m.app).toFixed(1)} (${okCli ? "meets" : "MISSES"} >= 7)`);
-    console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} cores`);
+    console.log(
+      `\napp/plain ${(m.app / m.plain).toFixed(2)} (${okPlain ? "meets" : "MISSES"} <= 1.3); redis-cli/app ${(m.redisCli / m.app).toFixed(1)} (${okCli ? "meets" : "MISSES"} >= 7)`,
+    );
+    console.log(
+      `load average: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} on ${cpus().length} cores`,
+    );
   } finally {
     client.disconnect();
     await backend.close();

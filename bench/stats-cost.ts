@@ -82,7 +82,9 @@ async function benchRedis(): Promise<void> {
     // calls = POLLS + the two `INFO cpu` probes around them; the CPU delta includes those two probes too (an upper bound).
     const cpuPerPoll = ((after - before) * 1e6) / POLLS;
     console.log(`redis ${server.port}: ${POLLS} polls (INFO, all default sections), 3 dbs x ${KEYS_PER_DB} keys`);
-    console.log(`  INFO commandstats: calls=${fields.get("calls")} usec_per_call=${usecPerCall.toFixed(2)} µs  -> ${pct(usecPerCall)}% of a core at one poll per ${DEFAULT_INTERVAL_MS} ms`);
+    console.log(
+      `  INFO commandstats: calls=${fields.get("calls")} usec_per_call=${usecPerCall.toFixed(2)} µs  -> ${pct(usecPerCall)}% of a core at one poll per ${DEFAULT_INTERVAL_MS} ms`,
+    );
     console.log(`  used_cpu_user+sys: ${cpuPerPoll.toFixed(1)} µs per poll (socket I/O included)  -> ${pct(cpuPerPoll)}% of a core`);
     console.log(`  client round trip: median ${median(wall).toFixed(3)} ms`);
     probe.disconnect();

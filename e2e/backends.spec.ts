@@ -57,8 +57,12 @@ test("memcached: every key Django wrote is listed with its Django name, and an e
 });
 
 test("memcached: a prefix purge in the browser deletes exactly that series, by Django's account", async ({ page }) => {
-  const chunks = of("pages_mc").filter((e) => e.key.startsWith("report:chunk:")).map((e) => e.key);
-  const others = of("pages_mc").filter((e) => !e.key.startsWith("report:chunk:")).map((e) => e.key);
+  const chunks = of("pages_mc")
+    .filter((e) => e.key.startsWith("report:chunk:"))
+    .map((e) => e.key);
+  const others = of("pages_mc")
+    .filter((e) => !e.key.startsWith("report:chunk:"))
+    .map((e) => e.key);
   expect(chunks.length).toBe(3);
   expect(djangoMisses({ alias: "pages_mc", keys: [...chunks, ...others] })).toEqual([]);
   await login(page, "/caches/pages_mc/invalidate");

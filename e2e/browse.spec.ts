@@ -36,12 +36,20 @@ test("the browser lists Django's keys with their kinds, and filters a glob-looki
   const fragment = entries.find((e) => e.kind === "fragment")!;
   await expect(table.getByRole("row").filter({ hasText: fragment.key })).toContainText("fragment");
   const page1 = entries.find((e) => e.kind === "page")!;
-  await expect(table.getByRole("row").filter({ hasText: page1.key.slice(0, 60) }).first()).toContainText("page");
+  await expect(
+    table
+      .getByRole("row")
+      .filter({ hasText: page1.key.slice(0, 60) })
+      .first(),
+  ).toContainText("page");
 
   await page.getByLabel("Key prefix").fill("report[2024]*:");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/prefix=report%5B2024%5D\*%3A|prefix=report\[2024\]\*:/);
-  const expected = entries.filter((e) => e.key.startsWith("report[2024]*:")).map((e) => e.key).sort();
+  const expected = entries
+    .filter((e) => e.key.startsWith("report[2024]*:"))
+    .map((e) => e.key)
+    .sort();
   expect(expected.length).toBe(2);
   await expect(page.getByTestId("key-count")).toContainText("2 keys shown");
   const shown = (await table.locator("tbody tr td:first-child a").allTextContents()).sort();
@@ -106,7 +114,10 @@ test("a template fragment shows its SafeString, and a compressed entry names its
 
 test("a non-default KEY_PREFIX and VERSION: current version first, all versions on request", async ({ page }) => {
   const versioned = readManifest().entries.filter((e) => e.alias === "versioned");
-  const current = versioned.filter((e) => e.version === 3).map((e) => e.key).sort();
+  const current = versioned
+    .filter((e) => e.version === 3)
+    .map((e) => e.key)
+    .sort();
   const old = versioned.filter((e) => e.version !== 3);
   expect(old.length).toBeGreaterThan(0);
   await login(page, "/caches/versioned");

@@ -143,7 +143,10 @@ test.beforeAll(async () => {
       .poll(
         async () => {
           if (w.child.exitCode !== null) throw new Error(`Django worker ${w.name} exited: ${w.output()}`);
-          return get(w.port, "/cs/health/").then((r) => r.status, () => 0);
+          return get(w.port, "/cs/health/").then(
+            (r) => r.status,
+            () => 0,
+          );
         },
         { timeout: 30_000, message: `Django worker ${w.name} on port ${w.port} answers` },
       )

@@ -42,7 +42,10 @@ test("a namespace name written as markup is shown as text", async ({ page }) => 
   const bucket = Math.floor(now / 10) * 10;
   const dir = path.join(DEMO_DATA_DIR, "demo-cache", ".cachescope", "default");
   mkdirSync(dir, { recursive: true });
-  appendFileSync(path.join(dir, `${bucket}.jsonl`), JSON.stringify({ v: 1, host: "e2e", pid: 1, at: now, alias: "default", ns: { [name]: { k: "key", h: 1, m: 1 } } }) + "\n");
+  appendFileSync(
+    path.join(dir, `${bucket}.jsonl`),
+    JSON.stringify({ v: 1, host: "e2e", pid: 1, at: now, alias: "default", ns: { [name]: { k: "key", h: 1, m: 1 } } }) + "\n",
+  );
   await page.goto(`/api/login?token=${TOKEN}&next=/caches/default/namespaces`);
   await expect(page.getByTestId("ns-name").getByText(name, { exact: true })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __ns_xss?: number }).__ns_xss)).toBeUndefined();

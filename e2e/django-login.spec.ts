@@ -69,7 +69,10 @@ test.beforeAll(async () => {
   rmSync(DB, { force: true });
   rmSync(AUDIT, { force: true });
   mkdirSync(DATA, { recursive: true });
-  execFileSync("/usr/bin/python3", [path.join(ROOT, "e2e", "django", "login_users.py")], { env: { ...process.env, ...DJANGO_ENV }, stdio: "inherit" });
+  execFileSync("/usr/bin/python3", [path.join(ROOT, "e2e", "django", "login_users.py")], {
+    env: { ...process.env, ...DJANGO_ENV },
+    stdio: "inherit",
+  });
   django = start("/usr/bin/python3", [path.join(ROOT, "e2e", "django", "serve.py"), "--port", String(DJANGO_PORT)], DJANGO_ENV);
   consoleApp = start(process.execPath, [NEXT_BIN, "start", "-p", String(CONSOLE_PORT)], {
     NODE_ENV: "production",
@@ -136,9 +139,13 @@ test("a staff user with invalidate signs in on Django, purges, and the audit log
   const row = page.getByTestId("audit-table").locator("tbody tr").first();
   await expect(row.getByTestId("audit-actor")).toHaveText("olga");
   await expect(row).toContainText("done");
-  const audit = (await (await api.get("/api/audit?person=olga&action=purge", { headers: bearer })).json()) as { entries: Record<string, unknown>[] };
+  const audit = (await (await api.get("/api/audit?person=olga&action=purge", { headers: bearer })).json()) as {
+    entries: Record<string, unknown>[];
+  };
   expect(audit.entries[0]).toMatchObject({ actor: "olga", role: "admin", person: { username: "olga" }, deleted: 2 });
-  expect(((await (await api.get("/api/audit?person=vera&action=purge", { headers: bearer })).json()) as { entries: unknown[] }).entries).toHaveLength(0);
+  expect(
+    ((await (await api.get("/api/audit?person=vera&action=purge", { headers: bearer })).json()) as { entries: unknown[] }).entries,
+  ).toHaveLength(0);
 
   // The same assertion again, and one altered: refused with a page that says why, and recorded without the assertion.
   const replay = await page.context().browser()!.newContext({ baseURL: CONSOLE_URL });

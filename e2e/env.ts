@@ -33,9 +33,7 @@ export const COMPANION_SINKS: Record<string, string> = {
 };
 
 /** The Django CACHES the e2e site writes with; the app under test is given the same object. */
-export const CACHES: Record<string, Record<string, unknown>> = JSON.parse(
-  readFileSync(path.join(DJANGO_DIR, "caches.json"), "utf8"),
-);
+export const CACHES: Record<string, Record<string, unknown>> = JSON.parse(readFileSync(path.join(DJANGO_DIR, "caches.json"), "utf8"));
 
 /** One entry the Django writer stored (e2e/django/write_cache.py, pyvalue.py). */
 export interface ManifestEntry {

@@ -45,7 +45,10 @@ test.afterAll(async () => {
 });
 
 /** Runs `work` while /api/health is asked every 50 ms; returns the slowest answer's time. */
-async function whileProbing<T>(request: APIRequestContext, work: () => Promise<T>): Promise<{ result: T; healthMaxMs: number; probes: number }> {
+async function whileProbing<T>(
+  request: APIRequestContext,
+  work: () => Promise<T>,
+): Promise<{ result: T; healthMaxMs: number; probes: number }> {
   let running = true;
   let healthMaxMs = 0;
   let probes = 0;
@@ -74,13 +77,17 @@ test("hostile entries answer within the limits, name the limit, and /api/health 
   ];
   for (const { alias, raw } of cases) {
     const started = Date.now();
-    const { result: res, healthMaxMs, probes } = await whileProbing(request, () =>
-      request.get(`/api/caches/${alias}/entry?raw=${encodeURIComponent(raw)}`, { headers: auth }),
-    );
+    const {
+      result: res,
+      healthMaxMs,
+      probes,
+    } = await whileProbing(request, () => request.get(`/api/caches/${alias}/entry?raw=${encodeURIComponent(raw)}`, { headers: auth }));
     const ms = Date.now() - started;
     expect(res.status()).toBe(200);
     const body = await res.json();
-    console.log(`${alias} ${raw}: ${ms} ms, limit ${JSON.stringify(body.limit)}; /api/health slowest ${healthMaxMs} ms over ${probes} probes`);
+    console.log(
+      `${alias} ${raw}: ${ms} ms, limit ${JSON.stringify(body.limit)}; /api/health slowest ${healthMaxMs} ms over ${probes} probes`,
+    );
     expect(body.size).toBeGreaterThan(0);
     expect(body.hex.length).toBeGreaterThan(0);
     expect(ms).toBeLessThan(10_000);
@@ -115,7 +122,9 @@ test("the entry page labels a shared object and says which limit stopped a decod
 });
 
 test("the FileBasedCache listing previews the 2 KB file of issue #10 and its entry decodes", async ({ page, request }) => {
-  const { result: res, healthMaxMs } = await whileProbing(request, () => request.get("/api/caches/files/keys?count=1000", { headers: auth }));
+  const { result: res, healthMaxMs } = await whileProbing(request, () =>
+    request.get("/api/caches/files/keys?count=1000", { headers: auth }),
+  );
   expect(res.status()).toBe(200);
   const rows: { file?: string; preview?: string }[] = (await res.json()).keys;
   const row = rows.find((r) => r.file === FILE);

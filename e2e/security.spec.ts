@@ -27,7 +27,14 @@ function startApp(port: number, env: Record<string, string>, command: string[] =
   const [bin, ...args] = command[0] === NEXT_BIN ? [process.execPath, ...command] : command;
   const child = spawn(bin!, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -95,7 +102,15 @@ test.describe("headers and CSP on the suite's app", () => {
     await expect(page.getByTestId("cache-row-default")).toBeVisible();
     // Tailwind's stylesheet applies: the header is slate-900, not transparent.
     expect(await page.locator("header").evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe("rgba(0, 0, 0, 0)");
-    const pages = ["/caches/default", "/caches/default/stats", "/caches/default/sizes", "/caches/default/invalidate", "/audit", "/login", "/no-such-page"];
+    const pages = [
+      "/caches/default",
+      "/caches/default/stats",
+      "/caches/default/sizes",
+      "/caches/default/invalidate",
+      "/audit",
+      "/login",
+      "/no-such-page",
+    ];
     if (entry) pages.push(`/caches/default/entry?raw=${encodeURIComponent(entry.raw)}`);
     for (const url of pages) {
       await page.goto(url);
@@ -178,7 +193,9 @@ test.describe("an app of its own", () => {
         c.enqueue(chunk);
       },
     });
-    const chunked = await fetch(`${SELF_URL}/api/login`, { method: "POST", body: stream, duplex: "half" } as RequestInit).catch((e: Error) => e);
+    const chunked = await fetch(`${SELF_URL}/api/login`, { method: "POST", body: stream, duplex: "half" } as RequestInit).catch(
+      (e: Error) => e,
+    );
     if (!(chunked instanceof Error)) expect(chunked.status).toBe(413);
     const after = rssKiB(pid);
     const peak = rssKiB(pid, "VmHWM");
@@ -193,7 +210,10 @@ test.describe("an app of its own", () => {
   test("wrong tokens back off per client: 429 with Retry-After; X-Forwarded-For cannot pose as another client", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await api.post("/api/login", { data: { token: "wrong-token-000000000" }, headers: { "x-forwarded-for": `198.51.100.${i}` } });
+      const res = await api.post("/api/login", {
+        data: { token: "wrong-token-000000000" },
+        headers: { "x-forwarded-for": `198.51.100.${i}` },
+      });
       statuses.push(res.status());
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);

@@ -35,7 +35,10 @@ test("an analysis of Django's cache draws the treemap, and a namespace opens in 
   await expect(page.getByTestId("treemap-current")).toHaveText("all keys");
 
   // A namespace whose name a glob would misread opens the key browser filtered to exactly its keys.
-  const expected = entries.filter((e) => e.key.startsWith("report[2024]*:")).map((e) => e.key).sort();
+  const expected = entries
+    .filter((e) => e.key.startsWith("report[2024]*:"))
+    .map((e) => e.key)
+    .sort();
   expect(expected.length).toBe(2);
   await page.locator('[data-testid="namespace-open"][data-prefix="report[2024]*:"]').click();
   await expect(page).toHaveURL(/\/caches\/default\?prefix=report%5B2024%5D\*%3A$/);

@@ -43,7 +43,7 @@ function binint(n: number): Buffer {
 /** n references to one memo slot, in batches of 1000 closed by `close` (APPENDS, ADDITEMS), as Python batches. */
 function repeated(slot: number, n: number, close: string): Buffer[] {
   const parts: Buffer[] = [];
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const batch = Math.min(1000, n - done);
     parts.push(MARK, Buffer.concat(Array.from({ length: batch }, () => get(slot))), Buffer.from(close, "latin1"));
     done += batch;
@@ -54,7 +54,16 @@ function repeated(slot: number, n: number, close: string): Buffer[] {
 /** [blob] * n with blob = `bytes` of `size` bytes: memo 0 the list, memo 1 the blob. */
 export function memoBytesList(size: number, n: number): Buffer {
   const blob = Buffer.alloc(size, 0x61);
-  return Buffer.concat([PROTO4, Buffer.from("]", "latin1"), MEMOIZE, binbytes(blob), MEMOIZE, Buffer.from("a", "latin1"), ...repeated(1, n - 1, "e"), STOP]);
+  return Buffer.concat([
+    PROTO4,
+    Buffer.from("]", "latin1"),
+    MEMOIZE,
+    binbytes(blob),
+    MEMOIZE,
+    Buffer.from("a", "latin1"),
+    ...repeated(1, n - 1, "e"),
+    STOP,
+  ]);
 }
 
 /** A set whose n members are all one memoized str of `size` characters (Python's set would hold it once). */
@@ -86,7 +95,7 @@ export function memoStrDictKeys(size: number, n: number): Buffer {
 /** A set of n distinct tuples (s, i), each holding the one memoized str s of `size` characters. */
 export function memoStrTupleSet(size: number, n: number): Buffer {
   const parts: Buffer[] = [PROTO4, Buffer.from([0x8f]), MEMOIZE, binunicode("t".repeat(size)), MEMOIZE, Buffer.from("0", "latin1")];
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const batch = Math.min(1000, n - done);
     parts.push(MARK);
     for (let i = 0; i < batch; i++) parts.push(get(1), binint(done + i), Buffer.from([0x86]));
@@ -125,7 +134,8 @@ export function compress(data: Buffer, how: Wrapper): Buffer {
 
 /** A FileBasedCache file: pickled expiry (None: never), then zlib(pickle(value)), as Django's _write_content. */
 export function djcache(pickle: Buffer, expiry: number | null = null): Buffer {
-  const head = expiry === null ? Buffer.from([0x80, 0x04, 0x4e, 0x2e]) : Buffer.concat([Buffer.from([0x80, 0x04, 0x47]), f64be(expiry), STOP]);
+  const head =
+    expiry === null ? Buffer.from([0x80, 0x04, 0x4e, 0x2e]) : Buffer.concat([Buffer.from([0x80, 0x04, 0x47]), f64be(expiry), STOP]);
   return Buffer.concat([head, zlib.deflateSync(pickle)]);
 }
 

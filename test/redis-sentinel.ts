@@ -11,9 +11,20 @@ export function startSentinel(port: number, service: string, primaryPort: number
     // Sentinel rewrites its config file: it lives in the daemon's own temp dir.
     prepare: (dir) => writeFile(join(dir, "sentinel.conf"), `sentinel monitor ${service} 127.0.0.1 ${primaryPort} 1\n`),
     args: (dir, pidfile) => [
-      join(dir, "sentinel.conf"), "--sentinel",
-      "--port", String(port), "--bind", "127.0.0.1",
-      "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir, "--logfile", join(dir, "sentinel.log"),
+      join(dir, "sentinel.conf"),
+      "--sentinel",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      pidfile,
+      "--dir",
+      dir,
+      "--logfile",
+      join(dir, "sentinel.log"),
     ],
     ready: () => redisAnswers(port),
   });

@@ -49,5 +49,5 @@ export async function callRoute<P>(
   });
   const res = await handler(req, { params: Promise.resolve((opts.params ?? {}) as P) });
   const text = await res.text();
-  return { status: res.status, text, json: <T,>() => JSON.parse(text) as T };
+  return { status: res.status, text, json: <T>() => JSON.parse(text) as T };
 }

@@ -41,7 +41,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Handler<P> = (req: NextRequest, segment: { params: Promise<P> }) => Promise<Response>;
 
-async function call<P>(handler: Handler<P>, params: P, url: string, init: { method?: string; body?: string; headers?: Record<string, string> }) {
+async function call<P>(
+  handler: Handler<P>,
+  params: P,
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> },
+) {
   const res = await handler(new NextRequest(`${ORIGIN}${url}`, init), { params: Promise.resolve(params) });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } & Record<string, unknown> };
 }
@@ -51,27 +56,40 @@ const alias = { alias: "default" };
 function asViewer(via: "bearer" | "cookie"): Record<string, string> {
   if (via === "bearer") return { authorization: `Bearer ${VIEWER}` };
   // A browser sends Host and Origin with a cookie mutation.
-  return { cookie: `cachescope_session=${newSessionValue(sessionKey(TOKEN, VIEWER), "viewer").value}`, origin: ORIGIN, host: "127.0.0.1:3000" };
+  return {
+    cookie: `cachescope_session=${newSessionValue(sessionKey(TOKEN, VIEWER), "viewer").value}`,
+    origin: ORIGIN,
+    host: "127.0.0.1:3000",
+  };
 }
 
 describe.each(["bearer", "cookie"] as const)("a viewer (%s)", (via) => {
   it("reads: caches, one cache (readOnly for the pages, role viewer), keys, an entry", async () => {
     const headers = asViewer(via);
     expect(await call(caches, {}, "/api/caches", { headers })).toMatchObject({ status: 200, body: { role: "viewer", readOnly: false } });
-    expect(await call(oneCache, alias, "/api/caches/default", { headers })).toMatchObject({ status: 200, body: { role: "viewer", readOnly: true } });
+    expect(await call(oneCache, alias, "/api/caches/default", { headers })).toMatchObject({
+      status: 200,
+      body: { role: "viewer", readOnly: true },
+    });
     expect((await call(listKeys, alias, "/api/caches/default/keys", { headers })).status).toBe(200);
     expect((await call(readEntry, alias, "/api/caches/default/entry?key=nothing", { headers })).status).toBe(404);
   });
 
   it("starts an analysis (a POST that only reads)", async () => {
-    expect((await call(analyse, alias, "/api/caches/default/analysis", { method: "POST", body: "{}", headers: asViewer(via) })).status).toBe(202);
+    expect(
+      (await call(analyse, alias, "/api/caches/default/analysis", { method: "POST", body: "{}", headers: asViewer(via) })).status,
+    ).toBe(202);
   });
 
   it("is refused every change with 403 and a clear message", async () => {
     const headers = asViewer(via);
     const refused = [
       await call(deleteEntry, alias, "/api/caches/default/entry?key=k", { method: "DELETE", headers }),
-      await call(invalidate, alias, "/api/caches/default/invalidate", { method: "POST", body: JSON.stringify({ target: { keys: ["k"] } }), headers }),
+      await call(invalidate, alias, "/api/caches/default/invalidate", {
+        method: "POST",
+        body: JSON.stringify({ target: { keys: ["k"] } }),
+        headers,
+      }),
       await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers }),
     ];
     for (const r of refused) {
@@ -84,14 +102,21 @@ describe.each(["bearer", "cookie"] as const)("a viewer (%s)", (via) => {
 describe("an admin", () => {
   it("gets past the same checks (the handlers then answer on their own)", async () => {
     const headers = { authorization: `Bearer ${TOKEN}` };
-    expect(await call(oneCache, alias, "/api/caches/default", { headers })).toMatchObject({ status: 200, body: { role: "admin", readOnly: false } });
+    expect(await call(oneCache, alias, "/api/caches/default", { headers })).toMatchObject({
+      status: 200,
+      body: { role: "admin", readOnly: false },
+    });
     expect((await call(deleteEntry, alias, "/api/caches/default/entry?key=k", { method: "DELETE", headers })).status).toBe(200);
     expect((await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers })).status).toBe(404);
   });
 
   it("refuses a JSON body over 64 KiB with 413 on a route using jsonBody", async () => {
     const body = JSON.stringify({ target: { keys: Array.from({ length: 10_000 }, (_, i) => `key-${i}`) } });
-    const r = await call(invalidate, alias, "/api/caches/default/invalidate", { method: "POST", body, headers: { authorization: `Bearer ${TOKEN}` } });
+    const r = await call(invalidate, alias, "/api/caches/default/invalidate", {
+      method: "POST",
+      body,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(r).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
   });
 });
@@ -102,15 +127,29 @@ describe("forwarded headers", () => {
 
   it("are ignored for the same-origin check without CACHESCOPE_TRUST_PROXY", async () => {
     const headers = { ...proxied, cookie: cookie() };
-    const claimed = await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: "https://console.example" } });
+    const claimed = await call(cancelJob, { id: "nope" }, "/api/jobs/nope", {
+      method: "DELETE",
+      headers: { ...headers, origin: "https://console.example" },
+    });
     expect(claimed).toMatchObject({ status: 403, body: { error: { code: "cross_origin" } } });
-    expect((await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: ORIGIN } })).status).toBe(404);
+    expect(
+      (await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: ORIGIN } })).status,
+    ).toBe(404);
   });
 
   it("count with CACHESCOPE_TRUST_PROXY=1", async () => {
     useEnv({ CACHESCOPE_TRUST_PROXY: "1" });
     const headers = { ...proxied, cookie: cookie() };
-    expect((await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: "https://console.example" } })).status).toBe(404);
-    expect((await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: ORIGIN } })).status).toBe(403);
+    expect(
+      (
+        await call(cancelJob, { id: "nope" }, "/api/jobs/nope", {
+          method: "DELETE",
+          headers: { ...headers, origin: "https://console.example" },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(cancelJob, { id: "nope" }, "/api/jobs/nope", { method: "DELETE", headers: { ...headers, origin: ORIGIN } })).status,
+    ).toBe(403);
   });
 });

@@ -10,17 +10,23 @@ export default function LoginPage() {
       <LoginError />
       {djangoLoginUrl ? (
         <p>
-          <a href={djangoLoginUrl} className="inline-block rounded bg-emerald-700 px-3 py-1.5 text-white hover:bg-emerald-800" data-testid="django-login">
+          <a
+            href={djangoLoginUrl}
+            className="inline-block rounded bg-emerald-700 px-3 py-1.5 text-white hover:bg-emerald-800"
+            data-testid="django-login"
+          >
             Sign in with Django
           </a>
-          <span className="block pt-1 text-xs text-slate-600">With your staff account on the Django site; its permissions decide what you may do here.</span>
+          <span className="block pt-1 text-xs text-slate-600">
+            With your staff account on the Django site; its permissions decide what you may do here.
+          </span>
         </p>
       ) : null}
       {tokenLogin ? (
         <>
           <p className="text-slate-600">
-            {djangoLoginUrl ? "Or paste" : "Paste"} the access token: <code>CACHESCOPE_TOKEN</code>, or the one printed when the server started. The viewer
-            token (<code>CACHESCOPE_VIEWER_TOKEN</code>) logs in read-only.
+            {djangoLoginUrl ? "Or paste" : "Paste"} the access token: <code>CACHESCOPE_TOKEN</code>, or the one printed when the server
+            started. The viewer token (<code>CACHESCOPE_VIEWER_TOKEN</code>) logs in read-only.
           </p>
           <LoginForm />
         </>

@@ -17,7 +17,18 @@ function outcomeTone(e: AuditAction): string {
   return "";
 }
 
-const ACTIONS = ["delete", "purge", "invalidate-url", "invalidate-fragment", "delete-keys", "clear", "purge-old-versions", "purge-expired", "cancel", "login"];
+const ACTIONS = [
+  "delete",
+  "purge",
+  "invalidate-url",
+  "invalidate-fragment",
+  "delete-keys",
+  "clear",
+  "purge-old-versions",
+  "purge-expired",
+  "cancel",
+  "login",
+];
 
 /** Filters (cache, action, person) live in the query string, so a filtered audit view can be shared. */
 function Filters() {
@@ -27,7 +38,12 @@ function Filters() {
     <div className="flex flex-wrap items-center gap-3 text-xs">
       <label className="flex items-center gap-1">
         Cache
-        <select value={params.get("alias") ?? ""} onChange={(e) => set({ alias: e.target.value })} className="rounded border border-slate-300 px-1 py-0.5" aria-label="Cache">
+        <select
+          value={params.get("alias") ?? ""}
+          onChange={(e) => set({ alias: e.target.value })}
+          className="rounded border border-slate-300 px-1 py-0.5"
+          aria-label="Cache"
+        >
           <option value="">all</option>
           {caches.data?.caches.map((c) => (
             <option key={c.alias} value={c.alias}>
@@ -38,7 +54,12 @@ function Filters() {
       </label>
       <label className="flex items-center gap-1">
         Action
-        <select value={params.get("action") ?? ""} onChange={(e) => set({ action: e.target.value })} className="rounded border border-slate-300 px-1 py-0.5" aria-label="Action">
+        <select
+          value={params.get("action") ?? ""}
+          onChange={(e) => set({ action: e.target.value })}
+          className="rounded border border-slate-300 px-1 py-0.5"
+          aria-label="Action"
+        >
           <option value="">all</option>
           {ACTIONS.map((a) => (
             <option key={a} value={a}>
@@ -82,7 +103,12 @@ export function AuditList() {
 
 function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditAction[] }>; filtered: boolean }) {
   if (q.isPending) return <Spinner label="Reading the audit log…" />;
-  if (q.isError) return <Notice tone="error" title="Cannot read the audit log">{q.error.message}</Notice>;
+  if (q.isError)
+    return (
+      <Notice tone="error" title="Cannot read the audit log">
+        {q.error.message}
+      </Notice>
+    );
   if (q.data.entries.length === 0 && filtered) return <Notice tone="info" title="No entries match these filters" />;
   if (q.data.entries.length === 0) {
     return (
@@ -114,7 +140,12 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditAction[
             </td>
             <td className="mono px-2 py-1">
               <span data-testid="audit-actor">{e.actor}</span>
-              {e.person ? <span className="text-slate-500" title="Django user id"> #{e.person.userId}</span> : null}
+              {e.person ? (
+                <span className="text-slate-500" title="Django user id">
+                  {" "}
+                  #{e.person.userId}
+                </span>
+              ) : null}
               {e.role ? <div className="text-slate-500">{e.role}</div> : null}
             </td>
             <td className="px-2 py-1">{e.alias}</td>
@@ -125,7 +156,10 @@ function AuditTable({ q, filtered }: { q: UseQueryResult<{ entries: AuditAction[
             <td className="mono break-all px-2 py-1">{JSON.stringify(e.target)}</td>
             <td className="px-2 py-1 text-right tabular-nums">{e.matched ?? "—"}</td>
             <td className="px-2 py-1 text-right tabular-nums">{e.deleted ?? "—"}</td>
-            <td className={`px-2 py-1 ${outcomeTone(e)}`} title={e.records ? `${e.records} record(s): intent, progress, outcome` : undefined}>
+            <td
+              className={`px-2 py-1 ${outcomeTone(e)}`}
+              title={e.records ? `${e.records} record(s): intent, progress, outcome` : undefined}
+            >
               {e.outcome}
             </td>
           </tr>

@@ -9,7 +9,17 @@ import { LookupForm } from "./LookupForm";
 type Set = (changes: Record<string, string | null>) => void;
 
 /** Named keys: the prefix filter, version and raw toggles, and the exact-key lookup folded away. */
-export function PrefixFilterBar({ cache, filters, set, inputRef }: { cache: CacheAnswer; filters: KeyFilters; set: Set; inputRef: RefObject<HTMLInputElement | null> }) {
+export function PrefixFilterBar({
+  cache,
+  filters,
+  set,
+  inputRef,
+}: {
+  cache: CacheAnswer;
+  filters: KeyFilters;
+  set: Set;
+  inputRef: RefObject<HTMLInputElement | null>;
+}) {
   const { prefix, allVersions, raw } = filters;
   const [draft, setDraft] = useState(prefix);
   // The filter box follows the URL (back/forward, namespace clicks): adjust during render, React's pattern for derived state.
@@ -42,7 +52,11 @@ export function PrefixFilterBar({ cache, filters, set, inputRef }: { cache: Cach
           Filter
         </button>
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={allVersions} onChange={(e) => set({ allVersions: e.target.checked ? "1" : null, cursor: null })} />
+          <input
+            type="checkbox"
+            checked={allVersions}
+            onChange={(e) => set({ allVersions: e.target.checked ? "1" : null, cursor: null })}
+          />
           all versions
         </label>
         <label className="flex items-center gap-1">

@@ -29,7 +29,12 @@ export function KeyBrowser({ alias }: { alias: string }) {
   const { selected, setSelected, filterRef } = useKeyboardNav(alias, rows);
 
   if (info.isPending) return <Spinner label="Loading cache…" />;
-  if (info.isError) return <Notice tone="error" title={`Cannot open cache “${alias}”`}>{info.error.message}</Notice>;
+  if (info.isError)
+    return (
+      <Notice tone="error" title={`Cannot open cache “${alias}”`}>
+        {info.error.message}
+      </Notice>
+    );
   const cache = info.data;
   const { unlistedReason } = cache.capabilities;
   if (!listable && unlistedReason) {
@@ -87,7 +92,9 @@ export function KeyBrowser({ alias }: { alias: string }) {
             done={keys.isSuccess}
             fromHereHref={`?${withCursor(params, nextCursor)}`}
           />
-          {keys.isSuccess && rows.length === 0 && !keys.hasNextPage ? <NoKeysNotice prefix={filters.prefix} hintVersions={!filters.allVersions && !filters.raw} /> : null}
+          {keys.isSuccess && rows.length === 0 && !keys.hasNextPage ? (
+            <NoKeysNotice prefix={filters.prefix} hintVersions={!filters.allVersions && !filters.raw} />
+          ) : null}
         </div>
       </div>
     </div>

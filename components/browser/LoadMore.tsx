@@ -39,10 +39,18 @@ export function LoadMore({ shown, scanned, fetching, hasNextPage, isFetchingNext
       {fetching ? <Spinner label="Loading…" /> : null}
       {hasNextPage ? (
         <>
-          <button className="rounded border border-slate-300 px-2 py-0.5" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+          <button
+            className="rounded border border-slate-300 px-2 py-0.5"
+            onClick={() => void fetchNextPage()}
+            disabled={isFetchingNextPage}
+          >
             Load more
           </button>
-          <Link className="text-sky-700 hover:underline" href={fromHereHref} title="A shareable link that starts listing where this one stops">
+          <Link
+            className="text-sky-700 hover:underline"
+            href={fromHereHref}
+            title="A shareable link that starts listing where this one stops"
+          >
             link from here on
           </Link>
         </>

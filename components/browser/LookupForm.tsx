@@ -28,7 +28,12 @@ export function LookupForm({ alias, version }: { alias: string; version: number 
         router.push(`/caches/${encodeURIComponent(alias)}/entry?${q}`);
       }}
     >
-      <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} className="rounded border border-slate-300 px-1 py-1" aria-label="Open by">
+      <select
+        value={mode}
+        onChange={(e) => setMode(e.target.value as Mode)}
+        className="rounded border border-slate-300 px-1 py-1"
+        aria-label="Open by"
+      >
         <option value="key">Django key</option>
         <option value="fragment">Template fragment</option>
       </select>

@@ -44,7 +44,11 @@ export function RowDelete({ alias, row, onDeleted }: { alias: string; row: Pick<
           <p>
             <code className="mono break-all rounded bg-slate-100 px-1">{name}</code>
           </p>
-          {row.key !== null && row.key !== row.raw ? <p className="mt-1 text-slate-600">Django key: <code className="mono break-all">{row.key}</code></p> : null}
+          {row.key !== null && row.key !== row.raw ? (
+            <p className="mt-1 text-slate-600">
+              Django key: <code className="mono break-all">{row.key}</code>
+            </p>
+          ) : null}
           <p className="mt-1">The next request that needs it recomputes it. The delete is recorded in the audit log.</p>
         </ConfirmDialog>
       ) : null}

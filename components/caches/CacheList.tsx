@@ -39,29 +39,39 @@ function StatusCell({ cache }: { cache: CacheView }) {
 export function CacheList() {
   const q = useCaches({ refetchInterval: 10_000 });
   if (q.isPending) return <Spinner label="Checking caches…" />;
-  if (q.isError) return <Notice tone="error" title="Could not load the caches">{q.error.message}</Notice>;
+  if (q.isError)
+    return (
+      <Notice tone="error" title="Could not load the caches">
+        {q.error.message}
+      </Notice>
+    );
   const { caches, configErrors, demo, readOnly, source, audit } = q.data;
   return (
     <div className="space-y-4">
       {demo ? (
         <Notice tone="info" title="This is the built-in demo">
-          It shows a FileBasedCache filled with realistic Django entries and a DummyCache. Point Cachescope at your own caches by
-          starting it with your Django <code>CACHES</code> as JSON, for example{" "}
+          It shows a FileBasedCache filled with realistic Django entries and a DummyCache. Point Cachescope at your own caches by starting
+          it with your Django <code>CACHES</code> as JSON, for example{" "}
           <code className="rounded bg-white px-1">
             CACHESCOPE_CACHES=&apos;{"{"}&quot;default&quot;: {"{"}&quot;BACKEND&quot;: &quot;django_redis.cache.RedisCache&quot;,
-            &quot;LOCATION&quot;: &quot;redis://127.0.0.1:6379/1&quot;{"}"}{"}"}&apos; npm start
+            &quot;LOCATION&quot;: &quot;redis://127.0.0.1:6379/1&quot;{"}"}
+            {"}"}&apos; npm start
           </code>
           , or <code>CACHESCOPE_CONFIG=/path/to/caches.json</code>.
         </Notice>
       ) : null}
       {audit && !audit.writable ? (
         <Notice tone="error" title="The audit log is not writable: deletes, purges and cancels are refused">
-          Every destructive action is recorded before it happens, so none can happen while the log cannot be written
-          ({audit.error ?? "unknown reason"}). Fix the file or directory named by <code>CACHESCOPE_AUDIT_LOG</code>; this
-          notice goes away by itself once it is writable again.
+          Every destructive action is recorded before it happens, so none can happen while the log cannot be written (
+          {audit.error ?? "unknown reason"}). Fix the file or directory named by <code>CACHESCOPE_AUDIT_LOG</code>; this notice goes away by
+          itself once it is writable again.
         </Notice>
       ) : null}
-      {readOnly ? <Notice tone="warn" title="Read-only mode">CACHESCOPE_READ_ONLY=1: nothing can be deleted from here.</Notice> : null}
+      {readOnly ? (
+        <Notice tone="warn" title="Read-only mode">
+          CACHESCOPE_READ_ONLY=1: nothing can be deleted from here.
+        </Notice>
+      ) : null}
       {configErrors.length ? (
         <Notice tone="error" title={`The configuration from ${source} has ${configErrors.length} problem(s)`}>
           <ul className="list-disc pl-5">

@@ -21,7 +21,12 @@ export function CacheTabs({ alias }: { alias: string }) {
     <nav className="flex gap-1 border-b border-slate-200" aria-label={`${alias} views`}>
       {cacheTabs(info.data).map((t) =>
         t.unavailable && t.path !== "" && active !== t.path ? (
-          <span key={t.label} aria-disabled="true" title={t.unavailable} className={`${TAB} cursor-not-allowed border-transparent text-slate-300`}>
+          <span
+            key={t.label}
+            aria-disabled="true"
+            title={t.unavailable}
+            className={`${TAB} cursor-not-allowed border-transparent text-slate-300`}
+          >
             {t.label}
           </span>
         ) : (

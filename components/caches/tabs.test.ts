@@ -16,7 +16,10 @@ function cache(over: Partial<CacheView>, caps: Partial<CacheView["capabilities"]
   };
 }
 
-const unavailable = (c: CacheView | undefined) => cacheTabs(c).filter((t) => t.unavailable).map((t) => t.label);
+const unavailable = (c: CacheView | undefined) =>
+  cacheTabs(c)
+    .filter((t) => t.unavailable)
+    .map((t) => t.label);
 
 describe("cacheTabs", () => {
   it("offers every view while the cache is loading and where the backend can do them all", () => {

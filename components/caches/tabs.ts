@@ -25,7 +25,9 @@ function why(path: TabPath, cache: CacheView): string | undefined {
     case "":
       return caps.listKeys || caps.unlistedReason ? undefined : `${name} has no keys to list.`;
     case "/invalidate":
-      return cache.kind === "unsupported" ? `${name} cannot be inspected from outside Django, so nothing can be deleted from here.` : undefined;
+      return cache.kind === "unsupported"
+        ? `${name} cannot be inspected from outside Django, so nothing can be deleted from here.`
+        : undefined;
     case "/sizes":
       return caps.listKeys ? undefined : `${name} cannot list its entries, so there is nothing to analyse.`;
     default:

@@ -45,7 +45,9 @@ function JsonDetails({ value }: { value: unknown }) {
       <summary className="cursor-pointer text-slate-500">PyValue JSON</summary>
       {open ? (
         <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2">
-          {json.length > JSON_CHARS ? `${json.slice(0, JSON_CHARS)}\n… (${json.length - JSON_CHARS} more characters: use the API for all of it)` : json}
+          {json.length > JSON_CHARS
+            ? `${json.slice(0, JSON_CHARS)}\n… (${json.length - JSON_CHARS} more characters: use the API for all of it)`
+            : json}
         </pre>
       ) : null}
     </details>
@@ -97,7 +99,10 @@ export function EntryView({ alias }: { alias: string }) {
         </h1>
         <KindBadge kind={e.kind} />
         {!readOnly ? (
-          <button className="ml-auto rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50" onClick={() => setConfirming(true)}>
+          <button
+            className="ml-auto rounded border border-red-300 px-2 py-1 text-red-700 hover:bg-red-50"
+            onClick={() => setConfirming(true)}
+          >
             Delete…
           </button>
         ) : null}
@@ -150,8 +155,16 @@ export function EntryView({ alias }: { alias: string }) {
           </Notice>
         </div>
       ) : null}
-      {e.error && !e.limit ? <Notice tone={e.truncated ? "warn" : "error"} title={e.truncated ? "Value cut" : "Undecodable"}>{e.error}</Notice> : null}
-      {e.truncated && !e.error && !e.limit ? <Notice tone="warn" title="Truncated">The value was larger than the display limits; the parts marked “truncated” were left out.</Notice> : null}
+      {e.error && !e.limit ? (
+        <Notice tone={e.truncated ? "warn" : "error"} title={e.truncated ? "Value cut" : "Undecodable"}>
+          {e.error}
+        </Notice>
+      ) : null}
+      {e.truncated && !e.error && !e.limit ? (
+        <Notice tone="warn" title="Truncated">
+          The value was larger than the display limits; the parts marked “truncated” were left out.
+        </Notice>
+      ) : null}
       {e.herd ? (
         <Notice tone="info" title="django-redis HerdClient entry">
           The stored tuple wraps the value with a logical expiry of {new Date(e.herd.logicalExpiry * 1000).toISOString()}; Django sees the

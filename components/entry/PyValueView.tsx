@@ -22,7 +22,8 @@ function leaf(v: PyValue): ReactNode | null {
       const printable = /^[\x20-\x7e\t\r\n]*$/.test(text);
       return (
         <span className="break-all text-amber-800">
-          {v.type === "bytes" ? "b" : "bytearray(b"}&apos;{printable ? text : `<${v.length} bytes, base64 ${v.base64.slice(0, 80)}${v.base64.length > 80 ? "…" : ""}>`}&apos;
+          {v.type === "bytes" ? "b" : "bytearray(b"}&apos;
+          {printable ? text : `<${v.length} bytes, base64 ${v.base64.slice(0, 80)}${v.base64.length > 80 ? "…" : ""}>`}&apos;
           {v.type === "bytearray" ? ")" : ""}
           <span className="ml-1 text-xs text-slate-400">{v.length} B</span>
         </span>
@@ -31,7 +32,11 @@ function leaf(v: PyValue): ReactNode | null {
     case "datetime":
     case "date":
     case "time":
-      return <span className="text-teal-700">{v.type}({v.value})</span>;
+      return (
+        <span className="text-teal-700">
+          {v.type}({v.value})
+        </span>
+      );
     case "timedelta":
       return <span className="text-teal-700">timedelta(seconds={v.value})</span>;
     case "decimal":

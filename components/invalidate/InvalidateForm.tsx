@@ -18,7 +18,11 @@ export function InvalidateForm({ cache }: { cache: CacheAnswer }) {
   const [opening] = useState(() => openingTarget(search.get("action"), choices));
   const [action, setAction] = useState<Action>(opening.action);
   // Links from other pages (a namespace's row) can fill the prefix or fragment in.
-  const [form, setForm] = useState<FormState>(() => ({ ...EMPTY_FORM, prefix: search.get("prefix") ?? "", fragmentName: search.get("fragment") ?? "" }));
+  const [form, setForm] = useState<FormState>(() => ({
+    ...EMPTY_FORM,
+    prefix: search.get("prefix") ?? "",
+    fragmentName: search.get("fragment") ?? "",
+  }));
   const flow = useInvalidate(cache.alias);
   const listable = cache.capabilities.invalidatePrefix;
 
@@ -35,7 +39,11 @@ export function InvalidateForm({ cache }: { cache: CacheAnswer }) {
 
   return (
     <>
-      {opening.note ? <Notice tone="info" title="Not possible on this cache">{opening.note}</Notice> : null}
+      {opening.note ? (
+        <Notice tone="info" title="Not possible on this cache">
+          {opening.note}
+        </Notice>
+      ) : null}
       <form
         className="space-y-3 rounded border border-slate-200 bg-white p-3"
         onSubmit={(e) => {

@@ -9,7 +9,12 @@ import { JobList } from "./JobList";
 export function InvalidatePanel({ alias }: { alias: string }) {
   const info = useCache(alias);
   if (info.isPending) return <Spinner label="Loading cache…" />;
-  if (info.isError) return <Notice tone="error" title={`Cannot open cache “${alias}”`}>{info.error.message}</Notice>;
+  if (info.isError)
+    return (
+      <Notice tone="error" title={`Cannot open cache “${alias}”`}>
+        {info.error.message}
+      </Notice>
+    );
   const cache = info.data;
   const canAct = !cache.readOnly;
 

@@ -36,16 +36,32 @@ function JobRow({ job, canCancel }: { job: JobView; canCancel: boolean }) {
           {job.state}
         </span>
         {job.state === "running" && canCancel ? (
-          <button className="rounded border border-slate-300 px-2 py-0.5 text-xs" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+          <button
+            className="rounded border border-slate-300 px-2 py-0.5 text-xs"
+            onClick={() => cancel.mutate()}
+            disabled={cancel.isPending}
+          >
             {cancel.isPending ? "Cancelling…" : "Cancel"}
           </button>
         ) : null}
       </div>
-      <div className="h-2 w-full overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
-        <div className={`h-full ${job.state === "failed" ? "bg-red-500" : "bg-sky-500"} ${pct === null ? "w-1/3 animate-pulse" : ""}`} style={pct === null ? undefined : { width: `${pct}%` }} />
+      <div
+        className="h-2 w-full overflow-hidden rounded bg-slate-100"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct ?? undefined}
+      >
+        <div
+          className={`h-full ${job.state === "failed" ? "bg-red-500" : "bg-sky-500"} ${pct === null ? "w-1/3 animate-pulse" : ""}`}
+          style={pct === null ? undefined : { width: `${pct}%` }}
+        />
       </div>
       <div className="flex flex-wrap gap-4 text-xs text-slate-600 tabular-nums">
-        <span>scanned {formatCount(job.scanned)}{job.total ? ` of ${formatCount(job.total)} keys (${pct}%)` : ""}</span>
+        <span>
+          scanned {formatCount(job.scanned)}
+          {job.total ? ` of ${formatCount(job.total)} keys (${pct}%)` : ""}
+        </span>
         <span>matched {formatCount(job.matched)}</span>
         <span data-testid="job-deleted">deleted {formatCount(job.deleted)}</span>
         <span>started {job.startedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}</span>
@@ -71,7 +87,12 @@ function JobRow({ job, canCancel }: { job: JobView; canCancel: boolean }) {
 export function JobList({ alias, canCancel }: { alias: string; canCancel: boolean }) {
   const q = useJobs(alias);
   if (q.isPending) return <Spinner label="Loading jobs…" />;
-  if (q.isError) return <Notice tone="error" title="Cannot list jobs">{q.error.message}</Notice>;
+  if (q.isError)
+    return (
+      <Notice tone="error" title="Cannot list jobs">
+        {q.error.message}
+      </Notice>
+    );
   if (q.data.jobs.length === 0) return <p className="text-slate-500">No jobs on this cache since the console started.</p>;
   return (
     <ul className="space-y-2" data-testid="job-list">

@@ -28,8 +28,17 @@ interface FieldsProps {
 function PrefixFields({ cache, form, change }: FieldsProps) {
   const versionText = form.allVersions ? "every version" : `version ${cache.version}`;
   return (
-    <Field label="Django key prefix" hint={`Keys under KEY_PREFIX “${cache.keyPrefix}” at ${versionText} whose key starts with this, matched literally (no wildcards).`}>
-      <input className={INPUT} value={form.prefix} onChange={(e) => change({ prefix: e.target.value })} aria-label="Django key prefix" placeholder="e.g. report:2024:" />
+    <Field
+      label="Django key prefix"
+      hint={`Keys under KEY_PREFIX “${cache.keyPrefix}” at ${versionText} whose key starts with this, matched literally (no wildcards).`}
+    >
+      <input
+        className={INPUT}
+        value={form.prefix}
+        onChange={(e) => change({ prefix: e.target.value })}
+        aria-label="Django key prefix"
+        placeholder="e.g. report:2024:"
+      />
     </Field>
   );
 }
@@ -37,14 +46,30 @@ function PrefixFields({ cache, form, change }: FieldsProps) {
 function UrlFields({ form, change, listable }: FieldsProps) {
   return (
     <>
-      <Field label="URL" hint="As Django sees it (scheme://host/path?query). Behind a TLS proxy without SECURE_PROXY_SSL_HEADER, Django sees http://.">
-        <input className={INPUT} value={form.url} onChange={(e) => change({ url: e.target.value })} aria-label="URL" placeholder="https://example.com/products/?page=2" />
+      <Field
+        label="URL"
+        hint="As Django sees it (scheme://host/path?query). Behind a TLS proxy without SECURE_PROXY_SSL_HEADER, Django sees http://."
+      >
+        <input
+          className={INPUT}
+          value={form.url}
+          onChange={(e) => change({ url: e.target.value })}
+          aria-label="URL"
+          placeholder="https://example.com/products/?page=2"
+        />
       </Field>
       <Field label="cache_page key_prefix" hint="cache_page(key_prefix=…) or CACHE_MIDDLEWARE_KEY_PREFIX; empty by default.">
-        <input className={INPUT} value={form.pageKeyPrefix} onChange={(e) => change({ pageKeyPrefix: e.target.value })} aria-label="cache_page key_prefix" />
+        <input
+          className={INPUT}
+          value={form.pageKeyPrefix}
+          onChange={(e) => change({ pageKeyPrefix: e.target.value })}
+          aria-label="cache_page key_prefix"
+        />
       </Field>
       {listable ? (
-        <p className="text-xs text-slate-500">Deletes every cached variant of the page (GET and HEAD, any Vary headers, language and time zone) and its header keys.</p>
+        <p className="text-xs text-slate-500">
+          Deletes every cached variant of the page (GET and HEAD, any Vary headers, language and time zone) and its header keys.
+        </p>
       ) : (
         <>
           <Notice tone="warn" title="Only exact keys can be computed here">
@@ -52,10 +77,22 @@ function UrlFields({ form, change, listable }: FieldsProps) {
             header keys are computed for the languages and time zones below; deleting them makes Django miss the page and render it afresh.
           </Notice>
           <Field label="Languages (one per line, e.g. en-us)" hint="With USE_I18N Django adds the request’s language to the key.">
-            <textarea className={INPUT} rows={2} value={form.languages} onChange={(e) => change({ languages: e.target.value })} aria-label="Languages" />
+            <textarea
+              className={INPUT}
+              rows={2}
+              value={form.languages}
+              onChange={(e) => change({ languages: e.target.value })}
+              aria-label="Languages"
+            />
           </Field>
           <Field label="Time zones (one per line, e.g. UTC)" hint="With USE_TZ Django adds the current time zone name.">
-            <textarea className={INPUT} rows={2} value={form.timezones} onChange={(e) => change({ timezones: e.target.value })} aria-label="Time zones" />
+            <textarea
+              className={INPUT}
+              rows={2}
+              value={form.timezones}
+              onChange={(e) => change({ timezones: e.target.value })}
+              aria-label="Time zones"
+            />
           </Field>
         </>
       )}
@@ -67,15 +104,32 @@ function FragmentFields({ form, change, listable }: FieldsProps) {
   return (
     <>
       <Field label="Fragment name" hint="The name in {% cache 600 name … %}.">
-        <input className={INPUT} value={form.fragmentName} onChange={(e) => change({ fragmentName: e.target.value })} aria-label="Fragment name" />
+        <input
+          className={INPUT}
+          value={form.fragmentName}
+          onChange={(e) => change({ fragmentName: e.target.value })}
+          aria-label="Fragment name"
+        />
       </Field>
       <label className="flex items-center gap-2 text-xs">
-        <input type="checkbox" checked={form.useVaryOn || !listable} disabled={!listable} onChange={(e) => change({ useVaryOn: e.target.checked })} />
-        only the variant for these vary-on values {listable ? "(unticked: every variant of the name)" : "(this cache cannot list every variant)"}
+        <input
+          type="checkbox"
+          checked={form.useVaryOn || !listable}
+          disabled={!listable}
+          onChange={(e) => change({ useVaryOn: e.target.checked })}
+        />
+        only the variant for these vary-on values{" "}
+        {listable ? "(unticked: every variant of the name)" : "(this cache cannot list every variant)"}
       </label>
       {form.useVaryOn || !listable ? (
         <Field label="Vary-on values, one per line, as Python’s str() prints them">
-          <textarea className={INPUT} rows={3} value={form.varyOn} onChange={(e) => change({ varyOn: e.target.value, useVaryOn: true })} aria-label="Vary-on values" />
+          <textarea
+            className={INPUT}
+            rows={3}
+            value={form.varyOn}
+            onChange={(e) => change({ varyOn: e.target.value, useVaryOn: true })}
+            aria-label="Vary-on values"
+          />
         </Field>
       ) : null}
     </>

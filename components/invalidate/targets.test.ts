@@ -4,7 +4,14 @@ import { EMPTY_FORM, openingTarget, targetChoices, targetOf } from "./targets";
 
 const REDIS: Capabilities = { listKeys: true, invalidatePrefix: true, serverStats: true, ttl: true, sizes: true };
 const FILES: Capabilities = { listKeys: true, invalidatePrefix: false, serverStats: false, ttl: true, sizes: true, keyNames: false };
-const SASL: Capabilities = { listKeys: false, invalidatePrefix: false, serverStats: true, ttl: false, sizes: false, unlistedReason: "SASL memcached has no listing" };
+const SASL: Capabilities = {
+  listKeys: false,
+  invalidatePrefix: false,
+  serverStats: true,
+  ttl: false,
+  sizes: false,
+  unlistedReason: "SASL memcached has no listing",
+};
 
 describe("targetChoices", () => {
   it("offers every target but expired where keys are named and listable", () => {
@@ -53,8 +60,12 @@ describe("targetOf", () => {
   });
 
   it("keeps empty vary-on lines (Django's str() of an empty string) but not an empty box", () => {
-    expect(targetOf("fragment", { ...EMPTY_FORM, fragmentName: "side", useVaryOn: true, varyOn: "a\n" }, true)).toEqual({ fragment: { name: "side", varyOn: ["a", ""] } });
-    expect(targetOf("fragment", { ...EMPTY_FORM, fragmentName: "side", useVaryOn: true }, true)).toEqual({ fragment: { name: "side", varyOn: [] } });
+    expect(targetOf("fragment", { ...EMPTY_FORM, fragmentName: "side", useVaryOn: true, varyOn: "a\n" }, true)).toEqual({
+      fragment: { name: "side", varyOn: ["a", ""] },
+    });
+    expect(targetOf("fragment", { ...EMPTY_FORM, fragmentName: "side", useVaryOn: true }, true)).toEqual({
+      fragment: { name: "side", varyOn: [] },
+    });
     expect(targetOf("fragment", { ...EMPTY_FORM, fragmentName: "side" }, true)).toEqual({ fragment: { name: "side" } });
   });
 });

@@ -23,7 +23,8 @@ const LABELS: { id: Action; label: string }[] = [
 export const WHOLE_CACHE: readonly Action[] = ["clear", "expired"];
 
 function noPrefix(backend: string, caps: Capabilities): string {
-  if (caps.keyNames === false) return `${backend} cannot match keys by prefix (FileBasedCache names each file by the md5 of its key). Use URL, a fragment with its vary-on values, or delete single entries.`;
+  if (caps.keyNames === false)
+    return `${backend} cannot match keys by prefix (FileBasedCache names each file by the md5 of its key). Use URL, a fragment with its vary-on values, or delete single entries.`;
   return `${backend} cannot match keys by prefix: ${caps.unlistedReason ?? "it cannot list its keys"}. Use URL, a fragment with its vary-on values, or delete single entries.`;
 }
 
@@ -96,7 +97,9 @@ export function targetOf(action: Action, f: FormState, listable: boolean): Targe
         ...(!listable && lines(f.timezones).length ? { timezones: lines(f.timezones) } : {}),
       };
     case "fragment":
-      return { fragment: f.useVaryOn ? { name: f.fragmentName, varyOn: f.varyOn === "" ? [] : f.varyOn.split("\n") } : { name: f.fragmentName } };
+      return {
+        fragment: f.useVaryOn ? { name: f.fragmentName, varyOn: f.varyOn === "" ? [] : f.varyOn.split("\n") } : { name: f.fragmentName },
+      };
     case "clear":
       return { clear: true };
     case "expired":

@@ -7,9 +7,11 @@ import { Suspense, useSyncExternalStore } from "react";
 const MESSAGES: Record<string, string> = {
   "django-off": "Sign in with Django is not configured on this console (CACHESCOPE_DJANGO_SECRET is unset).",
   "django-malformed": "The sign-in link from Django is incomplete or damaged. Sign in with Django again.",
-  "django-signature": "The sign-in from Django could not be verified: it was altered, or the console's CACHESCOPE_DJANGO_SECRET differs from the companion's CACHESCOPE[\"DJANGO_SECRET\"].",
+  "django-signature":
+    "The sign-in from Django could not be verified: it was altered, or the console's CACHESCOPE_DJANGO_SECRET differs from the companion's CACHESCOPE[\"DJANGO_SECRET\"].",
   "django-expired": "The sign-in from Django has expired (they last a minute). Sign in with Django again.",
-  "django-future": "The sign-in from Django is dated in the future: the clocks of the Django server and the console differ. Sync them (NTP).",
+  "django-future":
+    "The sign-in from Django is dated in the future: the clocks of the Django server and the console differ. Sync them (NTP).",
   "django-lifetime": "The sign-in from Django lives longer than the 60 seconds the console accepts.",
   "django-replayed": "This sign-in link was already used. Sign in with Django again.",
   "django-busy": "Too many sign-ins at once. Try again in a minute.",
@@ -21,7 +23,11 @@ const noSubscription = () => () => undefined;
 function Message() {
   const error = useSearchParams().get("error");
   // The address the browser uses; on the server (no window) a description stands in.
-  const origin = useSyncExternalStore(noSubscription, () => window.location.origin, () => "this console's address");
+  const origin = useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => "this console's address",
+  );
   if (!error || error === "invalid") return null;
   const text =
     error === "django-audience"

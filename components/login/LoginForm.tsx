@@ -34,15 +34,13 @@ function Form() {
     <form onSubmit={submit} className="space-y-2">
       <label className="block">
         <span className="text-xs text-slate-600">Token</span>
-        <input
-          type="password"
-          autoFocus
-          ref={input}
-          required
-          className="mono mt-1 w-full rounded border border-slate-300 px-2 py-1.5"
-        />
+        <input type="password" autoFocus ref={input} required className="mono mt-1 w-full rounded border border-slate-300 px-2 py-1.5" />
       </label>
-      {error ? <p role="alert" className="text-red-700">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-red-700">
+          {error}
+        </p>
+      ) : null}
       <button disabled={busy} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-50">
         {busy ? "Logging in…" : "Log in"}
       </button>

@@ -27,7 +27,10 @@ export function DjangoRatioCell({ alias, fallback }: { alias: string; fallback: 
   return (
     <Link href={nsHref(alias)} className="block space-y-0.5 hover:bg-slate-50" data-testid={`django-cell-${alias}`}>
       <div className="flex items-center gap-2">
-        <span className="w-14 text-base font-semibold tabular-nums" title={`this alias's gets over the last ${WINDOW_S} s, counted by the Django companion`}>
+        <span
+          className="w-14 text-base font-semibold tabular-nums"
+          title={`this alias's gets over the last ${WINDOW_S} s, counted by the Django companion`}
+        >
           {formatRatio(a.total.hitRatio)}
         </span>
         <Sparkline
@@ -38,7 +41,8 @@ export function DjangoRatioCell({ alias, fallback }: { alias: string; fallback: 
         />
       </div>
       <div className="text-xs text-slate-600 tabular-nums">
-        from Django{a.simulated ? " (simulated)" : ""} · {formatRate(a.total.requestsPerSec)} gets · {formatRate(a.total.missesPerSec)} misses
+        from Django{a.simulated ? " (simulated)" : ""} · {formatRate(a.total.requestsPerSec)} gets · {formatRate(a.total.missesPerSec)}{" "}
+        misses
       </div>
     </Link>
   );
@@ -50,7 +54,8 @@ export function DjangoRatioLine({ alias }: { alias: string }) {
   if (ns.data?.source !== "django") return null;
   return (
     <div className="text-xs text-slate-600 tabular-nums" data-testid={`django-line-${alias}`}>
-      this alias from Django{ns.data.simulated ? " (simulated)" : ""}: <span className="font-semibold">{formatRatio(ns.data.total.hitRatio)}</span>
+      this alias from Django{ns.data.simulated ? " (simulated)" : ""}:{" "}
+      <span className="font-semibold">{formatRatio(ns.data.total.hitRatio)}</span>
     </div>
   );
 }
@@ -61,7 +66,10 @@ export function DjangoFigures({ alias }: { alias: string }) {
   if (ns.data?.source !== "django") return null;
   const t = ns.data.total;
   return (
-    <div className="flex flex-wrap items-end gap-6 rounded border border-emerald-200 bg-emerald-50/40 px-3 py-2" data-testid="django-figures">
+    <div
+      className="flex flex-wrap items-end gap-6 rounded border border-emerald-200 bg-emerald-50/40 px-3 py-2"
+      data-testid="django-figures"
+    >
       <div>
         <div className="text-xs text-slate-500">Hit ratio of this alias, from Django, last {WINDOW_S} s</div>
         <div className="text-2xl font-semibold tabular-nums" data-testid="django-ratio">

@@ -32,7 +32,12 @@ export function NamespacesView({ alias }: { alias: string }) {
   const rows = useMemo(() => sortRows(filterRows(ns.data?.namespaces ?? [], q), sort, desc), [ns.data, q, sort, desc]);
 
   if (ns.isPending) return <Spinner label="Reading the companion's counters…" />;
-  if (ns.isError) return <Notice tone="error" title="Could not read the counters">{ns.error.message}</Notice>;
+  if (ns.isError)
+    return (
+      <Notice tone="error" title="Could not read the counters">
+        {ns.error.message}
+      </Notice>
+    );
   const a = ns.data;
   if (a.source === null) return <EmptyState answer={a} />;
   const keyNames = info.data?.capabilities.keyNames !== false;
@@ -42,8 +47,8 @@ export function NamespacesView({ alias }: { alias: string }) {
     <div className="space-y-3">
       {a.simulated ? (
         <Notice tone="info" title="Simulated traffic">
-          These counts come from the demo&apos;s built-in traffic simulator, written in the Django companion&apos;s format every 10 s. With your own
-          caches they come from <code>cachescope_django</code>.
+          These counts come from the demo&apos;s built-in traffic simulator, written in the Django companion&apos;s format every 10 s. With
+          your own caches they come from <code>cachescope_django</code>.
         </Notice>
       ) : null}
       <div className="flex flex-wrap items-end gap-6">
@@ -52,8 +57,8 @@ export function NamespacesView({ alias }: { alias: string }) {
         <Figure label="Misses" testId="ns-total-misses" value={formatRate(a.total.missesPerSec)} />
         <Figure label="Namespaces" testId="ns-count" value={String(a.namespaces.length)} />
         <div className="text-xs text-slate-500">
-          {a.updatedAt !== null ? `last flush ${formatSince(a.updatedAt, ns.dataUpdatedAt)} ago` : "no flush in this window"} · {a.records} records ·
-          read from {a.from}
+          {a.updatedAt !== null ? `last flush ${formatSince(a.updatedAt, ns.dataUpdatedAt)} ago` : "no flush in this window"} · {a.records}{" "}
+          records · read from {a.from}
         </div>
         <div className="ml-auto flex items-center gap-2">
           <input
@@ -97,10 +102,24 @@ export function NamespacesView({ alias }: { alias: string }) {
         <table className="w-full text-sm" data-testid="ns-table">
           <thead className="bg-slate-50 text-left text-xs text-slate-600">
             <tr>
-              <SortHeader label="namespace" active={sort === "name"} desc={desc} onClick={() => sortBy("name")} title="as the companion named it" />
+              <SortHeader
+                label="namespace"
+                active={sort === "name"}
+                desc={desc}
+                onClick={() => sortBy("name")}
+                title="as the companion named it"
+              />
               <th className="px-2 py-1">kind</th>
               {COLUMNS.map((c) => (
-                <SortHeader key={c.sort} label={c.label} active={sort === c.sort} desc={desc} onClick={() => sortBy(c.sort)} title={c.title} numeric />
+                <SortHeader
+                  key={c.sort}
+                  label={c.label}
+                  active={sort === c.sort}
+                  desc={desc}
+                  onClick={() => sortBy(c.sort)}
+                  title={c.title}
+                  numeric
+                />
               ))}
               <th className="px-2 py-1">hit ratio over {win}</th>
               <th className="px-2 py-1">flags</th>
@@ -148,7 +167,12 @@ function Row({ alias, row, answer, keyNames }: { alias: string; row: NamespaceRo
         {formatRate(row.deletesPerSec)}
       </td>
       <td className="px-2 py-1">
-        <Sparkline label={`hit ratio of ${row.name}`} points={points} from={answer.sparkFrom} to={answer.sparkFrom + answer.windowSeconds * 1000} />
+        <Sparkline
+          label={`hit ratio of ${row.name}`}
+          points={points}
+          from={answer.sparkFrom}
+          to={answer.sparkFrom + answer.windowSeconds * 1000}
+        />
       </td>
       <td className="px-2 py-1">
         {row.flags.map((f) => (
@@ -182,8 +206,16 @@ function Row({ alias, row, answer, keyNames }: { alias: string; row: NamespaceRo
 
 function SortHeader(props: { label: string; title: string; active: boolean; desc: boolean; numeric?: boolean; onClick: () => void }) {
   return (
-    <th className={`px-2 py-1 ${props.numeric ? "text-right" : ""}`} aria-sort={props.active ? (props.desc ? "descending" : "ascending") : "none"}>
-      <button type="button" onClick={props.onClick} title={props.title} className={`hover:underline ${props.active ? "font-semibold text-slate-900" : ""}`}>
+    <th
+      className={`px-2 py-1 ${props.numeric ? "text-right" : ""}`}
+      aria-sort={props.active ? (props.desc ? "descending" : "ascending") : "none"}
+    >
+      <button
+        type="button"
+        onClick={props.onClick}
+        title={props.title}
+        className={`hover:underline ${props.active ? "font-semibold text-slate-900" : ""}`}
+      >
         {props.label}
         {props.active ? (props.desc ? " ↓" : " ↑") : ""}
       </button>
@@ -223,7 +255,8 @@ function EmptyState({ answer }: { answer: NamespacesAnswer }) {
         </ol>
         <p className="text-slate-600">
           DummyCache and LocMemCache cannot hold counters: name another alias or a directory in the companion&apos;s{" "}
-          <code className="mono">CACHESCOPE[&quot;SINKS&quot;]</code> and give the console the same dict as <code className="mono">CACHESCOPE_SINKS</code>.
+          <code className="mono">CACHESCOPE[&quot;SINKS&quot;]</code> and give the console the same dict as{" "}
+          <code className="mono">CACHESCOPE_SINKS</code>.
         </p>
       </div>
       {answer.warnings?.map((w) => (

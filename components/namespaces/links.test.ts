@@ -18,9 +18,16 @@ describe("namespaceLinks", () => {
   });
 
   it("sends views to the invalidate page's URL target, and says why there is no key link", () => {
-    expect(namespaceLinks("d", "api:product-list", "view", true)).toMatchObject({ keys: null, invalidate: "/caches/d/invalidate?action=url" });
+    expect(namespaceLinks("d", "api:product-list", "view", true)).toMatchObject({
+      keys: null,
+      invalidate: "/caches/d/invalidate?action=url",
+    });
     expect(namespaceLinks("d", "(other)", "other", true)).toMatchObject({ keys: null, invalidate: null });
-    expect(namespaceLinks("d", "session", "session", false)).toMatchObject({ keys: null, invalidate: null, why: expect.stringMatching(/md5/) });
+    expect(namespaceLinks("d", "session", "session", false)).toMatchObject({
+      keys: null,
+      invalidate: null,
+      why: expect.stringMatching(/md5/),
+    });
     expect(namespaceLinks("d", "user", "key", false)).toMatchObject({ keys: null, invalidate: null });
   });
 

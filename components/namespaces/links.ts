@@ -20,7 +20,7 @@ export function namespaceLinks(alias: string, name: string, kind: NamespaceKind,
   switch (kind) {
     case "key":
       // "": keys that start with a separator, which no prefix of their own picks out.
-      if (name === "") return { keys: null, invalidate: null, why: "keys starting with a separator (\":\" or \".\")" };
+      if (name === "") return { keys: null, invalidate: null, why: 'keys starting with a separator (":" or ".")' };
       return keyNames
         ? { keys: browse(name), invalidate: invalidate({ action: "prefix", prefix: name }) }
         : { keys: null, invalidate: null, why: noPrefix };

@@ -4,7 +4,18 @@ import { zeroCounts } from "@/lib/namespaces/parse";
 import { filterRows, parseSort, parseWindow, sortRows } from "./table";
 
 function row(name: string, missesPerSec: number, hitRatio: number | null): NamespaceRow {
-  return { name, kind: "key", ...zeroCounts(), hitRatio, requestsPerSec: 1, missesPerSec, setsPerSec: 0, deletesPerSec: 0, flags: [], spark: [] };
+  return {
+    name,
+    kind: "key",
+    ...zeroCounts(),
+    hitRatio,
+    requestsPerSec: 1,
+    missesPerSec,
+    setsPerSec: 0,
+    deletesPerSec: 0,
+    flags: [],
+    spark: [],
+  };
 }
 
 describe("namespaces table state", () => {

@@ -53,14 +53,21 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
         <Stat label="Average entry" value={formatBytes(r.keys ? Math.round(r.bytes / r.keys) : 0)} />
         <Stat label="Without expiry" value={`${approx}${formatCount(r.noTtl)}`} />
         <div className="text-xs text-slate-500">
-          {r.sampled ? `estimate from ${formatCount(r.sampleSize ?? 0)} sampled keys` : "exact: every key walked"} · took {(r.durationMs / 1000).toFixed(1)} s
+          {r.sampled ? `estimate from ${formatCount(r.sampleSize ?? 0)} sampled keys` : "exact: every key walked"} · took{" "}
+          {(r.durationMs / 1000).toFixed(1)} s
           {props.finishedAt ? ` · finished ${props.finishedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}` : ""}
         </div>
         <div className="ml-auto flex gap-2">
-          <button className="rounded border border-slate-300 px-2 py-1 text-sm" onClick={() => download(`${alias}-sizes-${stamp}.json`, "application/json", analysisJson(r))}>
+          <button
+            className="rounded border border-slate-300 px-2 py-1 text-sm"
+            onClick={() => download(`${alias}-sizes-${stamp}.json`, "application/json", analysisJson(r))}
+          >
             Export JSON
           </button>
-          <button className="rounded border border-slate-300 px-2 py-1 text-sm" onClick={() => download(`${alias}-sizes-${stamp}.csv`, "text/csv", analysisCsv(r))}>
+          <button
+            className="rounded border border-slate-300 px-2 py-1 text-sm"
+            onClick={() => download(`${alias}-sizes-${stamp}.csv`, "text/csv", analysisCsv(r))}
+          >
             Export CSV
           </button>
         </div>
@@ -74,7 +81,15 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
                 <ul className="mono list-disc pl-5 text-xs">
                   {w.examples.map((e) => (
                     <li key={e} className="break-all">
-                      {r.namedKeys ? <Link className="hover:underline" href={entryHref(alias, { raw: e })}>{e}</Link> : <Link className="hover:underline" href={entryHref(alias, { raw: null, file: e })}>{e}</Link>}
+                      {r.namedKeys ? (
+                        <Link className="hover:underline" href={entryHref(alias, { raw: e })}>
+                          {e}
+                        </Link>
+                      ) : (
+                        <Link className="hover:underline" href={entryHref(alias, { raw: null, file: e })}>
+                          {e}
+                        </Link>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -109,8 +124,20 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
               { id: "name", label: "Name", sort: (g) => g.name, cell: (g) => <span className="mono break-all">{g.name}</span> },
               { id: "keys", label: "Keys", numeric: true, sort: (g) => g.keys, cell: (g) => formatCount(g.keys) },
               { id: "bytes", label: "Bytes", numeric: true, sort: (g) => g.bytes, cell: (g) => formatBytes(g.bytes) },
-              { id: "examples", label: "Examples", cell: (g) => <span className="mono break-all text-xs text-slate-600">{g.examples.join("  ")}</span> },
-              { id: "open", label: "", cell: (g) => <Link href={browseHref(alias, g.prefix)} className="text-sky-800 hover:underline">browse</Link> },
+              {
+                id: "examples",
+                label: "Examples",
+                cell: (g) => <span className="mono break-all text-xs text-slate-600">{g.examples.join("  ")}</span>,
+              },
+              {
+                id: "open",
+                label: "",
+                cell: (g) => (
+                  <Link href={browseHref(alias, g.prefix)} className="text-sky-800 hover:underline">
+                    browse
+                  </Link>
+                ),
+              },
             ]}
           />
         </Section>
@@ -133,7 +160,13 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
               ),
             },
             { id: "size", label: "Size", numeric: true, sort: (t) => t.size, cell: (t) => formatBytes(t.size) },
-            { id: "ttl", label: "TTL", numeric: true, sort: (t) => (t.ttl === null ? Infinity : (t.ttl ?? -1)), cell: (t) => formatTtl(t.ttl) },
+            {
+              id: "ttl",
+              label: "TTL",
+              numeric: true,
+              sort: (t) => (t.ttl === null ? Infinity : (t.ttl ?? -1)),
+              cell: (t) => formatTtl(t.ttl),
+            },
           ]}
         />
       </Section>

@@ -32,8 +32,21 @@ export function KindBars({ rows }: { rows: KindRow[] }) {
 }
 
 /** Vertical bars over fixed buckets; `label` names each bucket's upper bound. */
-export function HistogramBars({ buckets, label, extra, testId }: { buckets: HistogramBucket[]; label: (le: number | null, prev: number | null) => string; extra?: { label: string; count: number }; testId: string }) {
-  const bars = [...buckets.map((b, i) => ({ label: label(b.le, i > 0 ? buckets[i - 1].le : null), count: b.count })), ...(extra ? [extra] : [])];
+export function HistogramBars({
+  buckets,
+  label,
+  extra,
+  testId,
+}: {
+  buckets: HistogramBucket[];
+  label: (le: number | null, prev: number | null) => string;
+  extra?: { label: string; count: number };
+  testId: string;
+}) {
+  const bars = [
+    ...buckets.map((b, i) => ({ label: label(b.le, i > 0 ? buckets[i - 1].le : null), count: b.count })),
+    ...(extra ? [extra] : []),
+  ];
   const max = Math.max(0, ...bars.map((b) => b.count));
   return (
     <div data-testid={testId}>
@@ -41,7 +54,10 @@ export function HistogramBars({ buckets, label, extra, testId }: { buckets: Hist
         {bars.map((b) => (
           <div key={b.label} className="flex h-full flex-1 flex-col justify-end" title={`${b.label}: ${formatCount(b.count)}`}>
             <div className="text-center text-[10px] tabular-nums text-slate-600">{b.count > 0 ? formatCount(b.count) : ""}</div>
-            <div className="rounded-t bg-indigo-400" style={{ height: max > 0 && b.count > 0 ? `${Math.max(2, (b.count / max) * 100)}%` : "0" }} />
+            <div
+              className="rounded-t bg-indigo-400"
+              style={{ height: max > 0 && b.count > 0 ? `${Math.max(2, (b.count / max) * 100)}%` : "0" }}
+            />
           </div>
         ))}
       </div>

@@ -26,7 +26,11 @@ export function Namespaces({ alias, root, namedKeys }: { alias: string; root: Na
     return nodes;
   }, [root, path]);
   if (!namedKeys) {
-    return <p className="text-slate-500">This cache stores no key names (FileBasedCache names files by md5), so there are no namespaces to show.</p>;
+    return (
+      <p className="text-slate-500">
+        This cache stores no key names (FileBasedCache names files by md5), so there are no namespaces to show.
+      </p>
+    );
   }
   const current = trail[trail.length - 1];
   return (
@@ -44,7 +48,10 @@ export function Namespaces({ alias, root, namedKeys }: { alias: string; root: Na
             sort: (r) => r.label,
             cell: (r) =>
               r.node && (r.node.children.length > 0 || r.node.otherKeys) ? (
-                <button className="mono text-left text-sky-800 hover:underline" onClick={() => setPath([...path.slice(0, trail.length - 1), r.node!.prefix])}>
+                <button
+                  className="mono text-left text-sky-800 hover:underline"
+                  onClick={() => setPath([...path.slice(0, trail.length - 1), r.node!.prefix])}
+                >
                   {r.node.prefix}
                 </button>
               ) : (
@@ -54,13 +61,24 @@ export function Namespaces({ alias, root, namedKeys }: { alias: string; root: Na
           { id: "keys", label: "Keys", numeric: true, sort: (r) => r.keys, cell: (r) => formatCount(r.keys) },
           { id: "bytes", label: "Bytes", numeric: true, sort: (r) => r.bytes, cell: (r) => formatBytes(r.bytes) },
           { id: "share", label: "Share", numeric: true, sort: (r) => r.bytes, cell: (r) => share(r.bytes, current.bytes) },
-          { id: "avg", label: "Avg size", numeric: true, sort: (r) => (r.keys ? r.bytes / r.keys : 0), cell: (r) => formatBytes(r.keys ? Math.round(r.bytes / r.keys) : 0) },
+          {
+            id: "avg",
+            label: "Avg size",
+            numeric: true,
+            sort: (r) => (r.keys ? r.bytes / r.keys : 0),
+            cell: (r) => formatBytes(r.keys ? Math.round(r.bytes / r.keys) : 0),
+          },
           {
             id: "open",
             label: "",
             cell: (r) =>
               r.node ? (
-                <Link href={browseHref(alias, r.node.prefix)} className="text-sky-800 hover:underline" data-testid="namespace-open" data-prefix={r.node.prefix}>
+                <Link
+                  href={browseHref(alias, r.node.prefix)}
+                  className="text-sky-800 hover:underline"
+                  data-testid="namespace-open"
+                  data-prefix={r.node.prefix}
+                >
                   open in browser
                 </Link>
               ) : null,

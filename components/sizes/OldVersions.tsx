@@ -39,17 +39,33 @@ export function Versions(props: { alias: string; rows: VersionRow[]; version: nu
             id: "version",
             label: "Version",
             sort: (r) => r.version ?? -Infinity,
-            cell: (r) => (r.version === null ? <span className="text-slate-500">not a Django key</span> : <span>{r.version}{r.current ? <span className="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800">current</span> : <span className="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800">old</span>}</span>),
+            cell: (r) =>
+              r.version === null ? (
+                <span className="text-slate-500">not a Django key</span>
+              ) : (
+                <span>
+                  {r.version}
+                  {r.current ? (
+                    <span className="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800">current</span>
+                  ) : (
+                    <span className="ml-2 rounded bg-amber-100 px-1 text-xs text-amber-800">old</span>
+                  )}
+                </span>
+              ),
           },
           { id: "keys", label: "Keys", numeric: true, sort: (r) => r.keys, cell: (r) => formatCount(r.keys) },
           { id: "bytes", label: "Bytes", numeric: true, sort: (r) => r.bytes, cell: (r) => formatBytes(r.bytes) },
         ]}
       />
       {oldKeys > 0 ? (
-        <div className="flex flex-wrap items-center gap-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="old-versions">
+        <div
+          className="flex flex-wrap items-center gap-3 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="old-versions"
+        >
           <span>
             {props.sampled ? "About " : ""}
-            {formatCount(oldKeys)} keys ({formatBytes(oldBytes)}) are at versions other than VERSION {version}: Django never reads them again.
+            {formatCount(oldKeys)} keys ({formatBytes(oldBytes)}) are at versions other than VERSION {version}: Django never reads them
+            again.
           </span>
           {props.canPurge ? (
             <button className="ml-auto rounded bg-red-600 px-3 py-1 text-white" onClick={() => setConfirming(true)}>
@@ -73,7 +89,8 @@ export function Versions(props: { alias: string; rows: VersionRow[]; version: nu
           }}
           onConfirm={() => purge.mutate()}
         >
-          Every key of this cache whose version is not {version} is listed and deleted (a background job, recorded in the audit log). Keys at VERSION {version} stay.
+          Every key of this cache whose version is not {version} is listed and deleted (a background job, recorded in the audit log). Keys
+          at VERSION {version} stay.
         </ConfirmDialog>
       ) : null}
       {started ? <JobList alias={alias} canCancel /> : null}

@@ -25,16 +25,28 @@ function Progress({ job, onCancel, cancelling }: { job: AnalysisJob; onCancel: (
   return (
     <div className="space-y-1 rounded border border-slate-200 bg-white p-3" data-testid="analysis-progress">
       <div className="flex items-baseline gap-2 text-sm">
-        <span className="font-medium">{sampled ? `Sampling about ${formatCount(job.target.sample as number)} keys…` : "Analysing every key…"}</span>
+        <span className="font-medium">
+          {sampled ? `Sampling about ${formatCount(job.target.sample as number)} keys…` : "Analysing every key…"}
+        </span>
         <span className="text-slate-600 tabular-nums">
-          {formatCount(job.matched)} keys read{job.total && !sampled ? ` · walked ${formatCount(Math.min(job.scanned, job.total))} of ${formatCount(job.total)} (${pct}%)` : ""}
+          {formatCount(job.matched)} keys read
+          {job.total && !sampled ? ` · walked ${formatCount(Math.min(job.scanned, job.total))} of ${formatCount(job.total)} (${pct}%)` : ""}
         </span>
         <button className="ml-auto rounded border border-slate-300 px-2 py-0.5 text-xs" onClick={onCancel} disabled={cancelling}>
           {cancelling ? "Cancelling…" : "Cancel"}
         </button>
       </div>
-      <div className="h-2 w-full overflow-hidden rounded bg-slate-100" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={sampled ? undefined : (pct ?? undefined)}>
-        <div className={`h-full bg-sky-500 ${pct === null || sampled ? "w-1/3 animate-pulse" : ""}`} style={pct === null || sampled ? undefined : { width: `${pct}%` }} />
+      <div
+        className="h-2 w-full overflow-hidden rounded bg-slate-100"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={sampled ? undefined : (pct ?? undefined)}
+      >
+        <div
+          className={`h-full bg-sky-500 ${pct === null || sampled ? "w-1/3 animate-pulse" : ""}`}
+          style={pct === null || sampled ? undefined : { width: `${pct}%` }}
+        />
       </div>
     </div>
   );
@@ -72,10 +84,19 @@ export function SizesPanel({ alias }: { alias: string }) {
   });
 
   if (info.isPending) return <Spinner label="Loading…" />;
-  if (info.isError) return <Notice tone="error" title="Cannot load this cache">{info.error.message}</Notice>;
+  if (info.isError)
+    return (
+      <Notice tone="error" title="Cannot load this cache">
+        {info.error.message}
+      </Notice>
+    );
   const cache = info.data;
   if (!cache.capabilities.listKeys) {
-    return <Notice tone="info" title="Nothing to analyse">{cache.note ?? `${cache.backend} cannot list its entries.`}</Notice>;
+    return (
+      <Notice tone="info" title="Nothing to analyse">
+        {cache.note ?? `${cache.backend} cannot list its entries.`}
+      </Notice>
+    );
   }
   const running = activeJob?.state === "running" ? activeJob : (state.data?.running ?? null);
   const sampleN = Number(sample);
@@ -111,13 +132,34 @@ export function SizesPanel({ alias }: { alias: string }) {
         </button>
         {mode === "sample" && !sampleValid ? <span className="text-red-700">between 100 and 200,000</span> : null}
       </div>
-      {start.isError ? <Notice tone="error" title="Could not start the analysis">{start.error.message}</Notice> : null}
+      {start.isError ? (
+        <Notice tone="error" title="Could not start the analysis">
+          {start.error.message}
+        </Notice>
+      ) : null}
       {running ? <Progress job={running} onCancel={() => cancel.mutate(running.id)} cancelling={cancel.isPending} /> : null}
-      {activeJob?.state === "failed" ? <Notice tone="error" title="The analysis failed">{activeJob.errors.join("; ")}</Notice> : null}
-      {activeJob?.state === "cancelled" ? <Notice tone="info" title="The analysis was cancelled">{latest ? "Showing the last finished one." : null}</Notice> : null}
-      {state.isError ? <Notice tone="error" title="Cannot load the last analysis">{state.error.message}</Notice> : null}
+      {activeJob?.state === "failed" ? (
+        <Notice tone="error" title="The analysis failed">
+          {activeJob.errors.join("; ")}
+        </Notice>
+      ) : null}
+      {activeJob?.state === "cancelled" ? (
+        <Notice tone="info" title="The analysis was cancelled">
+          {latest ? "Showing the last finished one." : null}
+        </Notice>
+      ) : null}
+      {state.isError ? (
+        <Notice tone="error" title="Cannot load the last analysis">
+          {state.error.message}
+        </Notice>
+      ) : null}
       {latest?.result ? (
-        <AnalysisView alias={alias} result={latest.result} finishedAt={latest.finishedAt} canPurge={!cache.readOnly && cache.capabilities.invalidatePrefix} />
+        <AnalysisView
+          alias={alias}
+          result={latest.result}
+          finishedAt={latest.finishedAt}
+          canPurge={!cache.readOnly && cache.capabilities.invalidatePrefix}
+        />
       ) : state.isPending ? (
         <Spinner label="Loading…" />
       ) : !running ? (

@@ -12,7 +12,13 @@ export interface Column<T> {
 }
 
 /** A table whose headers sort it (click again to reverse). Rows keep their given order until a header is clicked. */
-export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; rowKey: (row: T, i: number) => string; testId?: string; initial?: { id: string; desc: boolean } }) {
+export function SortableTable<T>(props: {
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, i: number) => string;
+  testId?: string;
+  initial?: { id: string; desc: boolean };
+}) {
   const [order, setOrder] = useState<{ id: string; desc: boolean } | null>(props.initial ?? null);
   const column = props.columns.find((c) => c.id === order?.id);
   const rows =
@@ -30,9 +36,16 @@ export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; rowKe
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs text-slate-600">
             {props.columns.map((c) => (
-              <th key={c.id} className={`px-2 py-1 font-medium ${c.numeric ? "text-right" : ""}`} aria-sort={order?.id === c.id ? (order.desc ? "descending" : "ascending") : undefined}>
+              <th
+                key={c.id}
+                className={`px-2 py-1 font-medium ${c.numeric ? "text-right" : ""}`}
+                aria-sort={order?.id === c.id ? (order.desc ? "descending" : "ascending") : undefined}
+              >
                 {c.sort ? (
-                  <button className="hover:underline" onClick={() => setOrder({ id: c.id, desc: order?.id === c.id ? !order.desc : Boolean(c.numeric) })}>
+                  <button
+                    className="hover:underline"
+                    onClick={() => setOrder({ id: c.id, desc: order?.id === c.id ? !order.desc : Boolean(c.numeric) })}
+                  >
                     {c.label}
                     {order?.id === c.id ? (order.desc ? " ↓" : " ↑") : ""}
                   </button>

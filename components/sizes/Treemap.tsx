@@ -38,7 +38,10 @@ export function Treemap({ alias, trail, onZoom }: { alias: string; trail: Namesp
   const current = trail[trail.length - 1];
   const items = tilesOf(current);
   const byBytes = items.some((i) => i.bytes > 0);
-  const tiles = squarify(items.map((i) => ({ item: i, value: byBytes ? i.bytes : i.keys })), { x: 0, y: 0, w: W, h: H });
+  const tiles = squarify(
+    items.map((i) => ({ item: i, value: byBytes ? i.bytes : i.keys })),
+    { x: 0, y: 0, w: W, h: H },
+  );
 
   return (
     <div className="space-y-2" data-testid="treemap">
@@ -47,7 +50,9 @@ export function Treemap({ alias, trail, onZoom }: { alias: string; trail: Namesp
           <span key={n.prefix} className="flex items-baseline gap-1">
             {i > 0 ? <span className="text-slate-400">›</span> : null}
             {i === trail.length - 1 ? (
-              <span className="mono font-medium" data-testid="treemap-current">{i === 0 ? "all keys" : n.prefix}</span>
+              <span className="mono font-medium" data-testid="treemap-current">
+                {i === 0 ? "all keys" : n.prefix}
+              </span>
             ) : (
               <button className="mono text-sky-800 hover:underline" onClick={() => setPath(path.slice(0, i))}>
                 {i === 0 ? "all keys" : n.prefix}
@@ -65,7 +70,12 @@ export function Treemap({ alias, trail, onZoom }: { alias: string; trail: Namesp
       {tiles.length === 0 ? (
         <p className="text-slate-500">No keys at this level.</p>
       ) : (
-        <svg viewBox={`0 0 ${W} ${H}`} className="w-full rounded border border-slate-200 bg-white" role="img" aria-label="Namespace treemap">
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          className="w-full rounded border border-slate-200 bg-white"
+          role="img"
+          aria-label="Namespace treemap"
+        >
           {tiles.map((t, i) => {
             const zoomable = t.item.node !== undefined && t.item.node.children.length + (t.item.node.otherKeys ? 1 : 0) > 0;
             const title = `${t.item.label}: ${formatCount(t.item.keys)} keys, ${formatBytes(t.item.bytes)}`;
@@ -93,7 +103,9 @@ export function Treemap({ alias, trail, onZoom }: { alias: string; trail: Namesp
                 />
                 {showLabel ? (
                   <text x={t.x + 6} y={t.y + 17} fontSize={13} fill="#0f172a" className="pointer-events-none">
-                    {t.item.label.length * 7 > t.w - 8 ? `${t.item.label.slice(0, Math.max(1, Math.floor((t.w - 16) / 7)))}…` : t.item.label}
+                    {t.item.label.length * 7 > t.w - 8
+                      ? `${t.item.label.slice(0, Math.max(1, Math.floor((t.w - 16) / 7)))}…`
+                      : t.item.label}
                   </text>
                 ) : null}
                 {showLabel && t.h > 40 ? (

@@ -6,7 +6,10 @@ describe("squarify", () => {
 
   it("gives each tile an area proportional to its value, inside the bounds, without overlap", () => {
     const values = [6, 6, 4, 3, 2, 2, 1];
-    const tiles = squarify(values.map((v, i) => ({ item: i, value: v })), bounds);
+    const tiles = squarify(
+      values.map((v, i) => ({ item: i, value: v })),
+      bounds,
+    );
     expect(tiles.length).toBe(values.length);
     const total = values.reduce((a, b) => a + b, 0);
     for (const t of tiles) {
@@ -27,13 +30,24 @@ describe("squarify", () => {
   });
 
   it("keeps tiles close to square (the point of squarifying)", () => {
-    const tiles = squarify(Array.from({ length: 20 }, (_, i) => ({ item: i, value: 1 })), bounds);
+    const tiles = squarify(
+      Array.from({ length: 20 }, (_, i) => ({ item: i, value: 1 })),
+      bounds,
+    );
     for (const t of tiles) expect(Math.max(t.w / t.h, t.h / t.w)).toBeLessThan(3);
   });
 
   it("drops empty items and answers nothing for nothing", () => {
     expect(squarify([{ item: "a", value: 0 }], bounds)).toEqual([]);
     expect(squarify([], bounds)).toEqual([]);
-    expect(squarify([{ item: "a", value: 5 }, { item: "b", value: 0 }], bounds).map((t) => t.item)).toEqual(["a"]);
+    expect(
+      squarify(
+        [
+          { item: "a", value: 5 },
+          { item: "b", value: 0 },
+        ],
+        bounds,
+      ).map((t) => t.item),
+    ).toEqual(["a"]);
   });
 });

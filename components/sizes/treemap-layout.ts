@@ -65,7 +65,15 @@ export function squarify<T>(items: { item: T; value: number }[], bounds: Rect): 
   for (const i of kept) {
     const next = { ...i, area: i.value * scale };
     const side = Math.min(free.w, free.h);
-    if (row.length > 0 && worst([...row.map((r) => r.area), next.area], side) > worst(row.map((r) => r.area), side)) place();
+    if (
+      row.length > 0 &&
+      worst([...row.map((r) => r.area), next.area], side) >
+        worst(
+          row.map((r) => r.area),
+          side,
+        )
+    )
+      place();
     row.push(next);
   }
   if (row.length > 0) place();

@@ -25,7 +25,8 @@ export function CacheStatsCell({ cache }: { cache: CacheView }) {
   if (stats.isError) return <span className="text-red-700">{stats.error.message}</span>;
   const s = stats.data;
   // No server counters (FileBasedCache, DummyCache): the companion's, when it reports them, are the only ratio there is.
-  if (!s.supported) return <DjangoRatioCell alias={cache.alias} fallback={<span className="text-xs text-slate-500">no counters: {s.reason}</span>} />;
+  if (!s.supported)
+    return <DjangoRatioCell alias={cache.alias} fallback={<span className="text-xs text-slate-500">no counters: {s.reason}</span>} />;
 
   const href = `/caches/${encodeURIComponent(cache.alias)}/stats`;
   if (s.downSince !== null) {
@@ -42,7 +43,10 @@ export function CacheStatsCell({ cache }: { cache: CacheView }) {
   return (
     <Link href={href} className="block space-y-0.5 hover:bg-slate-50" data-testid={`stats-cell-${cache.alias}`}>
       <div className="flex items-center gap-2">
-        <span className="w-14 text-base font-semibold tabular-nums" title={`server-wide hit ratio over the last ${WINDOW_S} s (counter deltas)`}>
+        <span
+          className="w-14 text-base font-semibold tabular-nums"
+          title={`server-wide hit ratio over the last ${WINDOW_S} s (counter deltas)`}
+        >
           {w ? formatRatio(w.hitRatio) : "—"}
         </span>
         <Sparkline
@@ -68,7 +72,11 @@ export function CacheStatsCell({ cache }: { cache: CacheView }) {
         <div className="text-xs text-slate-500">collecting, first point in {Math.round(s.intervalMs / 1000)} s</div>
       )}
       <DjangoRatioLine alias={cache.alias} />
-      {down > 0 ? <div className="text-xs text-amber-700">{down} of {s.servers.length} servers down</div> : null}
+      {down > 0 ? (
+        <div className="text-xs text-amber-700">
+          {down} of {s.servers.length} servers down
+        </div>
+      ) : null}
     </Link>
   );
 }

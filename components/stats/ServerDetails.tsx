@@ -36,13 +36,17 @@ export function ServerTable({
         {servers.map((s) => (
           <tr key={s.server} className={`border-t border-slate-100 ${selected === s.server ? "bg-sky-50" : ""}`}>
             <td className="px-2 py-1">
-              <button type="button" className="mono text-sky-700 hover:underline" onClick={() => onSelect(selected === s.server ? null : s.server)}>
+              <button
+                type="button"
+                className="mono text-sky-700 hover:underline"
+                onClick={() => onSelect(selected === s.server ? null : s.server)}
+              >
                 {s.server}
               </button>
               {s.ok ? null : (
                 <div className="text-red-700">
-                  down{s.downSince !== null ? ` since ${new Date(s.downSince).toLocaleTimeString()} (${formatSince(s.downSince, at)})` : ""}:{" "}
-                  {s.error}
+                  down{s.downSince !== null ? ` since ${new Date(s.downSince).toLocaleTimeString()} (${formatSince(s.downSince, at)})` : ""}
+                  : {s.error}
                 </div>
               )}
             </td>
@@ -76,14 +80,15 @@ export function RedisDetails({ server, extra }: { server: ServerAnswer; extra: R
       </h3>
       {policy === "noeviction" && share !== null && share >= NEAR_LIMIT ? (
         <Notice tone="error" title={`Memory at ${formatRatio(share)} of maxmemory with policy noeviction`}>
-          When it is full Redis refuses writes (OOM errors): Django&apos;s cache.set() calls will fail instead of old keys
-          making room. Raise maxmemory or use an eviction policy such as allkeys-lru.
+          When it is full Redis refuses writes (OOM errors): Django&apos;s cache.set() calls will fail instead of old keys making room.
+          Raise maxmemory or use an eviction policy such as allkeys-lru.
         </Notice>
       ) : null}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-xs">
         <dt className="text-slate-500">Memory used / maxmemory</dt>
         <dd className="tabular-nums">
-          {formatBytes(server.bytes)} / {server.maxBytes ? `${formatBytes(server.maxBytes)} (${formatRatio(share)})` : "no limit (maxmemory 0: bounded by the machine)"}
+          {formatBytes(server.bytes)} /{" "}
+          {server.maxBytes ? `${formatBytes(server.maxBytes)} (${formatRatio(share)})` : "no limit (maxmemory 0: bounded by the machine)"}
         </dd>
         <dt className="text-slate-500">Eviction policy</dt>
         <dd className="mono">
@@ -94,9 +99,9 @@ export function RedisDetails({ server, extra }: { server: ServerAnswer; extra: R
         <dd>
           <span className="tabular-nums">{frag === null ? "—" : frag.toFixed(2)}</span>{" "}
           <span className="text-slate-500">
-            resident memory (RSS {formatBytes(extra.used_memory_rss)}) ÷ memory Redis asked for. About 1.0 is healthy; well above
-            1.5 means memory is lost to fragmentation (activedefrag can win it back); below 1.0 means part of Redis is swapped out.
-            Tiny datasets read high because of fixed overhead.
+            resident memory (RSS {formatBytes(extra.used_memory_rss)}) ÷ memory Redis asked for. About 1.0 is healthy; well above 1.5 means
+            memory is lost to fragmentation (activedefrag can win it back); below 1.0 means part of Redis is swapped out. Tiny datasets read
+            high because of fixed overhead.
           </span>
         </dd>
         <dt className="text-slate-500">Peak memory</dt>

@@ -26,7 +26,12 @@ export function StatsView({ alias }: { alias: string }) {
   const overRange = useMemo(() => (points.length ? windowSummary(points, seconds, points[points.length - 1].t) : null), [points, seconds]);
 
   if (stats.isPending) return <Spinner label="Reading the counters…" />;
-  if (stats.isError) return <Notice tone="error" title="Could not read the stats">{stats.error.message}</Notice>;
+  if (stats.isError)
+    return (
+      <Notice tone="error" title="Could not read the stats">
+        {stats.error.message}
+      </Notice>
+    );
   const s = stats.data;
   if (!s.supported) {
     return (
@@ -44,13 +49,16 @@ export function StatsView({ alias }: { alias: string }) {
   return (
     <div className="space-y-4">
       <Notice tone="info" title="What these numbers cover">
-        {s.scope} Ratios and rates come from counter changes between samples taken every {s.intervalMs / 1000} s, not from
-        lifetime totals; a restart or a counter reset starts a new series (a gap in the charts).
+        {s.scope} Ratios and rates come from counter changes between samples taken every {s.intervalMs / 1000} s, not from lifetime totals;
+        a restart or a counter reset starts a new series (a gap in the charts).
       </Notice>
       <DjangoFigures alias={alias} />
       {s.downSince !== null ? (
         <Notice tone="error" title={`Down since ${new Date(s.downSince).toLocaleTimeString()} (${formatSince(s.downSince, at)})`}>
-          {s.servers.map((x) => x.error).filter(Boolean).join("; ")}
+          {s.servers
+            .map((x) => x.error)
+            .filter(Boolean)
+            .join("; ")}
         </Notice>
       ) : null}
 
@@ -58,7 +66,11 @@ export function StatsView({ alias }: { alias: string }) {
         <Figure label={`Hit ratio, last ${NOW_S} s`} testId="hit-ratio-now" value={now ? formatRatio(now.hitRatio) : "—"} />
         <Figure label={`Lookups, last ${NOW_S} s`} testId="ops-now" value={now ? formatRate(now.opsPerSec) : "—"} />
         <Figure label={`Hits / misses, last ${NOW_S} s`} testId="hits-now" value={now ? `${now.hits} / ${now.misses}` : "—"} />
-        <Figure label={`Hit ratio, last ${range}${server ? " (this server)" : ""}`} testId="hit-ratio-range" value={formatRatio(overRange?.hitRatio)} />
+        <Figure
+          label={`Hit ratio, last ${range}${server ? " (this server)" : ""}`}
+          testId="hit-ratio-range"
+          value={formatRatio(overRange?.hitRatio)}
+        />
         <Figure label={`Evictions, last ${range}`} testId="evictions-range" value={formatRate(overRange?.evictionsPerSec)} />
         <div className="ml-auto flex gap-1" role="group" aria-label="Range">
           {(Object.keys(RANGES) as RangeName[]).map((r) => (
@@ -95,7 +107,9 @@ export function StatsView({ alias }: { alias: string }) {
       ) : null}
 
       {history.isError ? (
-        <Notice tone="error" title="Could not read the history">{history.error.message}</Notice>
+        <Notice tone="error" title="Could not read the history">
+          {history.error.message}
+        </Notice>
       ) : points.filter((p) => p.hits !== null).length === 0 ? (
         <Notice tone="info" title="Collecting">
           Collecting, first point in {s.intervalMs / 1000} s: a rate needs two samples.

@@ -36,7 +36,10 @@ describe("mergeHistory", () => {
 
 describe("columns", () => {
   it("turns points into uPlot columns, x in seconds, nulls kept as gaps", () => {
-    expect(columns([pt(2000), pt(4000, null)], [(p) => p.hits])).toEqual([[2, 4], [1, null]]);
+    expect(columns([pt(2000), pt(4000, null)], [(p) => p.hits])).toEqual([
+      [2, 4],
+      [1, null],
+    ]);
   });
 });
 

@@ -3,4 +3,3 @@ export type { HistoryAnswer, ServerAnswer, StatsAnswer, Totals } from "@/lib/sta
 export type { HistoryPoint, WindowSummary } from "@/lib/stats/series";
 export type { MemcachedExtra, SlabClassStats } from "@/lib/backends/memcached/stats";
 export type { KeyspaceDb, RedisExtra } from "@/lib/backends/redis/info";
-

@@ -26,7 +26,12 @@ export function ConfirmDialog(props: {
   }, [onCancel]);
   const blocked = props.typeToConfirm !== undefined && props.typed !== props.typeToConfirm;
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/30" role="dialog" aria-modal="true" aria-label={props.title}>
+    <div
+      className="fixed inset-0 z-50 flex items-center justify-center bg-black/30"
+      role="dialog"
+      aria-modal="true"
+      aria-label={props.title}
+    >
       <div className="w-full max-w-lg space-y-3 rounded bg-white p-4 shadow-lg">
         <h2 className="font-semibold">{props.title}</h2>
         <div className="text-sm">{props.children}</div>
@@ -41,7 +46,11 @@ export function ConfirmDialog(props: {
             />
           </label>
         ) : null}
-        {props.error ? <p role="alert" className="text-red-700">{props.error}</p> : null}
+        {props.error ? (
+          <p role="alert" className="text-red-700">
+            {props.error}
+          </p>
+        ) : null}
         <div className="flex justify-end gap-2">
           <button ref={cancelRef} className="rounded border border-slate-300 px-3 py-1" onClick={props.onCancel}>
             Cancel

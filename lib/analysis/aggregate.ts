@@ -58,7 +58,6 @@ function note(t: Tally, name: string, bytes: number): void {
   if (t.examples.length < EXAMPLES) t.examples.push(name);
 }
 
-
 export class Aggregator {
   private keys = 0;
   private bytes = 0;
@@ -195,10 +194,18 @@ export class Aggregator {
       );
     }
     if (this.large.keys > 0) {
-      warn("large_values", this.large, `${about}${s(this.large.keys)} values are over 1 MiB: each read moves that much over the network and blocks the server while it is written out.`);
+      warn(
+        "large_values",
+        this.large,
+        `${about}${s(this.large.keys)} values are over 1 MiB: each read moves that much over the network and blocks the server while it is written out.`,
+      );
     }
     if (this.noTtlKeys.keys > 0) {
-      warn("no_ttl", this.noTtlKeys, `${about}${s(this.noTtlKeys.keys)} entries never expire (timeout=None): they stay until deleted or evicted.`);
+      warn(
+        "no_ttl",
+        this.noTtlKeys,
+        `${about}${s(this.noTtlKeys.keys)} entries never expire (timeout=None): they stay until deleted or evicted.`,
+      );
     }
     if (this.foreign.keys > 0) {
       warn(
@@ -208,10 +215,17 @@ export class Aggregator {
       );
     }
     if (this.sizeUnknown.keys > 0) {
-      warn("size_unknown", this.sizeUnknown, `${about}${s(this.sizeUnknown.keys)} keys have no known size (the server refused MEMORY USAGE): their bytes are not counted.`);
+      warn(
+        "size_unknown",
+        this.sizeUnknown,
+        `${about}${s(this.sizeUnknown.keys)} keys have no known size (the server refused MEMORY USAGE): their bytes are not counted.`,
+      );
     }
     if (this.groups.incomplete) {
-      warnings.push({ code: "groups_incomplete", message: "Too many distinct groups to track them all: some group counts are lower than the truth." });
+      warnings.push({
+        code: "groups_incomplete",
+        message: "Too many distinct groups to track them all: some group counts are lower than the truth.",
+      });
     }
 
     return {

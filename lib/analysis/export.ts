@@ -32,7 +32,8 @@ export function analysisCsv(r: AnalysisResult): string {
   const rows: Row[] = [];
   rows.push(["total", r.sampled ? "estimate" : "exact", "", r.keys, r.bytes]);
   for (const k of r.byKind) rows.push(["kind", k.kind, "", k.keys, k.bytes]);
-  for (const v of r.byVersion) rows.push(["version", v.version === null ? "(not a Django key)" : String(v.version), v.current ? "current" : "old", v.keys, v.bytes]);
+  for (const v of r.byVersion)
+    rows.push(["version", v.version === null ? "(not a Django key)" : String(v.version), v.current ? "current" : "old", v.keys, v.bytes]);
   flatten(r.namespaces, 1, rows);
   for (const g of r.groups) rows.push(["group", g.name, g.kind, g.keys, g.bytes]);
   for (const t of r.top) rows.push(["top", t.raw ?? `${t.file ?? ""}.djcache`, t.key ?? "", 1, t.size]);

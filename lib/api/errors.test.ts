@@ -10,7 +10,10 @@ describe("toApiError", () => {
     expect(toApiError(e)).toBe(e);
   });
   it("maps backend errors to statuses an operator can act on", () => {
-    expect(toApiError(new BackendError("unreachable", "Redis h:1 unreachable", "h:1"))).toMatchObject({ status: 502, code: "backend_unreachable" });
+    expect(toApiError(new BackendError("unreachable", "Redis h:1 unreachable", "h:1"))).toMatchObject({
+      status: 502,
+      code: "backend_unreachable",
+    });
     expect(toApiError(new BackendError("timeout", "unreachable: connect timed out", "h:1"))).toMatchObject({ status: 504 });
     expect(toApiError(new BackendError("auth", "auth failed (WRONGPASS)", "h:1"))).toMatchObject({ status: 502, code: "backend_auth" });
     expect(toApiError(new InvalidKeyError("contains a space"))).toMatchObject({ status: 400, code: "invalid_key" });

@@ -8,7 +8,11 @@ const flag = z
 
 export const keysQuery = z.object({
   prefix: z.string().max(2048, "prefix: at most 2048 characters").default(""),
-  cursor: z.string().max(4096).optional().transform((v) => (v ? v : null)),
+  cursor: z
+    .string()
+    .max(4096)
+    .optional()
+    .transform((v) => (v ? v : null)),
   count: z.coerce.number().int("count: expected an integer").min(1, "count: at least 1").max(1000, "count: at most 1000").default(100),
   allVersions: flag,
   raw: flag,
@@ -19,7 +23,10 @@ export const entryQuery = z.object({
   key: z.string().max(65536).optional(),
   version: z.coerce.number().int("version: expected an integer").optional(),
   raw: z.string().max(65536).optional(),
-  file: z.string().regex(/^[0-9a-f]{32}$/, "file: expected the 32 lowercase hex characters of a .djcache name").optional(),
+  file: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "file: expected the 32 lowercase hex characters of a .djcache name")
+    .optional(),
   fragment: z.string().min(1, "fragment: must not be empty").max(512).optional(),
 });
 

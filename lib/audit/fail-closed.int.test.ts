@@ -93,9 +93,20 @@ describe("an unwritable audit log refuses every destructive action", () => {
     serve(unwritableLog("delete"));
     await raw.set(":1:keep", "v");
     const r = await routes();
-    const del = await callRoute(r.entry.DELETE, "/api/caches/default/entry?key=keep", { method: "DELETE", params: { alias: "default" }, token: TOKEN });
+    const del = await callRoute(r.entry.DELETE, "/api/caches/default/entry?key=keep", {
+      method: "DELETE",
+      params: { alias: "default" },
+      token: TOKEN,
+    });
     expect(del.status).toBe(503);
-    expect(del.json()).toMatchObject({ error: { code: "audit_unavailable", message: expect.stringMatching(/delete refused, nothing was deleted: the audit log cannot be written \((ENOTDIR|EEXIST): a parent of it is not a directory/) } });
+    expect(del.json()).toMatchObject({
+      error: {
+        code: "audit_unavailable",
+        message: expect.stringMatching(
+          /delete refused, nothing was deleted: the audit log cannot be written \((ENOTDIR|EEXIST): a parent of it is not a directory/,
+        ),
+      },
+    });
     expect(await raw.exists(":1:keep")).toBe(1);
 
     const caches = (await callRoute(r.caches.GET, "/api/caches", { token: TOKEN })).json<{ audit: { writable: boolean; error: string } }>();
@@ -116,15 +127,23 @@ describe("an unwritable audit log refuses every destructive action", () => {
     const r = await routes();
     const before = jobs().list().length;
     const purge = await callRoute(r.invalidate.POST, "/api/caches/default/invalidate", {
-      method: "POST", params: { alias: "default" }, token: TOKEN, body: { target: { prefix: "k." }, dryRun: false },
+      method: "POST",
+      params: { alias: "default" },
+      token: TOKEN,
+      body: { target: { prefix: "k." }, dryRun: false },
     });
     expect(purge.status).toBe(503);
-    expect(purge.json()).toMatchObject({ error: { code: "audit_unavailable", message: expect.stringMatching(/^purge refused, nothing was deleted/) } });
+    expect(purge.json()).toMatchObject({
+      error: { code: "audit_unavailable", message: expect.stringMatching(/^purge refused, nothing was deleted/) },
+    });
     expect(jobs().list().length).toBe(before);
     expect(await raw.dbsize()).toBe(2_000);
     // A dry run deletes nothing: it is answered, its record skipped.
     const dry = await callRoute(r.invalidate.POST, "/api/caches/default/invalidate", {
-      method: "POST", params: { alias: "default" }, token: TOKEN, body: { target: { prefix: "k." } },
+      method: "POST",
+      params: { alias: "default" },
+      token: TOKEN,
+      body: { target: { prefix: "k." } },
     });
     expect(dry.status).toBe(200);
     expect(dry.json()).toMatchObject({ matched: 2_000 });
@@ -141,11 +160,17 @@ describe("an unwritable audit log refuses every destructive action", () => {
     // The server holds every command for a while: the job starts (its intent on disk) and waits on its first command.
     await raw.call("CLIENT", "PAUSE", "3000", "ALL");
     const started = await callRoute(r.invalidate.POST, "/api/caches/default/invalidate", {
-      method: "POST", params: { alias: "default" }, token: TOKEN, body: { target: { prefix: "k." }, dryRun: false },
+      method: "POST",
+      params: { alias: "default" },
+      token: TOKEN,
+      body: { target: { prefix: "k." }, dryRun: false },
     });
     expect(started.status).toBe(202);
     const { job } = started.json<{ job: Job }>();
-    const intent = readFileSync(auditLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { phase: string; job: string; role: string });
+    const intent = readFileSync(auditLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { phase: string; job: string; role: string });
     expect(intent).toEqual([expect.objectContaining({ phase: "intent", job: job.id, role: "admin", action: "purge" })]);
     // The log goes away while the job waits: a directory where the file was.
     rmSync(auditLog);
@@ -169,10 +194,17 @@ describe("an unwritable audit log refuses every destructive action", () => {
     await load(30_000);
     await raw.set(":1:single", "v");
     const r = await routes();
-    const del = await callRoute(r.entry.DELETE, "/api/caches/default/entry?key=single", { method: "DELETE", params: { alias: "default" }, token: TOKEN });
+    const del = await callRoute(r.entry.DELETE, "/api/caches/default/entry?key=single", {
+      method: "DELETE",
+      params: { alias: "default" },
+      token: TOKEN,
+    });
     expect(del.json()).toEqual({ deleted: 1 });
     const started = await callRoute(r.invalidate.POST, "/api/caches/default/invalidate", {
-      method: "POST", params: { alias: "default" }, token: TOKEN, body: { target: { prefix: "k." }, dryRun: false },
+      method: "POST",
+      params: { alias: "default" },
+      token: TOKEN,
+      body: { target: { prefix: "k." }, dryRun: false },
     });
     const { job } = started.json<{ job: Job }>();
     expect((await ended(job.id)).state).toBe("done");

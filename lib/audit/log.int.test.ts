@@ -8,8 +8,15 @@ const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 const entry = (n: number): AuditEntry => ({
-  at: new Date(1_700_000_000_000 + n).toISOString(), actor: "token", action: "delete", alias: "default",
-  target: { raw: `:1:k${n}` }, dryRun: false, matched: 1, deleted: 1, outcome: "done",
+  at: new Date(1_700_000_000_000 + n).toISOString(),
+  actor: "token",
+  action: "delete",
+  alias: "default",
+  target: { raw: `:1:k${n}` },
+  dryRun: false,
+  matched: 1,
+  deleted: 1,
+  outcome: "done",
 });
 
 describe("audit log on disk", () => {
@@ -45,7 +52,18 @@ describe("audit log on disk", () => {
     dirs.push(dir);
     const file = path.join(dir, "audit.log");
     const rec = (n: number, id: string, phase: "intent" | "progress" | "outcome", extra: Partial<AuditEntry> = {}) =>
-      appendAudit(file, { ...entry(n), id, phase, role: "admin", action: "purge", job: `job-${id}`, matched: null, deleted: null, outcome: phase, ...extra });
+      appendAudit(file, {
+        ...entry(n),
+        id,
+        phase,
+        role: "admin",
+        action: "purge",
+        job: `job-${id}`,
+        matched: null,
+        deleted: null,
+        outcome: phase,
+        ...extra,
+      });
     await appendAudit(file, entry(0));
     await rec(1, "a", "intent");
     await rec(2, "a", "progress", { deleted: 500 });

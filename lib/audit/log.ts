@@ -24,9 +24,18 @@ function statuses(): Map<string, AuditStatus> {
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   // mkdir -p answers EEXIST when a parent of the log is a file.
-  const why = err?.code === "EISDIR" ? "it is a directory" : err?.code === "ENOTDIR" || err?.code === "EEXIST" ? "a parent of it is not a directory"
-    : err?.code === "EACCES" || err?.code === "EPERM" ? "permission denied" : err?.code === "ENOSPC" ? "no space left on the device"
-    : err?.code === "EROFS" ? "read-only file system" : null;
+  const why =
+    err?.code === "EISDIR"
+      ? "it is a directory"
+      : err?.code === "ENOTDIR" || err?.code === "EEXIST"
+        ? "a parent of it is not a directory"
+        : err?.code === "EACCES" || err?.code === "EPERM"
+          ? "permission denied"
+          : err?.code === "ENOSPC"
+            ? "no space left on the device"
+            : err?.code === "EROFS"
+              ? "read-only file system"
+              : null;
   return redactText(why ? `${err.code}: ${why}` : e instanceof Error ? e.message : String(e));
 }
 
@@ -112,7 +121,9 @@ function matches(entry: AuditEntry, filter: AuditFilter): boolean {
   return (
     (filter.alias === undefined || entry.alias === filter.alias) &&
     (filter.action === undefined || entry.action === filter.action) &&
-    (filter.person === undefined || entry.person?.username === filter.person || (entry.person === undefined && entry.actor === filter.person))
+    (filter.person === undefined ||
+      entry.person?.username === filter.person ||
+      (entry.person === undefined && entry.actor === filter.person))
   );
 }
 

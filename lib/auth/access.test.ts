@@ -26,24 +26,43 @@ describe("checkAccess", () => {
 
   it("accepts the admin and viewer bearer tokens and flags a wrong one as a guess", () => {
     expect(checkAccess({ ...base, authorization: `Bearer ${TOKEN}` }, settings())).toEqual({ ok: true, actor: "token", role: "admin" });
-    expect(checkAccess({ ...base, authorization: `Bearer ${VIEWER}` }, settings())).toEqual({ ok: true, actor: "viewer-token", role: "viewer" });
-    expect(checkAccess({ ...base, authorization: `Bearer ${TOKEN}X` }, settings())).toMatchObject({ ok: false, status: 401, wrongToken: true });
+    expect(checkAccess({ ...base, authorization: `Bearer ${VIEWER}` }, settings())).toEqual({
+      ok: true,
+      actor: "viewer-token",
+      role: "viewer",
+    });
+    expect(checkAccess({ ...base, authorization: `Bearer ${TOKEN}X` }, settings())).toMatchObject({
+      ok: false,
+      status: 401,
+      wrongToken: true,
+    });
     // No viewer token configured: the viewer's old token is just wrong.
-    expect(checkAccess({ ...base, authorization: `Bearer ${VIEWER}` }, settings({ viewerToken: null }))).toMatchObject({ ok: false, status: 401 });
+    expect(checkAccess({ ...base, authorization: `Bearer ${VIEWER}` }, settings({ viewerToken: null }))).toMatchObject({
+      ok: false,
+      status: 401,
+    });
   });
 
   it("accepts a signed session cookie, names the session and keeps its role", () => {
     const s = settings();
     const admin = newSessionValue(s.sessionKey, "admin");
-    expect(checkAccess({ ...base, cookie: admin.value }, s)).toEqual({ ok: true, actor: `session:${admin.sid.slice(0, 8)}`, role: "admin" });
+    expect(checkAccess({ ...base, cookie: admin.value }, s)).toEqual({
+      ok: true,
+      actor: `session:${admin.sid.slice(0, 8)}`,
+      role: "admin",
+    });
     const viewer = newSessionValue(s.sessionKey, "viewer");
     expect(checkAccess({ ...base, cookie: viewer.value }, s)).toMatchObject({ ok: true, role: "viewer" });
   });
 
   it("refuses a cookie signed with other tokens, and a viewer's cookie re-labelled admin", () => {
     const s = settings();
-    expect(checkAccess({ ...base, cookie: newSessionValue(sessionKey("other-token-0123456789", VIEWER), "admin").value }, s)).toMatchObject({ status: 401 });
-    expect(checkAccess({ ...base, cookie: newSessionValue(sessionKey(TOKEN, "another-viewer-token"), "admin").value }, s)).toMatchObject({ status: 401 });
+    expect(checkAccess({ ...base, cookie: newSessionValue(sessionKey("other-token-0123456789", VIEWER), "admin").value }, s)).toMatchObject(
+      { status: 401 },
+    );
+    expect(checkAccess({ ...base, cookie: newSessionValue(sessionKey(TOKEN, "another-viewer-token"), "admin").value }, s)).toMatchObject({
+      status: 401,
+    });
     const viewer = newSessionValue(s.sessionKey, "viewer").value;
     expect(checkAccess({ ...base, cookie: viewer.replace(".viewer.", ".admin.") }, s)).toMatchObject({ ok: false, status: 401 });
   });
@@ -79,14 +98,22 @@ describe("checkAccess", () => {
     const s = settings();
     const cookie = newSessionValue(s.sessionKey, "viewer").value;
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
-      expect(checkAccess({ ...base, method, authorization: `Bearer ${VIEWER}` }, s)).toMatchObject({ ok: false, status: 403, code: "viewer" });
+      expect(checkAccess({ ...base, method, authorization: `Bearer ${VIEWER}` }, s)).toMatchObject({
+        ok: false,
+        status: 403,
+        code: "viewer",
+      });
       expect(checkAccess({ ...base, method, cookie, origin: SELF }, s)).toMatchObject({ ok: false, status: 403, code: "viewer" });
     }
-    expect(checkAccess({ ...base, method: "DELETE", cookie, origin: SELF }, s)).toMatchObject({ message: expect.stringMatching(/viewer.*change nothing/) });
+    expect(checkAccess({ ...base, method: "DELETE", cookie, origin: SELF }, s)).toMatchObject({
+      message: expect.stringMatching(/viewer.*change nothing/),
+    });
     expect(checkAccess({ ...base, cookie }, s)).toMatchObject({ ok: true, role: "viewer" });
     expect(checkAccess({ ...base, method: "POST", cookie, origin: SELF, readsOnly: true }, s)).toMatchObject({ ok: true, role: "viewer" });
     // The origin check still comes first for a viewer's read-only POST.
-    expect(checkAccess({ ...base, method: "POST", cookie, origin: "https://evil.example", readsOnly: true }, s)).toMatchObject({ code: "cross_origin" });
+    expect(checkAccess({ ...base, method: "POST", cookie, origin: "https://evil.example", readsOnly: true }, s)).toMatchObject({
+      code: "cross_origin",
+    });
   });
 
   it("lets a POST that only reads (an analysis) through in read-only mode, still checking its origin", () => {
@@ -113,7 +140,11 @@ describe("checkAccess with a person's session (Sign in with Django)", () => {
     const admin = newSessionValue(s.sessionKey, "admin", undefined, person);
     expect(checkAccess({ ...base, cookie: admin.value }, s)).toEqual({ ok: true, actor: "olga", role: "admin", person });
     const viewer = newSessionValue(s.sessionKey, "viewer", undefined, { username: "vera", userId: "13" });
-    expect(checkAccess({ ...base, method: "POST", origin: SELF, cookie: viewer.value }, s)).toMatchObject({ ok: false, status: 403, code: "viewer" });
+    expect(checkAccess({ ...base, method: "POST", origin: SELF, cookie: viewer.value }, s)).toMatchObject({
+      ok: false,
+      status: 403,
+      code: "viewer",
+    });
     s.revoked.revoke(admin, s.sessionSeconds);
     expect(checkAccess({ ...base, cookie: admin.value }, s)).toMatchObject({ ok: false, status: 401 });
   });

@@ -86,13 +86,28 @@ export function checkAccess(req: RequestFacts, settings: AccessSettings): Access
     viaCookie = true;
   }
   if (mutation && viaCookie && req.origin !== req.selfOrigin) {
-    return { ok: false, status: 403, code: "cross_origin", message: `a change must come from this site (Origin ${req.origin ?? "missing"})` };
+    return {
+      ok: false,
+      status: 403,
+      code: "cross_origin",
+      message: `a change must come from this site (Origin ${req.origin ?? "missing"})`,
+    };
   }
   if (mutation && !req.readsOnly && settings.readOnly) {
-    return { ok: false, status: 403, code: "read_only", message: "Cachescope runs read-only (CACHESCOPE_READ_ONLY=1): nothing can be changed" };
+    return {
+      ok: false,
+      status: 403,
+      code: "read_only",
+      message: "Cachescope runs read-only (CACHESCOPE_READ_ONLY=1): nothing can be changed",
+    };
   }
   if (mutation && !req.readsOnly && role === "viewer") {
-    return { ok: false, status: 403, code: "viewer", message: "this login is a viewer's (CACHESCOPE_VIEWER_TOKEN): it can read but change nothing" };
+    return {
+      ok: false,
+      status: 403,
+      code: "viewer",
+      message: "this login is a viewer's (CACHESCOPE_VIEWER_TOKEN): it can read but change nothing",
+    };
   }
   return person ? { ok: true, actor, role, person } : { ok: true, actor, role };
 }

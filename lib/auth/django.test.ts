@@ -8,12 +8,22 @@ const NOW = 1_800_000_000;
 
 /** What the companion issues (integrations/django cachescope_django/assertion.py). */
 function issue(over: Record<string, unknown> = {}, secret = SECRET): string {
-  const payload = { aud: `${ORIGIN}/`, uid: "7", username: "alice", role: "admin", iat: NOW, exp: NOW + 60, nonce: randomBytes(18).toString("base64url"), ...over };
+  const payload = {
+    aud: `${ORIGIN}/`,
+    uid: "7",
+    username: "alice",
+    role: "admin",
+    iat: NOW,
+    exp: NOW + 60,
+    nonce: randomBytes(18).toString("base64url"),
+    ...over,
+  };
   const text = Buffer.from(JSON.stringify(payload)).toString("base64url");
   return `${text}.${signAssertionPayload(secret, text)}`;
 }
 
-const verify = (assertion: string, nonces = new NonceBook(), now = NOW) => verifyAssertion(assertion, { secret: SECRET, origin: ORIGIN, nonces, now });
+const verify = (assertion: string, nonces = new NonceBook(), now = NOW) =>
+  verifyAssertion(assertion, { secret: SECRET, origin: ORIGIN, nonces, now });
 
 describe("verifyAssertion", () => {
   it("accepts a fresh assertion once and names the person and role", () => {
@@ -25,7 +35,9 @@ describe("verifyAssertion", () => {
 
   it("refuses a tampered payload or signature", () => {
     const [payload, mac] = issue().split(".");
-    const other = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), role: "admin", username: "mallory" })).toString("base64url");
+    const other = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), role: "admin", username: "mallory" }),
+    ).toString("base64url");
     expect(verify(`${other}.${mac}`)).toMatchObject({ ok: false, reason: "signature" });
     const flipped = `${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`;
     expect(verify(`${payload}.${flipped}`)).toMatchObject({ ok: false, reason: "signature" });

@@ -20,8 +20,7 @@ const MAX_ASSERTION_LENGTH = 4096;
 export type AssertionFailure = "malformed" | "signature" | "expired" | "future" | "lifetime" | "replayed" | "audience" | "busy";
 
 export type AssertionResult =
-  | { ok: true; person: Person; role: Role; nonce: string; expiresAt: number }
-  | { ok: false; reason: AssertionFailure; message: string };
+  { ok: true; person: Person; role: Role; nonce: string; expiresAt: number } | { ok: false; reason: AssertionFailure; message: string };
 
 function fail(reason: AssertionFailure, message: string): AssertionResult {
   return { ok: false, reason, message };
@@ -88,7 +87,8 @@ function parsePayload(text: string): Payload | null {
   const p = value as Record<string, unknown>;
   const int = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
   if (typeof p.aud !== "string" || typeof p.uid !== "string" || !/^[^\s]{1,64}$/.test(p.uid)) return null;
-  if (typeof p.username !== "string" || p.username.length < 1 || p.username.length > 150 || /[\u0000-\u001f\u007f]/.test(p.username)) return null;
+  if (typeof p.username !== "string" || p.username.length < 1 || p.username.length > 150 || /[\u0000-\u001f\u007f]/.test(p.username))
+    return null;
   if (p.role !== "admin" && p.role !== "viewer") return null;
   if (!int(p.iat) || !int(p.exp) || typeof p.nonce !== "string" || !/^[A-Za-z0-9_-]{16,64}$/.test(p.nonce)) return null;
   return { aud: p.aud, uid: p.uid, username: p.username, role: p.role, iat: p.iat, exp: p.exp, nonce: p.nonce };
@@ -108,7 +108,8 @@ export interface VerifyOptions {
  */
 export function verifyAssertion(assertion: string | null | undefined, opts: VerifyOptions): AssertionResult {
   const now = opts.now ?? nowSeconds();
-  if (!assertion || assertion.length > MAX_ASSERTION_LENGTH) return fail("malformed", "the sign-in link is missing its assertion or it is too long");
+  if (!assertion || assertion.length > MAX_ASSERTION_LENGTH)
+    return fail("malformed", "the sign-in link is missing its assertion or it is too long");
   const parts = assertion.split(".");
   if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]) || !/^[A-Za-z0-9_-]+$/.test(parts[1])) {
     return fail("malformed", "the sign-in assertion is not of the form payload.signature");
@@ -117,7 +118,10 @@ export function verifyAssertion(assertion: string | null | undefined, opts: Veri
   const given = Buffer.from(mac, "base64url");
   const expected = Buffer.from(signAssertionPayload(opts.secret, payloadText), "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return fail("signature", "the sign-in assertion's signature is not valid (altered, or CACHESCOPE_DJANGO_SECRET differs from the companion's DJANGO_SECRET)");
+    return fail(
+      "signature",
+      "the sign-in assertion's signature is not valid (altered, or CACHESCOPE_DJANGO_SECRET differs from the companion's DJANGO_SECRET)",
+    );
   }
   const payload = parsePayload(payloadText);
   if (!payload) return fail("malformed", "the sign-in assertion is signed but its contents are not understood (companion version?)");
@@ -130,10 +134,17 @@ export function verifyAssertion(assertion: string | null | undefined, opts: Veri
   if (payload.exp - payload.iat > MAX_ASSERTION_SECONDS || payload.exp < payload.iat) {
     return fail("lifetime", `the sign-in assertion lives ${payload.exp - payload.iat} s; at most ${MAX_ASSERTION_SECONDS} s is accepted`);
   }
-  if (payload.iat > now + SKEW_SECONDS) return fail("future", "the sign-in assertion is issued in the future: the Django server's clock is ahead of the console's");
+  if (payload.iat > now + SKEW_SECONDS)
+    return fail("future", "the sign-in assertion is issued in the future: the Django server's clock is ahead of the console's");
   if (now > payload.exp + SKEW_SECONDS) return fail("expired", "the sign-in assertion has expired: sign in with Django again");
   const taken = opts.nonces.take(payload.nonce, payload.exp, now);
   if (taken === "replayed") return fail("replayed", "this sign-in assertion was already used: sign in with Django again");
   if (taken === "busy") return fail("busy", "too many sign-ins at once: try again in a minute");
-  return { ok: true, person: { username: payload.username, userId: payload.uid }, role: payload.role, nonce: payload.nonce, expiresAt: payload.exp };
+  return {
+    ok: true,
+    person: { username: payload.username, userId: payload.uid },
+    role: payload.role,
+    nonce: payload.nonce,
+    expiresAt: payload.exp,
+  };
 }

@@ -31,7 +31,10 @@ export interface HeaderSource {
  * otherwise the first, which Next.js set from the socket once guardForwardedHeaders removed the client's own.
  */
 export function clientAddress(headers: HeaderSource, trustProxy: boolean): string | null {
-  const list = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) return null;
   return trustProxy ? list[list.length - 1]! : list[0]!;
 }

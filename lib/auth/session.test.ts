@@ -60,7 +60,12 @@ describe("sessions of a person (Sign in with Django)", () => {
   it("carries the person, signed, and keeps token sessions' 4-part format valid", () => {
     const s = newSessionValue(key, "viewer", nowSeconds(), { username: "bob.smith@x", userId: "42" });
     expect(s.value.split(".")).toHaveLength(5);
-    expect(verifySessionValue(key, s.value, 3600)).toEqual({ sid: s.sid, role: "viewer", issuedAt: s.issuedAt, person: { username: "bob.smith@x", userId: "42" } });
+    expect(verifySessionValue(key, s.value, 3600)).toEqual({
+      sid: s.sid,
+      role: "viewer",
+      issuedAt: s.issuedAt,
+      person: { username: "bob.smith@x", userId: "42" },
+    });
     const t = newSessionValue(key, "admin");
     expect(t.value.split(".")).toHaveLength(4);
     expect(verifySessionValue(key, t.value, 3600)?.person).toBeUndefined();

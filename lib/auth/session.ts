@@ -18,7 +18,9 @@ export interface Session {
  * The role is part of what is signed, so a viewer cannot turn their cookie into an admin's.
  */
 export function sessionKey(token: string, viewerToken: string | null): Buffer {
-  return createHmac("sha256", token).update(`cachescope session key\0${viewerToken ?? ""}`).digest();
+  return createHmac("sha256", token)
+    .update(`cachescope session key\0${viewerToken ?? ""}`)
+    .digest();
 }
 
 function sign(key: Buffer, sid: string, role: Role, issuedAt: number, person?: string): string {
@@ -61,7 +63,12 @@ export function newSessionValue(key: Buffer, role: Role, issuedAt: number = nowS
 const SKEW_SECONDS = 60;
 
 /** The session of a cookie value that is well signed and not expired, else null. Revocation is checked apart. */
-export function verifySessionValue(key: Buffer, value: string | undefined, lifetimeSeconds: number, now: number = nowSeconds()): Session | null {
+export function verifySessionValue(
+  key: Buffer,
+  value: string | undefined,
+  lifetimeSeconds: number,
+  now: number = nowSeconds(),
+): Session | null {
   if (!value || value.length > 1024) return null;
   const parts = value.split(".");
   if (parts.length !== 4 && parts.length !== 5) return null;

@@ -56,7 +56,9 @@ export function parseAuthSettings(env: AuthEnv): AuthSettings {
   const hoursText = env.CACHESCOPE_SESSION_HOURS?.trim();
   const hours = hoursText ? Number(hoursText) : DEFAULT_SESSION_HOURS;
   if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_SESSION_HOURS) {
-    throw new AuthConfigError(`CACHESCOPE_SESSION_HOURS must be a number of hours above 0 and at most ${MAX_SESSION_HOURS} (got "${hoursText}")`);
+    throw new AuthConfigError(
+      `CACHESCOPE_SESSION_HOURS must be a number of hours above 0 and at most ${MAX_SESSION_HOURS} (got "${hoursText}")`,
+    );
   }
   const secret = env.CACHESCOPE_DJANGO_SECRET?.trim() || null;
   if (secret !== null && Buffer.byteLength(secret) < MIN_DJANGO_SECRET_BYTES) {
@@ -66,15 +68,21 @@ export function parseAuthSettings(env: AuthEnv): AuthSettings {
   }
   const loginUrl = env.CACHESCOPE_DJANGO_LOGIN_URL?.trim() || null;
   if (loginUrl !== null && !/^https?:\/\/[^\s]+$/.test(loginUrl)) {
-    throw new AuthConfigError(`CACHESCOPE_DJANGO_LOGIN_URL must be an http(s) URL of the companion's login view, e.g. https://shop.example/cachescope/login/ (got "${loginUrl}")`);
+    throw new AuthConfigError(
+      `CACHESCOPE_DJANGO_LOGIN_URL must be an http(s) URL of the companion's login view, e.g. https://shop.example/cachescope/login/ (got "${loginUrl}")`,
+    );
   }
   if (loginUrl !== null && secret === null) {
-    throw new AuthConfigError("CACHESCOPE_DJANGO_LOGIN_URL is set but CACHESCOPE_DJANGO_SECRET is not: the console could not verify who Django signs in");
+    throw new AuthConfigError(
+      "CACHESCOPE_DJANGO_LOGIN_URL is set but CACHESCOPE_DJANGO_SECRET is not: the console could not verify who Django signs in",
+    );
   }
   const tokenLoginText = env.CACHESCOPE_TOKEN_LOGIN?.trim();
   const tokenLogin = !(tokenLoginText === "0" || tokenLoginText === "false");
   if (!tokenLogin && secret === null) {
-    throw new AuthConfigError("CACHESCOPE_TOKEN_LOGIN=0 leaves people no way to log in: set CACHESCOPE_DJANGO_SECRET and CACHESCOPE_DJANGO_LOGIN_URL too");
+    throw new AuthConfigError(
+      "CACHESCOPE_TOKEN_LOGIN=0 leaves people no way to log in: set CACHESCOPE_DJANGO_SECRET and CACHESCOPE_DJANGO_LOGIN_URL too",
+    );
   }
   return {
     token,

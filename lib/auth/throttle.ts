@@ -76,7 +76,10 @@ export class LoginThrottle {
  * usually holds a whole /64, so per-address keys would let it rotate freely).
  */
 export function clientKey(address: string | null | undefined): string {
-  const a = (address ?? "").trim().toLowerCase().replace(/^\[|\]$/g, "");
+  const a = (address ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
   if (!a) return "unknown";
   const mapped = a.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
   if (mapped) return mapped[1]!;
@@ -85,5 +88,8 @@ export function clientKey(address: string | null | undefined): string {
   const left = head ? head.split(":") : [];
   const right = a.includes("::") && tail ? tail.split(":") : [];
   const groups = a.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

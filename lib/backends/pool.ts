@@ -46,7 +46,10 @@ export function poolStatus(servers: ServerStatus[]): BackendStatus {
 }
 
 /** Times `probe` on every server and applies the rule. */
-export async function probeStatus<S extends { label: string }>(servers: readonly S[], probe: (server: S) => Promise<unknown>): Promise<BackendStatus> {
+export async function probeStatus<S extends { label: string }>(
+  servers: readonly S[],
+  probe: (server: S) => Promise<unknown>,
+): Promise<BackendStatus> {
   const outcomes = await fanOut(servers, async (s) => {
     const started = performance.now();
     await probe(s);

@@ -4,7 +4,13 @@ import { fragmentKey } from "@/lib/django/fragment-keys";
 import { entryRef } from "./read-entry";
 
 const cache: CacheConfig = {
-  alias: "c", backendPath: "django_redis.cache.RedisCache", locations: ["redis://x"], keyPrefix: "shop", version: 3, options: {}, timeout: 300,
+  alias: "c",
+  backendPath: "django_redis.cache.RedisCache",
+  locations: ["redis://x"],
+  keyPrefix: "shop",
+  version: 3,
+  options: {},
+  timeout: 300,
 };
 
 describe("entryRef", () => {

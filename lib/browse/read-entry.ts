@@ -75,7 +75,12 @@ export async function readEntryView(backend: CacheBackend, cache: CacheConfig, r
   if (entry.structured) {
     decoded = { encoding: { format: `redis ${entry.type}`, compression: null }, value: entry.structured, truncated: false };
   } else if (!entry.bytes || !entry.hint) {
-    decoded = { encoding: { format: "raw", compression: null }, value: null, error: "undecodable: this backend gave no value bytes", truncated: false };
+    decoded = {
+      encoding: { format: "raw", compression: null },
+      value: null,
+      error: "undecodable: this backend gave no value bytes",
+      truncated: false,
+    };
   } else if (cut) {
     decoded = {
       encoding: { format: "raw", compression: null },

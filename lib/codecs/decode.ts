@@ -132,10 +132,7 @@ function expiryOf(value: PyValue): number | null | undefined {
  * The head of a FileBasedCache file: pickle #1, the expiry (unix seconds, or null for never). Parses nothing else,
  * so it is cheap enough for listing many files from a short prefix of each. null when the head is not an expiry.
  */
-export function readFileExpiry(
-  bytes: Uint8Array,
-  work?: Work,
-): { expiry: number | null; headerLength: number } | null {
+export function readFileExpiry(bytes: Uint8Array, work?: Work): { expiry: number | null; headerLength: number } | null {
   try {
     const head = unpickle(bytes, work);
     const n = head.value;

@@ -22,10 +22,7 @@ function isCut(v: PyValue): boolean {
   return v.type === "truncated" && v.omitted > 0;
 }
 
-type Head =
-  | { t: "value"; v: PyValue }
-  | { t: "array"; n: number }
-  | { t: "map"; n: number };
+type Head = { t: "value"; v: PyValue } | { t: "array"; n: number } | { t: "map"; n: number };
 
 class Reader {
   pos = 0;

@@ -2,14 +2,7 @@ import { CONTAINER_BYTES, type Budget } from "./budget";
 import { qualName, type PNode, type PObj } from "./pickle-model";
 import { compareCodePoints, pyRepr } from "./pyrepr";
 import type { PyValue } from "./pyvalue";
-import {
-  dateFromState,
-  datetimeIso,
-  timedeltaSeconds,
-  timeFromState,
-  wallFromDatetimeState,
-  type TzInfo,
-} from "./pytime";
+import { dateFromState, datetimeIso, timedeltaSeconds, timeFromState, wallFromDatetimeState, type TzInfo } from "./pytime";
 
 /**
  * Turns the unpickler's object model into PyValue, following shared/vectors/README.md "Rules for object": known

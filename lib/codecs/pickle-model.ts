@@ -90,7 +90,7 @@ export class Keys {
       case "float":
         return Number.isInteger(n.v) ? `i${BigInt(n.v).toString()}` : `f${String(n.v)}`;
       case "str":
-        return n.v.length <= PLAIN_KEY_CHARS ? `s${n.v}` : this.kept.get(n) ?? this.keep(n, digest("s", n.v, this.work));
+        return n.v.length <= PLAIN_KEY_CHARS ? `s${n.v}` : (this.kept.get(n) ?? this.keep(n, digest("s", n.v, this.work)));
       case "bytes": {
         if (n.v.length > PLAIN_KEY_CHARS && this.kept.has(n)) return this.kept.get(n) as string;
         const key = digest("b", Buffer.from(n.v.buffer, n.v.byteOffset, n.v.length).toString("latin1"), this.work);

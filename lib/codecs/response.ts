@@ -47,7 +47,10 @@ function text(v: PyValue | undefined, shared: Shared, depth = 0): string | null 
   if (v === undefined || depth > 4) return null;
   const d = deref(v, shared);
   if (d.type === "str") return d.value.slice(0, MAX_HEADER_CHARS);
-  if (d.type === "bytes") return Buffer.from(d.base64.slice(0, MAX_HEADER_CHARS * 2), "base64").toString("latin1").slice(0, MAX_HEADER_CHARS);
+  if (d.type === "bytes")
+    return Buffer.from(d.base64.slice(0, MAX_HEADER_CHARS * 2), "base64")
+      .toString("latin1")
+      .slice(0, MAX_HEADER_CHARS);
   if (d.type === "object") return text(d.value, shared, depth + 1);
   return null;
 }
@@ -94,8 +97,7 @@ export function summarizeResponse(v: PyValue, maxBodyChars: number): ResponseSum
 
   const statusValue = entry(state, "status_code", shared);
   const shortName = v.class.slice(v.class.lastIndexOf(".") + 1);
-  const status =
-    statusValue?.type === "int" ? Number(statusValue.value) : (DEFAULT_STATUS.get(shortName) ?? 200);
+  const status = statusValue?.type === "int" ? Number(statusValue.value) : (DEFAULT_STATUS.get(shortName) ?? 200);
   const contentType = headers["content-type"] ?? null;
 
   // Enough bytes for maxBodyChars characters in any charset (UTF-8 needs at most 4 a character), and no more: the

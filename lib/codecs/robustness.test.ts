@@ -239,10 +239,7 @@ describe("size limits", () => {
 describe("__proto__ keys stay data", () => {
   it("in pickle, JSON and msgpack", () => {
     const key = { type: "str", value: "__proto__" };
-    const pickled = decodeOrFail(
-      hex("8004 7d 8c095f5f70726f746f5f5f 7d 8c08706f6c6c75746564 88 73 73 2e"),
-      { source: "redis-builtin" },
-    );
+    const pickled = decodeOrFail(hex("8004 7d 8c095f5f70726f746f5f5f 7d 8c08706f6c6c75746564 88 73 73 2e"), { source: "redis-builtin" });
     expect((pickled.value as Extract<PyValue, { type: "dict" }>).items[0][0]).toStrictEqual(key);
     const json = decodeOrFail(new Uint8Array(Buffer.from('{"__proto__": {"polluted": true}, "constructor": 1}')), {
       source: "django-redis",

@@ -54,7 +54,15 @@ describe("unpickle edge cases", () => {
   it("keeps __proto__ as a plain key", () => {
     // {'__proto__': 1} at protocol 2: EMPTY_DICT, BINUNICODE '__proto__', BININT1 1, SETITEM
     const got = decodeEntry(hex("8002 7d 58 09000000 5f5f70726f746f5f5f 4b01 73 2e"), { source: "redis-builtin" });
-    expect(got.value).toStrictEqual({ type: "dict", items: [[{ type: "str", value: "__proto__" }, { type: "int", value: "1" }]] });
+    expect(got.value).toStrictEqual({
+      type: "dict",
+      items: [
+        [
+          { type: "str", value: "__proto__" },
+          { type: "int", value: "1" },
+        ],
+      ],
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -64,8 +72,14 @@ describe("unpickle edge cases", () => {
     expect(got.value).toStrictEqual({
       type: "dict",
       items: [
-        [{ type: "str", value: "a" }, { type: "int", value: "3" }],
-        [{ type: "str", value: "b" }, { type: "int", value: "2" }],
+        [
+          { type: "str", value: "a" },
+          { type: "int", value: "3" },
+        ],
+        [
+          { type: "str", value: "b" },
+          { type: "int", value: "2" },
+        ],
       ],
     });
   });
@@ -101,14 +115,25 @@ describe("unpickle edge cases", () => {
     const small = concat(hex("8002"), "(I1\nVa\nI01\nVb\nF1.0\nVc\nd.");
     expect(decodeEntry(small, { source: "redis-builtin" }).value).toStrictEqual({
       type: "dict",
-      items: [[{ type: "int", value: "1" }, { type: "str", value: "c" }]],
+      items: [
+        [
+          { type: "int", value: "1" },
+          { type: "str", value: "c" },
+        ],
+      ],
     });
     const filler = Array.from({ length: 20 }, (_, i) => `Vk${i}\nI${i}\n`).join("");
     const large = concat(hex("8002"), `(${filler}I1\nVa\nI01\nVb\nF1.0\nVc\nVk3\nVx\nd.`);
     const v = decodeEntry(large, { source: "redis-builtin" }).value as Extract<PyValue, { type: "dict" }>;
     expect(v.items).toHaveLength(21);
-    expect(v.items[3]).toStrictEqual([{ type: "str", value: "k3" }, { type: "str", value: "x" }]);
-    expect(v.items[20]).toStrictEqual([{ type: "int", value: "1" }, { type: "str", value: "c" }]);
+    expect(v.items[3]).toStrictEqual([
+      { type: "str", value: "k3" },
+      { type: "str", value: "x" },
+    ]);
+    expect(v.items[20]).toStrictEqual([
+      { type: "int", value: "1" },
+      { type: "str", value: "c" },
+    ]);
   });
 
   it("shows a self-referencing list as a reference to itself instead of looping", () => {

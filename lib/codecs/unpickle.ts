@@ -30,7 +30,6 @@ const MAX_INT_DIGITS = 4300;
 /** A LONG1/LONG4 of this many bytes already exceeds MAX_INT_DIGITS decimal digits. */
 const MAX_LONG_BYTES = 1800;
 
-
 const NONE: PNode = { k: "none" };
 
 /** Work allowed when the caller gives no budget (readFileExpiry's few bytes). */

@@ -13,9 +13,7 @@ export interface ConfigError {
 const aliasSchema = z
   .object({
     BACKEND: z.string({ error: "expected the backend's dotted path as a string" }).min(1, "must not be empty"),
-    LOCATION: z
-      .union([z.string(), z.array(z.string())], { error: "expected a string or a list of strings" })
-      .optional(),
+    LOCATION: z.union([z.string(), z.array(z.string())], { error: "expected a string or a list of strings" }).optional(),
     KEY_PREFIX: z.string({ error: "expected a string" }).optional(),
     VERSION: z.number({ error: "expected an integer" }).int("expected an integer").optional(),
     TIMEOUT: z.number({ error: "expected a number of seconds or null" }).nullable().optional(),

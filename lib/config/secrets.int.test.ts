@@ -107,9 +107,21 @@ afterAll(async () => {
 describe("no password in any answer, record, metric or log line", () => {
   it("the connections work with the real passwords (so the test is not vacuous)", async () => {
     const { GET } = await import("@/app/api/caches/route");
-    const body = (await get(GET, "/api/caches")).json<{ caches: { alias: string; status: { ok: boolean; error?: string }; locations: string[] }[] }>();
+    const body = (await get(GET, "/api/caches")).json<{
+      caches: { alias: string; status: { ok: boolean; error?: string }; locations: string[] }[];
+    }>();
     const ok = Object.fromEntries(body.caches.map((c) => [c.alias, c.status.ok]));
-    expect(ok).toMatchObject({ url: true, query: true, options: true, pool: true, sasl: true, wrongport: false, wrongpw: false, sentinel: false, saslwrong: false });
+    expect(ok).toMatchObject({
+      url: true,
+      query: true,
+      options: true,
+      pool: true,
+      sasl: true,
+      wrongport: false,
+      wrongpw: false,
+      sentinel: false,
+      saslwrong: false,
+    });
     const url = body.caches.find((c) => c.alias === "url");
     expect(url?.locations).toEqual([`redis://:***@127.0.0.1:${REDIS_PORT}/0`]);
     // The failures say why, in words an operator can act on.
@@ -152,7 +164,12 @@ describe("no password in any answer, record, metric or log line", () => {
       // Writes that fail on the broken aliases echo their errors; they are audited too.
       const started = await callRoute(routes.analysis.POST, `${base}/analysis`, { method: "POST", params: p, body: {}, token: TOKEN });
       answers.push({ what: `POST ${base}/analysis`, call: started });
-      const dry = await callRoute(routes.invalidate.POST, `${base}/invalidate`, { method: "POST", params: p, body: { target: { prefix: "x" } }, token: TOKEN });
+      const dry = await callRoute(routes.invalidate.POST, `${base}/invalidate`, {
+        method: "POST",
+        params: p,
+        body: { target: { prefix: "x" } },
+        token: TOKEN,
+      });
       answers.push({ what: `POST ${base}/invalidate (dry run)`, call: dry });
       const del = await callRoute(routes.entry.DELETE, `${base}/entry?raw=absent`, { method: "DELETE", params: p, token: TOKEN });
       answers.push({ what: `DELETE ${base}/entry`, call: del });

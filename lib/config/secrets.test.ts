@@ -22,7 +22,10 @@ describe("Secret", () => {
 describe("parsed aliases keep their secrets apart", () => {
   const caches = {
     url: { BACKEND: "django_redis.cache.RedisCache", LOCATION: `redis://user:${encodeURIComponent(PW)}@10.0.0.1:6379/1` },
-    query: { BACKEND: "django.core.cache.backends.redis.RedisCache", LOCATION: `rediss://10.0.0.2:6380/0?password=${encodeURIComponent(`${PW}-q`)}&db=2` },
+    query: {
+      BACKEND: "django.core.cache.backends.redis.RedisCache",
+      LOCATION: `rediss://10.0.0.2:6380/0?password=${encodeURIComponent(`${PW}-q`)}&db=2`,
+    },
     socket: { BACKEND: "django_redis.cache.RedisCache", LOCATION: `unix://:${PW}-u@/run/redis.sock?db=3` },
     options: {
       BACKEND: "django_redis.cache.RedisCache",
@@ -84,7 +87,9 @@ describe("parsed aliases keep their secrets apart", () => {
 
 describe("redactUrls", () => {
   it("masks passwords in URLs it was never told about", () => {
-    expect(redactUrls("see redis://admin:hunter2@db:6379/0 and rediss://:p@x/1")).toBe("see redis://admin:***@db:6379/0 and rediss://:***@x/1");
+    expect(redactUrls("see redis://admin:hunter2@db:6379/0 and rediss://:p@x/1")).toBe(
+      "see redis://admin:***@db:6379/0 and rediss://:***@x/1",
+    );
     expect(redactUrls("redis://h/0?db=1&password=abc&sentinel_password=def")).toBe("redis://h/0?db=1&password=***&sentinel_password=***");
     expect(redactUrls("redis://h:6379/0 has no password")).toBe("redis://h:6379/0 has no password");
   });

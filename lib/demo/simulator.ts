@@ -82,7 +82,9 @@ export function simulatedRecord(alias: string, traffic: Traffic[], bucket: numbe
   const ns: Record<string, Counters> = {};
   for (const t of traffic) {
     const reads = around(rand, (t.reads * wave) / 2);
-    const hits = Math.round(reads * Math.min(1, t.hitRate * (t.kind === "fragment" || t.kind === "view" ? cold : 1) * (0.95 + rand() * 0.1)));
+    const hits = Math.round(
+      reads * Math.min(1, t.hitRate * (t.kind === "fragment" || t.kind === "view" ? cold : 1) * (0.95 + rand() * 0.1)),
+    );
     const misses = reads - hits;
     const c: Counters = { k: t.kind };
     if (hits) c.h = hits;

@@ -118,4 +118,3 @@ describe("template fragment keys", () => {
     expect(fragmentKeyStart("f")).toBe("template.cache.f.");
   });
 });
-

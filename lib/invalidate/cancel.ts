@@ -26,8 +26,10 @@ export async function cancelJob(registry: JobRegistry, id: string, who: Cancelle
     job: found.id,
   });
   const job = registry.cancel(id);
-  await trail.finish("cancel requested", { matched: job?.matched ?? null, deleted: job?.deleted ?? null }).catch((e: unknown) =>
-    console.error(`[cachescope] cancel of job ${id} requested but not recorded: ${e instanceof Error ? e.message : String(e)}`),
-  );
+  await trail
+    .finish("cancel requested", { matched: job?.matched ?? null, deleted: job?.deleted ?? null })
+    .catch((e: unknown) =>
+      console.error(`[cachescope] cancel of job ${id} requested but not recorded: ${e instanceof Error ? e.message : String(e)}`),
+    );
   return job;
 }

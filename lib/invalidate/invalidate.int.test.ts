@@ -93,7 +93,14 @@ beforeEach(async () => {
 describe("prefix purge", () => {
   it("matches glob characters literally: decoys an unescaped pattern would match survive", async () => {
     const hits = [":1:report[2024]*:q1", ":1:report[2024]*:q2"];
-    const decoys = [":1:report2*:x", ":1:report[2024]x", ":1:report2*:q1", ":1:report2024]*:q1", ":1:reportX[2024]*:q1", ":2:report[2024]*:q1"];
+    const decoys = [
+      ":1:report2*:x",
+      ":1:report[2024]x",
+      ":1:report2*:q1",
+      ":1:report2024]*:q1",
+      ":1:reportX[2024]*:q1",
+      ":2:report[2024]*:q1",
+    ];
     await load(raw, [...hits, ...decoys]);
     const body = { target: { prefix: "report[2024]*:" }, dryRun: false };
 
@@ -134,7 +141,10 @@ describe("prefix purge", () => {
   });
 
   it("cancel mid-way: stops after the current batch, deleted stays exact", async () => {
-    await load(raw, Array.from({ length: 100_000 }, (_, i) => `:1:c.${i}`));
+    await load(
+      raw,
+      Array.from({ length: 100_000 }, (_, i) => `:1:c.${i}`),
+    );
     const abort = new AbortController();
     const progress: Progress = { scanned: 0, matched: 0, deleted: 0 };
     const run = execute(
@@ -159,7 +169,10 @@ describe("Redis killed mid-purge", () => {
     let restarted: RedisServerHandle | null = null;
     try {
       const dir = ((await client.config("GET", "dir")) as string[])[1];
-      await load(client, Array.from({ length: 100_000 }, (_, i) => `:1:k.${i}`));
+      await load(
+        client,
+        Array.from({ length: 100_000 }, (_, i) => `:1:k.${i}`),
+      );
       await load(client, [":1:keep"]);
       client.disconnect();
 
@@ -244,7 +257,11 @@ describe("URL invalidation", () => {
 describe("fragments", () => {
   const a = `:1:${fragmentKey("sidebar", ["alice"])}`;
   const b = `:1:${fragmentKey("sidebar", ["bob"])}`;
-  const others = [`:1:${fragmentKey("sidebarx", ["alice"])}`, `:1:${fragmentKey("side", ["alice"])}`, `:2:${fragmentKey("sidebar", ["alice"])}`];
+  const others = [
+    `:1:${fragmentKey("sidebarx", ["alice"])}`,
+    `:1:${fragmentKey("side", ["alice"])}`,
+    `:2:${fragmentKey("sidebar", ["alice"])}`,
+  ];
 
   it("by name: every variant of that name", async () => {
     await load(raw, [a, b, ...others]);
@@ -294,7 +311,10 @@ describe("jobs through the service", () => {
   }
 
   it("a second destructive job on the cache is refused with 409; both dry run and job are audited", async () => {
-    await load(raw, Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`));
+    await load(
+      raw,
+      Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`),
+    );
     const registry = new JobRegistry();
     const auditLog = path.join(dir, "audit.log");
     const ctx = { cache: config(), backend: backendOf(config()), actor: "token", role: "admin" as const, auditLog, registry };
@@ -304,7 +324,9 @@ describe("jobs through the service", () => {
 
     const first = await invalidate(ctx, parseInvalidateRequest({ target: { prefix: "j." }, dryRun: false }));
     if (first.dryRun) throw new Error("expected a job");
-    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({ code: "job_running" });
+    await expect(invalidate(ctx, parseInvalidateRequest({ target: { prefix: "x." }, dryRun: false }))).rejects.toMatchObject({
+      code: "job_running",
+    });
 
     const job = await finished(registry, first.job.id);
     expect(job).toMatchObject({ state: "done", kind: "purge", matched: 50_000, deleted: 50_000, total: 50_000 });
@@ -315,7 +337,13 @@ describe("jobs through the service", () => {
       ["purge", false, 50_000, 50_000, "done"],
       ["purge", true, 50_000, null, "dry run"],
     ]);
-    expect(audit[0]).toMatchObject({ actor: "token", role: "admin", alias: "default", target: { prefix: "j.", allVersions: false }, job: job.id });
+    expect(audit[0]).toMatchObject({
+      actor: "token",
+      role: "admin",
+      alias: "default",
+      target: { prefix: "j.", allVersions: false },
+      job: job.id,
+    });
     // Intent first, progress as batches were deleted (each total at least the one before), the outcome last.
     const records = (await readAudit(auditLog, 1000)).filter((e) => e.id === audit[0].id).reverse();
     expect(records[0]).toMatchObject({ phase: "intent", deleted: null });
@@ -327,7 +355,10 @@ describe("jobs through the service", () => {
   });
 
   it("cancelling records who asked; the job ends cancelled with what it deleted, and the rest stays", async () => {
-    await load(raw, Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`));
+    await load(
+      raw,
+      Array.from({ length: 50_000 }, (_, i) => `:1:j.${i}`),
+    );
     const registry = new JobRegistry();
     const auditLog = path.join(dir, "cancel.log");
     const ctx = { cache: config(), backend: backendOf(config()), actor: "token", role: "admin" as const, auditLog, registry };

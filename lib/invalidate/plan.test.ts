@@ -52,7 +52,13 @@ describe("planFor on a listing backend", () => {
   it("all versions scan the KEY_PREFIX and filter the parsed key", () => {
     const [s] = scans(plan({ target: { prefix: "ab" }, allVersions: true }, REDIS, cfg({ keyPrefix: "p" })));
     expect(s.rawPrefix).toBe("p:");
-    expect([row("p:1:abc"), row("p:7:ab"), row("p:1:a"), row("p:x:abc"), row("p:1:xab")].map(s.accept)).toEqual([true, true, false, false, false]);
+    expect([row("p:1:abc"), row("p:7:ab"), row("p:1:a"), row("p:x:abc"), row("p:1:xab")].map(s.accept)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
   it("a URL is the page keys of its hash under the cache_page key_prefix, plus its header keys", () => {
     const h = urlHash("http://example.com/a");

@@ -19,9 +19,7 @@ export interface ScanSpec {
   needsMeta?: boolean;
 }
 
-export type Plan =
-  | { mode: "scan"; scans: ScanSpec[]; notes: string[] }
-  | { mode: "exact"; raws: string[]; notes: string[] };
+export type Plan = { mode: "scan"; scans: ScanSpec[]; notes: string[] } | { mode: "exact"; raws: string[]; notes: string[] };
 
 export interface PlanCache {
   config: CacheConfig;
@@ -138,7 +136,9 @@ export function planFor(cache: PlanCache, req: InvalidateRequest): Plan {
   if (cache.capabilities.invalidatePrefix) {
     const notes =
       config.keyPrefix === ""
-        ? ['KEY_PREFIX is empty: every key starting with ":" is deleted, including those of other apps that share this database with an empty KEY_PREFIX.']
+        ? [
+            'KEY_PREFIX is empty: every key starting with ":" is deleted, including those of other apps that share this database with an empty KEY_PREFIX.',
+          ]
         : [];
     return { mode: "scan", scans: [{ rawPrefix: head, accept: (row) => row.raw !== null && row.raw.startsWith(head) }], notes };
   }

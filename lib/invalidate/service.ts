@@ -75,31 +75,34 @@ export async function invalidate(ctx: InvalidateContext, req: InvalidateRequest)
     throw e;
   }
   let recorded = 0;
-  const job = slot.start(async (ctl) => {
-    const progress = { scanned: 0, matched: 0, deleted: 0 };
-    try {
-      const total = plan.mode === "scan" ? await itemCount(backend) : plan.raws.length;
-      if (total !== null) ctl.progress({ total });
-      await execute(
-        backend,
-        plan,
-        {
-          signal: ctl.signal,
-          onProgress: (p) => ctl.progress({ ...p }),
-          // Each batch that deleted something is on record before the next one starts; a failed write stops the job.
-          onBatch: async (p) => {
-            if (p.deleted === recorded) return;
-            await trail.progress({ matched: p.matched, deleted: p.deleted });
-            recorded = p.deleted;
+  const job = slot.start(
+    async (ctl) => {
+      const progress = { scanned: 0, matched: 0, deleted: 0 };
+      try {
+        const total = plan.mode === "scan" ? await itemCount(backend) : plan.raws.length;
+        if (total !== null) ctl.progress({ total });
+        await execute(
+          backend,
+          plan,
+          {
+            signal: ctl.signal,
+            onProgress: (p) => ctl.progress({ ...p }),
+            // Each batch that deleted something is on record before the next one starts; a failed write stops the job.
+            onBatch: async (p) => {
+              if (p.deleted === recorded) return;
+              await trail.progress({ matched: p.matched, deleted: p.deleted });
+              recorded = p.deleted;
+            },
           },
-        },
-        progress,
-      );
-    } finally {
-      // Whatever happened, the job shows what was confirmed deleted up to that point.
-      ctl.progress({ ...progress });
-    }
-    return plan.notes.length > 0 ? { notes: plan.notes } : undefined;
-  }, (j) => trail.finish(j.state === "failed" ? `failed: ${j.errors.join("; ")}` : j.state, { matched: j.matched, deleted: j.deleted }));
+          progress,
+        );
+      } finally {
+        // Whatever happened, the job shows what was confirmed deleted up to that point.
+        ctl.progress({ ...progress });
+      }
+      return plan.notes.length > 0 ? { notes: plan.notes } : undefined;
+    },
+    (j) => trail.finish(j.state === "failed" ? `failed: ${j.errors.join("; ")}` : j.state, { matched: j.matched, deleted: j.deleted }),
+  );
   return { dryRun: false, job };
 }

@@ -43,7 +43,8 @@ function isObj(v: unknown): v is Obj {
 
 function onlyFields(o: Obj, allowed: string[], where: string): void {
   const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw badRequest(`${where}: unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (allowed: ${allowed.join(", ")})`);
+  if (extra.length > 0)
+    throw badRequest(`${where}: unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (allowed: ${allowed.join(", ")})`);
 }
 
 function text(v: unknown, where: string, opts: { min?: number; max?: number } = {}): string {
@@ -68,10 +69,15 @@ function flag(v: unknown, where: string, fallback: boolean): boolean {
 }
 
 function parseTarget(v: unknown): Target {
-  if (!isObj(v)) throw badRequest('target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true} | {"oldVersions": true} | {"expired": true}');
+  if (!isObj(v))
+    throw badRequest(
+      'target: expected an object: {"prefix"} | {"url"} | {"fragment"} | {"keys"} | {"clear": true} | {"oldVersions": true} | {"expired": true}',
+    );
   const kinds = (["prefix", "url", "fragment", "keys", ...FLAG_TARGETS] as const).filter((k) => k in v);
   if (kinds.length !== 1) {
-    throw badRequest(`target: give exactly one of prefix, url, fragment, keys, ${FLAG_TARGETS.join(", ")} (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`);
+    throw badRequest(
+      `target: give exactly one of prefix, url, fragment, keys, ${FLAG_TARGETS.join(", ")} (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
+    );
   }
   const kind = kinds[0];
   if ((FLAG_TARGETS as readonly string[]).includes(kind)) {
@@ -84,7 +90,9 @@ function parseTarget(v: unknown): Target {
       onlyFields(v, ["prefix"], "target");
       const prefix = text(v.prefix, "target.prefix", { max: 2048 });
       if (prefix === "") {
-        throw badRequest('target.prefix: an empty prefix selects the whole cache; that is "clear", its own action ({"target": {"clear": true}})');
+        throw badRequest(
+          'target.prefix: an empty prefix selects the whole cache; that is "clear", its own action ({"target": {"clear": true}})',
+        );
       }
       return { prefix };
     }

@@ -41,23 +41,40 @@ describe("analysis job caps", () => {
     const { GET } = await import("@/app/api/caches/route");
     // Connections open first, so the pause holds the analyses' first commands.
     await callRoute(GET, "/api/caches", { token: TOKEN });
-    const analyse = (alias: string) => callRoute(POST, `/api/caches/${alias}/analysis`, { method: "POST", params: { alias }, body: {}, token: TOKEN });
+    const analyse = (alias: string) =>
+      callRoute(POST, `/api/caches/${alias}/analysis`, { method: "POST", params: { alias }, body: {}, token: TOKEN });
 
     await raw.call("CLIENT", "PAUSE", "3000", "ALL");
     const first = await analyse("a");
     expect(first.status).toBe(202);
     const again = await analyse("a");
     expect(again.status).toBe(429);
-    expect(again.json()).toMatchObject({ error: { code: "too_many_jobs", message: expect.stringMatching(/already running on cache "a": one at a time per cache/) } });
+    expect(again.json()).toMatchObject({
+      error: { code: "too_many_jobs", message: expect.stringMatching(/already running on cache "a": one at a time per cache/) },
+    });
 
     for (const alias of ["b", "c", "d"]) expect((await analyse(alias)).status, alias).toBe(202);
     const over = await analyse("e");
     expect(over.status).toBe(429);
-    expect(over.json()).toMatchObject({ error: { code: "too_many_jobs", message: expect.stringMatching(/4 jobs are running, the most allowed at once \(4\)/) } });
+    expect(over.json()).toMatchObject({
+      error: { code: "too_many_jobs", message: expect.stringMatching(/4 jobs are running, the most allowed at once \(4\)/) },
+    });
 
     // Once they end, the cache takes a new one.
-    for (let i = 0; i < 400 && jobs().list().some((j) => j.state === "running"); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(jobs().list().filter((j) => j.state === "running")).toEqual([]);
+    for (
+      let i = 0;
+      i < 400 &&
+      jobs()
+        .list()
+        .some((j) => j.state === "running");
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 25));
+    expect(
+      jobs()
+        .list()
+        .filter((j) => j.state === "running"),
+    ).toEqual([]);
     expect((await analyse("e")).status).toBe(202);
   });
 });

@@ -9,10 +9,13 @@ describe("JobRegistry", () => {
   it("runs a job in the background and records progress and result", async () => {
     const reg = new JobRegistry();
     const ended: string[] = [];
-    const job = reg.start({ alias: "a", kind: "purge", target: {}, exclusive: true, onEnd: (j) => void ended.push(j.state) }, async (ctl) => {
-      ctl.progress({ scanned: 10, matched: 3, deleted: 3 });
-      return { ok: 1 };
-    });
+    const job = reg.start(
+      { alias: "a", kind: "purge", target: {}, exclusive: true, onEnd: (j) => void ended.push(j.state) },
+      async (ctl) => {
+        ctl.progress({ scanned: 10, matched: 3, deleted: 3 });
+        return { ok: 1 };
+      },
+    );
     await until(() => job.state !== "running");
     expect(reg.get(job.id)).toMatchObject({ state: "done", scanned: 10, matched: 3, deleted: 3, result: { ok: 1 } });
     expect(ended).toEqual(["done"]);
@@ -53,14 +56,24 @@ describe("JobRegistry", () => {
   it("runs one analysis per cache at a time: a second on the same cache is 429, another cache's is not", async () => {
     const reg = new JobRegistry();
     let release = () => {};
-    const first = reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, () => new Promise<void>((r) => (release = r)));
-    expect(() => reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).toThrow(
-      expect.objectContaining({ code: "too_many_jobs", message: expect.stringMatching(/already running on cache "a": one at a time per cache/) }),
+    const first = reg.start(
+      { alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true },
+      () => new Promise<void>((r) => (release = r)),
     );
-    expect(() => reg.start({ alias: "b", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).not.toThrow();
+    expect(() => reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).toThrow(
+      expect.objectContaining({
+        code: "too_many_jobs",
+        message: expect.stringMatching(/already running on cache "a": one at a time per cache/),
+      }),
+    );
+    expect(() =>
+      reg.start({ alias: "b", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {}),
+    ).not.toThrow();
     release();
     await until(() => first.state !== "running");
-    expect(() => reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {})).not.toThrow();
+    expect(() =>
+      reg.start({ alias: "a", kind: "analysis", target: {}, exclusive: false, onePerCache: true }, async () => {}),
+    ).not.toThrow();
   });
 
   it("caps the jobs running at once, all caches and kinds together (429), reserved slots included", async () => {
@@ -72,10 +85,15 @@ describe("JobRegistry", () => {
     // A slot held while its audit intent is written counts too: two requests cannot both take the last one.
     const slot = reg.reserve({ alias: "c", kind: "purge", target: {}, exclusive: true });
     expect(() => reg.reserve({ alias: "d", kind: "purge", target: {}, exclusive: true })).toThrow(
-      expect.objectContaining({ code: "too_many_jobs", message: expect.stringMatching(/3 jobs are running, the most allowed at once \(3\)/) }),
+      expect.objectContaining({
+        code: "too_many_jobs",
+        message: expect.stringMatching(/3 jobs are running, the most allowed at once \(3\)/),
+      }),
     );
     // 409 still comes first for a second destructive job on a busy cache.
-    expect(() => reg.reserve({ alias: "c", kind: "clear", target: {}, exclusive: true })).toThrow(expect.objectContaining({ code: "job_running" }));
+    expect(() => reg.reserve({ alias: "c", kind: "clear", target: {}, exclusive: true })).toThrow(
+      expect.objectContaining({ code: "job_running" }),
+    );
     slot.release();
     const last = reg.reserve({ alias: "d", kind: "purge", target: {}, exclusive: true });
     const job = last.start(hold);

@@ -90,17 +90,26 @@ export class JobRegistry {
     if (opts.exclusive) {
       const other = busy.find((j) => j.alias === opts.alias && j.exclusive);
       if (other) {
-        throw new DomainError("job_running", `a ${other.kind} job (${other.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`);
+        throw new DomainError(
+          "job_running",
+          `a ${other.kind} job (${other.id}) is already running on cache "${opts.alias}": wait for it or cancel it first`,
+        );
       }
     }
     if (opts.onePerCache) {
       const same = busy.find((j) => j.alias === opts.alias && j.kind === opts.kind);
       if (same) {
-        throw new DomainError("too_many_jobs", `an ${opts.kind} job (${same.id}) is already running on cache "${opts.alias}": one at a time per cache; wait for it to finish or cancel it`);
+        throw new DomainError(
+          "too_many_jobs",
+          `an ${opts.kind} job (${same.id}) is already running on cache "${opts.alias}": one at a time per cache; wait for it to finish or cancel it`,
+        );
       }
     }
     if (busy.length >= this.maxRunning) {
-      throw new DomainError("too_many_jobs", `${busy.length} jobs are running, the most allowed at once (${this.maxRunning}): wait for one to finish or cancel one (GET /api/jobs lists them)`);
+      throw new DomainError(
+        "too_many_jobs",
+        `${busy.length} jobs are running, the most allowed at once (${this.maxRunning}): wait for one to finish or cancel one (GET /api/jobs lists them)`,
+      );
     }
     const id = randomBytes(8).toString("hex");
     this.reserved.set(id, { id, alias: opts.alias, kind: opts.kind, exclusive: opts.exclusive });
@@ -178,7 +187,10 @@ export class JobRegistry {
   }
 
   list(alias?: string): Job[] {
-    return [...this.jobs.values()].map((j) => j.job).filter((j) => alias === undefined || j.alias === alias).reverse();
+    return [...this.jobs.values()]
+      .map((j) => j.job)
+      .filter((j) => alias === undefined || j.alias === alias)
+      .reverse();
   }
 
   /** Asks a running job to stop; it ends as "cancelled" once its current batch is done. */

@@ -28,7 +28,16 @@ describe("aggregateWindow", () => {
     expect(w.records).toBe(3);
     expect(w.updatedAt).toBe((last + 4) * 1000);
     const a = w.namespaces.find((n) => n.name === "a");
-    expect(a).toMatchObject({ kind: "key", hits: 10, misses: 10, sets: 8, deletes: 1, hitRatio: 0.5, requestsPerSec: 20 / 60, missesPerSec: 10 / 60 });
+    expect(a).toMatchObject({
+      kind: "key",
+      hits: 10,
+      misses: 10,
+      sets: 8,
+      deletes: 1,
+      hitRatio: 0.5,
+      requestsPerSec: 20 / 60,
+      missesPerSec: 10 / 60,
+    });
     expect(w.namespaces.find((n) => n.name === "old")).toBeUndefined();
     expect(w.total).toMatchObject({ hits: 11, misses: 24, sets: 13, hitRatio: 11 / 35 });
   });
@@ -91,7 +100,9 @@ describe("historyPoints", () => {
       { t: (b - 10) * 1000, hits: 0, misses: 0, sets: 0, deletes: 0, hitRatio: null },
       { t: b * 1000, hits: 0, misses: 2, sets: 0, deletes: 0, hitRatio: 0 },
     ]);
-    expect(historyPoints(buckets, null, b - 20, b - 20)).toEqual([{ t: (b - 20) * 1000, hits: 1, misses: 1, sets: 2, deletes: 0, hitRatio: 0.5 }]);
+    expect(historyPoints(buckets, null, b - 20, b - 20)).toEqual([
+      { t: (b - 20) * 1000, hits: 1, misses: 1, sets: 2, deletes: 0, hitRatio: 0.5 },
+    ]);
     expect(historyPoints(buckets, "nope", b, b)[0]).toMatchObject({ hits: 0, hitRatio: null });
   });
 });

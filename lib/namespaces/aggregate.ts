@@ -1,5 +1,15 @@
 import { BUCKET_SECONDS, MAX_NAMESPACES_PER_BUCKET, bucketOf } from "./format";
-import { addCounts, mergeNamespace, mergeSkipped, zeroCounts, type Counts, type NamespaceCounts, type NamespaceKind, type ParsedBucket, type Skipped } from "./parse";
+import {
+  addCounts,
+  mergeNamespace,
+  mergeSkipped,
+  zeroCounts,
+  type Counts,
+  type NamespaceCounts,
+  type NamespaceKind,
+  type ParsedBucket,
+  type Skipped,
+} from "./parse";
 
 /** Buckets → what the Namespaces tab and the API show: window totals, rates, ratios, flags, sparklines, history. Pure. */
 

@@ -22,8 +22,26 @@ describe("parseBucket", () => {
     expect(p.records).toBe(2);
     expect(p.skipped).toEqual({});
     expect(p.lastFlushAt).toBe((B + 7) * 1000);
-    expect(p.namespaces.get("api:product-list")).toEqual({ kind: "view", hits: 13, misses: 5, sets: 5, adds: 1, deletes: 4, incrs: 5, touches: 6 });
-    expect(p.namespaces.get("fragment:sidebar")).toEqual({ kind: "fragment", hits: 40, misses: 1, sets: 1, adds: 0, deletes: 0, incrs: 0, touches: 0 });
+    expect(p.namespaces.get("api:product-list")).toEqual({
+      kind: "view",
+      hits: 13,
+      misses: 5,
+      sets: 5,
+      adds: 1,
+      deletes: 4,
+      incrs: 5,
+      touches: 6,
+    });
+    expect(p.namespaces.get("fragment:sidebar")).toEqual({
+      kind: "fragment",
+      hits: 40,
+      misses: 1,
+      sets: 1,
+      adds: 0,
+      deletes: 0,
+      incrs: 0,
+      touches: 0,
+    });
   });
 
   it("skips and counts lines that are not JSON, of another version, of another alias, cut short or malformed", () => {
@@ -31,11 +49,16 @@ describe("parseBucket", () => {
     const p = parse(
       good +
         "not json at all\n" +
-        JSON.stringify({ v: 2, alias: "default", ns: { a: { k: "key", h: 100 } } }) + "\n" +
-        JSON.stringify({ v: "1", alias: "default", ns: {} }) + "\n" +
-        JSON.stringify({ alias: "default", ns: {} }) + "\n" +
-        JSON.stringify({ v: 1, alias: "other", ns: { a: { k: "key", h: 100 } } }) + "\n" +
-        JSON.stringify({ v: 1, alias: "default", ns: [] }) + "\n" +
+        JSON.stringify({ v: 2, alias: "default", ns: { a: { k: "key", h: 100 } } }) +
+        "\n" +
+        JSON.stringify({ v: "1", alias: "default", ns: {} }) +
+        "\n" +
+        JSON.stringify({ alias: "default", ns: {} }) +
+        "\n" +
+        JSON.stringify({ v: 1, alias: "other", ns: { a: { k: "key", h: 100 } } }) +
+        "\n" +
+        JSON.stringify({ v: 1, alias: "default", ns: [] }) +
+        "\n" +
         "[1,2,3]\nnull\n42\n\n\r\n" +
         good +
         good.slice(0, 30),
@@ -148,7 +171,8 @@ describe("parseBucket", () => {
       const p = parse(bytes);
       accepted += p.records;
       for (const c of p.namespaces.values()) {
-        for (const n of [c.hits, c.misses, c.sets, c.adds, c.deletes, c.incrs, c.touches]) expect(Number.isSafeInteger(n) && n >= 0).toBe(true);
+        for (const n of [c.hits, c.misses, c.sets, c.adds, c.deletes, c.incrs, c.touches])
+          expect(Number.isSafeInteger(n) && n >= 0).toBe(true);
       }
     }
     const ms = performance.now() - started;
@@ -159,7 +183,9 @@ describe("parseBucket", () => {
 
   it("parses a 4 MiB bucket of garbage lines and one of real records in bounded time and memory", () => {
     const garbage = enc.encode(("{".repeat(200) + "\n").repeat(20_000));
-    const real = enc.encode(record(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`ns${i}`, { k: "key", h: i, m: 1 }]))).repeat(100));
+    const real = enc.encode(
+      record(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`ns${i}`, { k: "key", h: i, m: 1 }]))).repeat(100),
+    );
     const before = process.memoryUsage().heapUsed;
     const t0 = performance.now();
     const g = parse(garbage);
@@ -170,7 +196,9 @@ describe("parseBucket", () => {
     expect(g.skipped).toEqual({ notJson: 10_000, linesOverCap: 10_000 });
     expect(r.records).toBe(100);
     expect(r.namespaces.get("ns499")?.hits).toBe(49_900);
-    console.log(`parse: 4 MiB garbage ${(t1 - t0).toFixed(0)} ms; ${real.length} bytes of records ${(t2 - t1).toFixed(0)} ms; heap +${(grown / 1e6).toFixed(1)} MB`);
+    console.log(
+      `parse: 4 MiB garbage ${(t1 - t0).toFixed(0)} ms; ${real.length} bytes of records ${(t2 - t1).toFixed(0)} ms; heap +${(grown / 1e6).toFixed(1)} MB`,
+    );
     expect(t2 - t0).toBeLessThan(20_000);
   });
 });

@@ -4,15 +4,43 @@ import type { NamespaceRow } from "./aggregate";
 import { zeroCounts } from "./parse";
 
 function row(name: string, hits: number, misses = 0): NamespaceRow {
-  return { name, kind: "key", ...zeroCounts(), hits, misses, hitRatio: null, requestsPerSec: 0, missesPerSec: 0, setsPerSec: 0, deletesPerSec: 0, flags: [], spark: [] };
+  return {
+    name,
+    kind: "key",
+    ...zeroCounts(),
+    hits,
+    misses,
+    hitRatio: null,
+    requestsPerSec: 0,
+    missesPerSec: 0,
+    setsPerSec: 0,
+    deletesPerSec: 0,
+    flags: [],
+    spark: [],
+  };
 }
 
 describe("namespaceMetricsText", () => {
-  const total = { ...zeroCounts(), hits: 3, misses: 1, hitRatio: 0.75, requestsPerSec: 0, missesPerSec: 0, setsPerSec: 0, deletesPerSec: 0 };
+  const total = {
+    ...zeroCounts(),
+    hits: 3,
+    misses: 1,
+    hitRatio: 0.75,
+    requestsPerSec: 0,
+    missesPerSec: 0,
+    setsPerSec: 0,
+    deletesPerSec: 0,
+  };
   it("escapes names in labels and keeps only the busiest namespaces of each alias", () => {
     const text = namespaceMetricsText(
       [
-        { alias: "default", source: "django", windowSeconds: 60, total, namespaces: [row('a"b\\c\nd', 1), row("busy", 50, 5), row("idle", 0)] },
+        {
+          alias: "default",
+          source: "django",
+          windowSeconds: 60,
+          total,
+          namespaces: [row('a"b\\c\nd', 1), row("busy", 50, 5), row("idle", 0)],
+        },
         { alias: "off", source: null, windowSeconds: 60, total, namespaces: [row("x", 1)] },
       ],
       2,

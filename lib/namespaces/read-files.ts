@@ -10,7 +10,10 @@ const PARALLEL = 16;
 /** An alias names a directory here: nothing that could leave it (or be it). */
 export function aliasDirName(alias: string): string {
   if (alias === "" || alias === "." || alias === ".." || /[/\\\0]/.test(alias) || alias.length > 255) {
-    throw new DomainError("bad_alias", `alias "${alias.slice(0, 80)}" cannot name a counter directory (it must not be empty, ".", ".." or hold "/")`);
+    throw new DomainError(
+      "bad_alias",
+      `alias "${alias.slice(0, 80)}" cannot name a counter directory (it must not be empty, ".", ".." or hold "/")`,
+    );
   }
   return alias;
 }
@@ -29,7 +32,10 @@ async function checkedDir(root: string, parts: string[]): Promise<string | null>
       stat = await fsp.lstat(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw new DomainError("counters_unreadable", `counter directory ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new DomainError(
+        "counters_unreadable",
+        `counter directory ${dir} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
     if (stat.isSymbolicLink()) throw new DomainError("counters_unreadable", `counter directory ${dir} is a symlink: not followed`);
     if (!stat.isDirectory()) throw new DomainError("counters_unreadable", `counter directory ${dir} is not a directory`);
@@ -45,7 +51,11 @@ async function readBucketFile(file: string): Promise<CounterBucketRead | null> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return null;
-    return { bytes: new Uint8Array(), cut: false, unreadable: code === "ELOOP" ? "a symlink: not followed" : `cannot be opened (${code ?? String(err)})` };
+    return {
+      bytes: new Uint8Array(),
+      cut: false,
+      unreadable: code === "ELOOP" ? "a symlink: not followed" : `cannot be opened (${code ?? String(err)})`,
+    };
   }
   try {
     const stat = await handle.stat();
@@ -67,7 +77,12 @@ async function readBucketFile(file: string): Promise<CounterBucketRead | null> {
 }
 
 /** `<root>/<...parts>/<alias>/<bucket>.jsonl` for each bucket; files that do not exist are absent from the answer. */
-export async function readBucketFiles(root: string, parts: string[], alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+export async function readBucketFiles(
+  root: string,
+  parts: string[],
+  alias: string,
+  buckets: number[],
+): Promise<Map<number, CounterBucketRead>> {
   const out = new Map<number, CounterBucketRead>();
   const dir = await checkedDir(root, [...parts, aliasDirName(alias)]);
   if (dir === null) return out;

@@ -114,7 +114,12 @@ export async function namespacesAnswer(alias: string, windowSeconds: number, now
   };
 }
 
-export async function namespaceHistory(alias: string, name: string | null, sinceMs: number | undefined, nowMs = Date.now()): Promise<NamespaceHistoryAnswer> {
+export async function namespaceHistory(
+  alias: string,
+  name: string | null,
+  sinceMs: number | undefined,
+  nowMs = Date.now(),
+): Promise<NamespaceHistoryAnswer> {
   const cache = findCache(alias);
   const source = sourceOf(cache);
   const oldest = nowMs / 1000 - RETENTION_SECONDS + BUCKET_SECONDS;

@@ -35,7 +35,10 @@ export function parseSinks(text: string | undefined, aliases: readonly string[])
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    return { sinks, errors: parsed.error.issues.map((i) => `CACHESCOPE_SINKS${i.path.length ? `["${i.path.join(".")}"]` : ""}: ${i.message}`) };
+    return {
+      sinks,
+      errors: parsed.error.issues.map((i) => `CACHESCOPE_SINKS${i.path.length ? `["${i.path.join(".")}"]` : ""}: ${i.message}`),
+    };
   }
   for (const [alias, value] of Object.entries(parsed.data)) {
     const where = `CACHESCOPE_SINKS["${alias}"]`;

@@ -41,7 +41,11 @@ function redisConfig(alias: string, locations: string[], extra: Partial<CacheCon
 async function redisAppend(client: Redis, alias: string, ns: Record<string, TestCounters>, at: number, pid = 1): Promise<number> {
   const bucket = bucketOf(at);
   const key = bucketKey(alias, bucket);
-  await client.multi().append(key, recordLine(alias, ns, at, pid)).expire(key, 10_800).exec();
+  await client
+    .multi()
+    .append(key, recordLine(alias, ns, at, pid))
+    .expire(key, 10_800)
+    .exec();
   return bucket;
 }
 
@@ -118,14 +122,26 @@ describe("counter buckets on real servers", () => {
   it("Redis: the API answers exactly what two processes appended to the alias's own db", async () => {
     useCaches({ default: { BACKEND: "django_redis.cache.RedisCache", LOCATION: `redis://127.0.0.1:${REDIS_PORT}/0` } });
     const now = Date.now() / 1000;
-    await redisAppend(client, "default", { "api:product-list": { k: "view", h: 12, m: 3, s: 3 }, session: { k: "session", h: 5, t: 2 } }, now - 15, 1);
+    await redisAppend(
+      client,
+      "default",
+      { "api:product-list": { k: "view", h: 12, m: 3, s: 3 }, session: { k: "session", h: 5, t: 2 } },
+      now - 15,
+      1,
+    );
     await redisAppend(client, "default", { "api:product-list": { k: "view", h: 2, m: 1, s: 1 }, user: { k: "key", s: 4, d: 1 } }, now, 2);
     await redisAppend(client, "default", { "api:product-list": { k: "view", h: 1 } }, now, 3);
     // Another alias's bucket on the same server is not this alias's.
     await redisAppend(client, "other", { "api:product-list": { k: "view", h: 1000 } }, now);
     const a = await namespacesAnswer("default", 60);
     expect(a).toMatchObject({ source: "django", records: 3, total: { hits: 20, misses: 4, sets: 8, deletes: 1, touches: 2 } });
-    expect(a.namespaces.find((n) => n.name === "api:product-list")).toMatchObject({ kind: "view", hits: 15, misses: 4, sets: 4, hitRatio: 15 / 19 });
+    expect(a.namespaces.find((n) => n.name === "api:product-list")).toMatchObject({
+      kind: "view",
+      hits: 15,
+      misses: 4,
+      sets: 4,
+      hitRatio: 15 / 19,
+    });
     expect(a.namespaces.find((n) => n.name === "user")?.flags).toEqual(["written-never-read"]);
     expect(await client.ttl(bucketKey("default", bucketOf(now)))).toBeGreaterThan(10_000);
   });
@@ -149,7 +165,10 @@ describe("counter buckets on real servers", () => {
     const b = await redisAppend(client, "typed", { a: { k: "key", h: 1 } }, now);
     await client.hset(bucketKey("typed", b - BUCKET_SECONDS), "x", "y");
     const big = Buffer.alloc(MAX_BUCKET_BYTES + 100, "x");
-    await client.set(bucketKey("typed", b - 2 * BUCKET_SECONDS), Buffer.concat([Buffer.from(recordLine("typed", { a: { k: "key", h: 5 } }, now - 20)), big]));
+    await client.set(
+      bucketKey("typed", b - 2 * BUCKET_SECONDS),
+      Buffer.concat([Buffer.from(recordLine("typed", { a: { k: "key", h: 5 } }, now - 20)), big]),
+    );
     const started = performance.now();
     const a = await namespacesAnswer("typed", 60);
     const ms = performance.now() - started;
@@ -161,7 +180,13 @@ describe("counter buckets on real servers", () => {
 
   it("Redis ShardClient: read on the first LOCATION, where the companion writes (not by the hash ring)", async () => {
     const locations = [`redis://127.0.0.1:${REDIS_PORT}/0`, `redis://127.0.0.1:${SHARD_PORT}/0`];
-    useCaches({ sharded: { BACKEND: "django_redis.cache.RedisCache", LOCATION: locations, OPTIONS: { CLIENT_CLASS: "django_redis.client.ShardClient" } } });
+    useCaches({
+      sharded: {
+        BACKEND: "django_redis.cache.RedisCache",
+        LOCATION: locations,
+        OPTIONS: { CLIENT_CLASS: "django_redis.client.ShardClient" },
+      },
+    });
     const now = Date.now() / 1000;
     await redisAppend(client, "sharded", { a: { k: "key", h: 1, m: 1 } }, now);
     await redisAppend(shardClient, "sharded", { a: { k: "key", h: 2 } }, now);
@@ -170,7 +195,10 @@ describe("counter buckets on real servers", () => {
 
   it("memcached: read on the first server of LOCATION, the others not needed; history keeps its buckets", async () => {
     useCaches({
-      mc: { BACKEND: "django.core.cache.backends.memcached.PyMemcacheCache", LOCATION: [`127.0.0.1:${MEMCACHED_PORT}`, `127.0.0.1:${DEAD_MEMCACHED_PORT}`] },
+      mc: {
+        BACKEND: "django.core.cache.backends.memcached.PyMemcacheCache",
+        LOCATION: [`127.0.0.1:${MEMCACHED_PORT}`, `127.0.0.1:${DEAD_MEMCACHED_PORT}`],
+      },
     });
     const now = Date.now() / 1000;
     const b1 = await memcachedAppend("mc", { "fragment:sidebar": { k: "fragment", h: 9, m: 1, s: 1 } }, now - 30, 1);
@@ -231,13 +259,28 @@ describe("counter buckets on real servers", () => {
 
     function counted(answer: Awaited<ReturnType<typeof namespacesAnswer>>) {
       return Object.fromEntries(
-        answer.namespaces.map((n) => [n.name, { kind: n.kind, hits: n.hits, misses: n.misses, sets: n.sets, adds: n.adds, deletes: n.deletes, incrs: n.incrs, touches: n.touches }]),
+        answer.namespaces.map((n) => [
+          n.name,
+          {
+            kind: n.kind,
+            hits: n.hits,
+            misses: n.misses,
+            sets: n.sets,
+            adds: n.adds,
+            deletes: n.deletes,
+            incrs: n.incrs,
+            touches: n.touches,
+          },
+        ]),
       );
     }
 
     function times<T extends Record<string, Record<string, number | string>>>(per: T, n: number): T {
       return Object.fromEntries(
-        Object.entries(per).map(([name, c]) => [name, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "number" ? v * n : v]))]),
+        Object.entries(per).map(([name, c]) => [
+          name,
+          Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "number" ? v * n : v])),
+        ]),
       ) as T;
     }
 

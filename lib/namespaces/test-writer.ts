@@ -14,7 +14,13 @@ export function recordLine(alias: string, ns: Record<string, TestCounters>, at: 
 }
 
 /** Appends a record to `<dir>/<alias>/<bucket>.jsonl` (dir: a sink, or a FileBasedCache's LOCATION/.cachescope). */
-export async function appendRecordFile(dir: string, alias: string, ns: Record<string, TestCounters>, at: number, pid?: number): Promise<number> {
+export async function appendRecordFile(
+  dir: string,
+  alias: string,
+  ns: Record<string, TestCounters>,
+  at: number,
+  pid?: number,
+): Promise<number> {
   const bucket = bucketOf(at);
   await fsp.mkdir(path.join(dir, alias), { recursive: true });
   await fsp.appendFile(path.join(dir, alias, bucketFileName(bucket)), recordLine(alias, ns, at, pid));

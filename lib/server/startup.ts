@@ -21,7 +21,9 @@ export async function startup(): Promise<void> {
     const { written } = await ensureDemoData(demoCacheDir(ctx.dataDir));
     console.log(`[cachescope] demo: FileBasedCache in ${demoCacheDir(ctx.dataDir)}${written ? ` (${written} entries written)` : ""}`);
     const { backfilled } = await startSimulator(demoCacheDir(ctx.dataDir), ctx.dataDir);
-    console.log(`[cachescope] demo: simulated Django traffic every 10 s${backfilled ? ` (${backfilled} buckets of the last hour filled)` : ""}`);
+    console.log(
+      `[cachescope] demo: simulated Django traffic every 10 s${backfilled ? ` (${backfilled} buckets of the last hour filled)` : ""}`,
+    );
   }
   console.log(`[cachescope] caches from ${config.source}: ${config.caches.map((c) => `${c.alias} (${kindOf(c)})`).join(", ") || "none"}`);
   for (const e of config.errors) console.error(`[cachescope] config error: ${formatConfigError(e)}`);
@@ -38,7 +40,10 @@ export async function startup(): Promise<void> {
   );
   const audit = await checkAuditLog(ctx.auditLogPath);
   if (audit.writable) console.log(`[cachescope] audit log: ${ctx.auditLogPath}`);
-  else console.error(`[cachescope] audit log ${ctx.auditLogPath} is NOT writable (${audit.error}): deletes and purges are refused until it is`);
+  else
+    console.error(
+      `[cachescope] audit log ${ctx.auditLogPath} is NOT writable (${audit.error}): deletes and purges are refused until it is`,
+    );
   // The live stats history begins when the server does, not when someone first opens a stats page.
   const sampler = getSampler();
   console.log(`[cachescope] stats: sampling every ${sampler.intervalMs} ms, keeping one hour`);

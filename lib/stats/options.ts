@@ -25,7 +25,13 @@ function readMs(raw: string | undefined, name: string, fallback: number, min: nu
 
 export function samplerSettings(env: Record<string, string | undefined>): SamplerSettings {
   return {
-    intervalMs: readMs(env.CACHESCOPE_STATS_INTERVAL_MS, "CACHESCOPE_STATS_INTERVAL_MS", DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS, MAX_INTERVAL_MS),
+    intervalMs: readMs(
+      env.CACHESCOPE_STATS_INTERVAL_MS,
+      "CACHESCOPE_STATS_INTERVAL_MS",
+      DEFAULT_INTERVAL_MS,
+      MIN_INTERVAL_MS,
+      MAX_INTERVAL_MS,
+    ),
     timeoutMs: readMs(env.CACHESCOPE_STATS_TIMEOUT_MS, "CACHESCOPE_STATS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 100, 120_000),
   };
 }

@@ -20,7 +20,12 @@ interface Family {
 }
 
 const FAMILIES: Family[] = [
-  { name: "cachescope_up", type: "gauge", help: "1 when the last stats poll of the server succeeded, else 0.", value: (s) => (s.ok ? 1 : 0) },
+  {
+    name: "cachescope_up",
+    type: "gauge",
+    help: "1 when the last stats poll of the server succeeded, else 0.",
+    value: (s) => (s.ok ? 1 : 0),
+  },
   {
     name: "cachescope_hits_total",
     type: "counter",

@@ -1,15 +1,7 @@
 import { descriptorForPath, type BackendKind, type StatsExtraOf } from "@/lib/backends/registry";
 import type { ServerStats } from "@/lib/backends/types";
 import type { CacheTrack, ServerTrack } from "./sampler";
-import {
-  historyPoint,
-  ratio,
-  windowSummary,
-  type CachePoint,
-  type HistoryPoint,
-  type ServerPoint,
-  type WindowSummary,
-} from "./series";
+import { historyPoint, ratio, windowSummary, type CachePoint, type HistoryPoint, type ServerPoint, type WindowSummary } from "./series";
 
 /** The answers of /stats and /stats/history (shared/API.md), built from a cache's track. Pure. */
 
@@ -113,7 +105,11 @@ function serverAnswer(st: ServerTrack, windowSeconds: number, endT: number): Ser
     uptimeSeconds: s?.uptimeSeconds ?? null,
     version: s?.version ?? null,
     downSince: st.downSince,
-    window: windowSummary(st.points.tail((p) => p.t > endT - windowSeconds * 1000), windowSeconds, endT),
+    window: windowSummary(
+      st.points.tail((p) => p.t > endT - windowSeconds * 1000),
+      windowSeconds,
+      endT,
+    ),
   };
 }
 
@@ -139,7 +135,11 @@ export function statsAnswer(backendPath: string, track: CacheTrack, intervalMs: 
     samples: track.points.size,
     downSince: track.downSince,
     totals: supported && snap ? totalsOf(snap.servers) : null,
-    window: windowSummary(track.points.tail((p) => p.t > endT - windowSeconds * 1000), windowSeconds, endT),
+    window: windowSummary(
+      track.points.tail((p) => p.t > endT - windowSeconds * 1000),
+      windowSeconds,
+      endT,
+    ),
     servers: servers.map((st) => serverAnswer(st, windowSeconds, endT)),
     extra: { byServer },
   } as StatsAnswer;

@@ -63,7 +63,13 @@ describe("StatsSampler", () => {
   it("skips a tick while the previous poll of a cache is in flight", async () => {
     const hand = handBackend();
     let now = 0;
-    const s = new StatsSampler({ caches: () => [cache], backendFor: () => hand.backend, intervalMs: 2000, timeoutMs: 60_000, now: () => now });
+    const s = new StatsSampler({
+      caches: () => [cache],
+      backendFor: () => hand.backend,
+      intervalMs: 2000,
+      timeoutMs: 60_000,
+      now: () => now,
+    });
     const first = s.tick();
     now = 2000;
     await s.tick();
@@ -109,8 +115,19 @@ describe("StatsSampler", () => {
   it("keeps the time a cache went down across failed samples", async () => {
     const hand = handBackend();
     let now = 1000;
-    const s = new StatsSampler({ caches: () => [cache], backendFor: () => hand.backend, intervalMs: 2000, timeoutMs: 60_000, now: () => now });
-    for (const [t, ok] of [[1000, true], [3000, false], [5000, false], [7000, true]] as const) {
+    const s = new StatsSampler({
+      caches: () => [cache],
+      backendFor: () => hand.backend,
+      intervalMs: 2000,
+      timeoutMs: 60_000,
+      now: () => now,
+    });
+    for (const [t, ok] of [
+      [1000, true],
+      [3000, false],
+      [5000, false],
+      [7000, true],
+    ] as const) {
       now = t;
       const p = s.poll("default");
       hand.answer([server(10, ok)]);

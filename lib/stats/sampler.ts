@@ -54,7 +54,6 @@ export interface CacheTrack {
   pending: Promise<void> | null;
 }
 
-
 export class StatsSampler {
   readonly intervalMs: number;
   readonly timeoutMs: number;

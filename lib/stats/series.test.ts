@@ -57,7 +57,12 @@ describe("serverPoint", () => {
     expect(p).toMatchObject({ ok: false, error: "ECONNREFUSED", hits: null, items: null });
   });
   it("keeps a counter the backend lacks as null (memcached has no expirations)", () => {
-    const p = serverPoint(stats({ expirations: undefined, hits: 101, uptimeSeconds: 501 }), 1000, base(0, stats({ expirations: undefined })), true);
+    const p = serverPoint(
+      stats({ expirations: undefined, hits: 101, uptimeSeconds: 501 }),
+      1000,
+      base(0, stats({ expirations: undefined })),
+      true,
+    );
     expect(p.expirations).toBeNull();
     expect(p.hits).toBe(1);
   });
@@ -95,7 +100,9 @@ describe("cachePoint", () => {
     expect(cachePoint(2000, [point({}), point({ maxBytes: null })]).maxBytes).toBeNull();
   });
   it("is all down with no levels when every server failed", () => {
-    const cp = cachePoint(2000, [point({ ok: false, hits: null, misses: null, intervalMs: null, items: null, bytes: null, maxBytes: null })]);
+    const cp = cachePoint(2000, [
+      point({ ok: false, hits: null, misses: null, intervalMs: null, items: null, bytes: null, maxBytes: null }),
+    ]);
     expect(cp).toMatchObject({ serversUp: 0, serversDown: 1, items: null, maxBytes: null });
     expect(historyPoint(cp).up).toBe(false);
   });

@@ -264,7 +264,13 @@ export function windowSummary(points: WindowPoint[], seconds: number, endT: numb
     const have = inWindow.filter((p) => p[name] !== null);
     if (have.length === 0) return { count: null, rate: null };
     const count = have.reduce((a, p) => a + (p[name] as number), 0);
-    return { count, rate: perSecond(count, have.reduce((a, p) => a + (p.intervalMs as number), 0)) };
+    return {
+      count,
+      rate: perSecond(
+        count,
+        have.reduce((a, p) => a + (p.intervalMs as number), 0),
+      ),
+    };
   };
   const ev = rated("evictions");
   const ex = rated("expirations");

@@ -47,7 +47,5 @@ export async function metrics(): Promise<string> {
   const sampler = getSampler();
   const caches = getContext().config.caches.filter((c) => backendFor(c)?.capabilities.serverStats === true);
   const tracks = await Promise.all(caches.map((c) => sampler.fresh(c.alias, maxAge())));
-  return metricsText(
-    caches.map((c, i) => ({ alias: c.alias, kind: kindOf(c), servers: tracks[i].latest?.servers ?? [] })),
-  );
+  return metricsText(caches.map((c, i) => ({ alias: c.alias, kind: kindOf(c), servers: tracks[i].latest?.servers ?? [] })));
 }

@@ -123,7 +123,9 @@ describe("POST /api/login", () => {
       },
     });
     const before = process.memoryUsage().rss;
-    const req = new NextRequest(new Request("http://127.0.0.1:3000/api/login", { method: "POST", body, duplex: "half", headers: CLIENT } as RequestInit));
+    const req = new NextRequest(
+      new Request("http://127.0.0.1:3000/api/login", { method: "POST", body, duplex: "half", headers: CLIENT } as RequestInit),
+    );
     const res = await POST(req);
     const grown = process.memoryUsage().rss - before;
     expect(res.status).toBe(413);
@@ -170,7 +172,9 @@ describe("sessions", () => {
   it("end at logout: the same cookie is refused afterwards, and the browser is told to drop it", async () => {
     const cookie = cookieOf(await login(TOKEN));
     expect((await listCaches(cookie)).status).toBe(200);
-    const out = await logout(new NextRequest("http://127.0.0.1:3000/api/logout", { method: "POST", headers: { cookie: `cachescope_session=${cookie}` } }));
+    const out = await logout(
+      new NextRequest("http://127.0.0.1:3000/api/logout", { method: "POST", headers: { cookie: `cachescope_session=${cookie}` } }),
+    );
     expect(out.status).toBe(200);
     expect(out.headers.get("set-cookie")).toMatch(/cachescope_session=;.*Max-Age=0/);
     expect((await listCaches(cookie)).status).toBe(401);

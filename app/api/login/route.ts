@@ -8,7 +8,9 @@ import { ApiError } from "@/lib/api/errors";
 import { parseBody } from "@/lib/api/query";
 import { getContext } from "@/lib/server/context";
 
-const loginBody = z.object({ token: z.string({ error: "token: expected a string" }).min(1, "token: must not be empty").max(1024, "token: at most 1024 characters") });
+const loginBody = z.object({
+  token: z.string({ error: "token: expected a string" }).min(1, "token: must not be empty").max(1024, "token: at most 1024 characters"),
+});
 
 function withSession(res: NextResponse, req: NextRequest, role: Role): NextResponse {
   const { sessionKey, sessionSeconds } = getContext();

@@ -10,6 +10,12 @@ export function POST(req: NextRequest) {
   const session = sessionOf(req.cookies.get(SESSION_COOKIE)?.value, context);
   if (session) context.revoked.revoke(session, context.sessionSeconds);
   const res = NextResponse.json({ ok: true });
-  res.cookies.set(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 0, secure: selfOrigin(req).startsWith("https:") });
+  res.cookies.set(SESSION_COOKIE, "", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 0,
+    secure: selfOrigin(req).startsWith("https:"),
+  });
   return res;
 }

@@ -27,7 +27,10 @@ const all = { prefix: "", cursor: null, count: 1000, withMeta: true } as const;
 
 /** Runs an invalidation target the way the app's job does (lib/invalidate). */
 function invalidate(backend: CacheBackend, target: Target) {
-  return execute(backend, planFor({ config: backend.config, capabilities: backend.capabilities }, { target, allVersions: false, dryRun: false }));
+  return execute(
+    backend,
+    planFor({ config: backend.config, capabilities: backend.capabilities }, { target, allVersions: false, dryRun: false }),
+  );
 }
 
 async function listAll(backend: CacheBackend, count: number, sort?: "name" | "size" | "expiry"): Promise<KeyRow[]> {

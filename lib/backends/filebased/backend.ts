@@ -46,8 +46,7 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
   // Resolved per call: a missing LOCATION must surface as a clear status/listing error, not at construction.
   const dir = () => cacheDir(config);
 
-  const fileOf = (ref: EntryRef): string =>
-    "file" in ref ? assertFileName(ref.file) : fileForRawKey(requireString(ref.raw, "raw"));
+  const fileOf = (ref: EntryRef): string => ("file" in ref ? assertFileName(ref.file) : fileForRawKey(requireString(ref.raw, "raw")));
 
   /**
    * Deletes an entry file; a name that is not a regular file (a symlink planted in the directory, a subdirectory) is
@@ -211,4 +210,3 @@ function requireString(value: unknown, name: string): string {
   if (typeof value !== "string") throw new FileCacheError("invalid_file", `${name} must be a string.`);
   return value;
 }
-

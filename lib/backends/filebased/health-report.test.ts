@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { fileHealthReport } from "./health-report";
 
-const base = { directory: "/d", entries: 10, maxEntries: 300, cullFrequency: 3, atCap: false, totalBytes: 2048, expired: 2, unreadable: 0, tempFiles: 0, notRegular: 0 };
+const base = {
+  directory: "/d",
+  entries: 10,
+  maxEntries: 300,
+  cullFrequency: 3,
+  atCap: false,
+  totalBytes: 2048,
+  expired: 2,
+  unreadable: 0,
+  tempFiles: 0,
+  notRegular: 0,
+};
 
 describe("fileHealthReport", () => {
   it("states entries against the cap without warnings when far from it", () => {
@@ -15,7 +26,9 @@ describe("fileHealthReport", () => {
     expect(r.warnings[1]).toMatch(/1 file\(s\) are not Django cache entries/);
   });
   it("warns about entry names that are symlinks or directories", () => {
-    expect(fileHealthReport({ ...base, notRegular: 2 }).warnings[0]).toMatch(/2 "\.djcache" name\(s\) are symlinks or directories.*neither follows, shows nor deletes/);
+    expect(fileHealthReport({ ...base, notRegular: 2 }).warnings[0]).toMatch(
+      /2 "\.djcache" name\(s\) are symlinks or directories.*neither follows, shows nor deletes/,
+    );
   });
   it("says CULL_FREQUENCY 0 deletes everything", () => {
     expect(fileHealthReport({ ...base, entries: 300, atCap: true, cullFrequency: 0 }).warnings[0]).toMatch(/deletes all entries/);

@@ -45,10 +45,7 @@ export function isTempFileName(name: string): boolean {
 export function cacheDir(config: CacheConfig): string {
   const location = config.locations[0];
   if (typeof location !== "string" || location.trim() === "") {
-    throw new FileCacheError(
-      "directory_unavailable",
-      `Cache "${config.alias}": FileBasedCache needs LOCATION, the cache directory.`,
-    );
+    throw new FileCacheError("directory_unavailable", `Cache "${config.alias}": FileBasedCache needs LOCATION, the cache directory.`);
   }
   return path.resolve(location);
 }

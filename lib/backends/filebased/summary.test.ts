@@ -38,7 +38,14 @@ describe("preview", () => {
 
   it("says what the decoder could not read, and summarises pages and header lists", () => {
     expect(previewOf(entry(null, { error: "undecodable: not zlib" }), "key")).toBe("undecodable: not zlib");
-    const response = { status: 404, contentType: "text/html", headers: {}, bodyText: "<h1>\n  Not   found</h1>", bodyTruncated: false, className: "x" };
+    const response = {
+      status: 404,
+      contentType: "text/html",
+      headers: {},
+      bodyText: "<h1>\n  Not   found</h1>",
+      bodyTruncated: false,
+      className: "x",
+    };
     expect(previewOf(entry(str(""), { response }), "page")).toBe("404 text/html <h1> Not found</h1>");
     expect(previewOf(entry({ type: "list", items: [] }), "page_header")).toBe("Vary: (none)");
     expect(previewOf(entry({ type: "list", items: [str("HTTP_ACCEPT_ENCODING")] }), "page_header")).toBe("Vary: HTTP_ACCEPT_ENCODING");

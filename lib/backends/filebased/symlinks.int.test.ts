@@ -1,4 +1,16 @@
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -73,7 +85,10 @@ async function iterated(backend: CacheBackend, withSizes: boolean): Promise<KeyR
 }
 
 function run(backend: CacheBackend, target: Target) {
-  return execute(backend, planFor({ config: backend.config, capabilities: backend.capabilities }, { target, allVersions: false, dryRun: false }));
+  return execute(
+    backend,
+    planFor({ config: backend.config, capabilities: backend.capabilities }, { target, allVersions: false, dryRun: false }),
+  );
 }
 
 function stillThere(s: Scene) {

@@ -1,7 +1,5 @@
 /** Where one memcached server listens, parsed from a Django LOCATION entry. */
-export type ServerAddress =
-  | { kind: "tcp"; host: string; port: number; label: string }
-  | { kind: "unix"; path: string; label: string };
+export type ServerAddress = { kind: "tcp"; host: string; port: number; label: string } | { kind: "unix"; path: string; label: string };
 
 const DEFAULT_PORT = 11211;
 

@@ -50,10 +50,7 @@ export class MemcachedClient {
 
   /** Item metadata; does not touch hit counters or the LRU. */
   meta(key: string): Promise<ItemMeta | null> {
-    return this.conn.request(
-      `me ${checkKey(key)}${CRLF}`,
-      new LineParser(this.server, (line) => parseMe(line, this.server)),
-    );
+    return this.conn.request(`me ${checkKey(key)}${CRLF}`, new LineParser(this.server, (line) => parseMe(line, this.server)));
   }
 
   /** Value, flags, ttl. Counts as a get (hit or miss) on the server. */

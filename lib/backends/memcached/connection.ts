@@ -26,8 +26,7 @@ interface Pending {
 /** Opens a socket to a server; rejects on error or after connectTimeoutMs. */
 export function openSocket(address: ServerAddress, connectTimeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket =
-      address.kind === "unix" ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
+    const socket = address.kind === "unix" ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new MemcachedTimeoutError(address.label, "connect", connectTimeoutMs));
@@ -100,8 +99,12 @@ export class Connection {
             this.reader.push(chunk);
             this.drain(socket);
           });
-          socket.on("error", (err) => this.reset(socket, new MemcachedUnreachableError(`connection error: ${err.message}`, this.address.label)));
-          socket.on("close", () => this.reset(socket, new MemcachedUnreachableError("connection closed by the server", this.address.label)));
+          socket.on("error", (err) =>
+            this.reset(socket, new MemcachedUnreachableError(`connection error: ${err.message}`, this.address.label)),
+          );
+          socket.on("close", () =>
+            this.reset(socket, new MemcachedUnreachableError("connection closed by the server", this.address.label)),
+          );
           return socket;
         },
         (err: unknown) => {

@@ -14,7 +14,11 @@ const CHUNK = 64;
  * over the read limit is reported without fetching it (memcached cannot send part of a value). The buckets that exist
  * are then fetched with pipelined gets on the same connection.
  */
-export async function readMemcachedBuckets(client: MemcachedClient, alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
+export async function readMemcachedBuckets(
+  client: MemcachedClient,
+  alias: string,
+  buckets: number[],
+): Promise<Map<number, CounterBucketRead>> {
   const out = new Map<number, CounterBucketRead>();
   const keyed: { bucket: number; key: string }[] = [];
   for (const bucket of buckets) {
@@ -31,7 +35,11 @@ export async function readMemcachedBuckets(client: MemcachedClient, alias: strin
       const meta = metas[j];
       if (!meta) return false;
       if (meta.size > MAX_BUCKET_BYTES + HEADER_SLACK) {
-        out.set(k.bucket, { bytes: new Uint8Array(), cut: true, unreadable: `${meta.size} bytes, over the ${MAX_BUCKET_BYTES}-byte read limit` });
+        out.set(k.bucket, {
+          bytes: new Uint8Array(),
+          cut: true,
+          unreadable: `${meta.size} bytes, over the ${MAX_BUCKET_BYTES}-byte read limit`,
+        });
         return false;
       }
       return true;

@@ -70,7 +70,8 @@ describe("metadump streaming against a real memcached", () => {
 
   it("filters in the row maker: rows it refuses are never queued", async () => {
     let rows = 0;
-    for await (const batch of dump(address, options, (key, exp, size) => (key.endsWith("+7") ? keep(key, exp, size) : null))) rows += batch.length;
+    for await (const batch of dump(address, options, (key, exp, size) => (key.endsWith("+7") ? keep(key, exp, size) : null)))
+      rows += batch.length;
     expect(rows).toBe(1);
   });
 
@@ -181,7 +182,9 @@ describe("metadump while another crawl holds the LRU crawler", () => {
     try {
       const page = await backend.listKeys({ prefix: "", cursor: null, count: 10, withMeta: true });
       expect(page.keys).toEqual([]);
-      expect(page.errors).toEqual([{ server: server.location, error: expect.stringMatching(/LRU crawler stayed busy .* after 6 attempts/) }]);
+      expect(page.errors).toEqual([
+        { server: server.location, error: expect.stringMatching(/LRU crawler stayed busy .* after 6 attempts/) },
+      ]);
     } finally {
       await releaseCrawler();
       await backend.close();

@@ -107,7 +107,15 @@ export function parseLines<T>(buf: Buffer, pos: number, make: MakeRow<T>, out: T
     let size = NaN;
     let d = end;
     while (d > keyEnd && buf[d - 1] >= 0x30 && buf[d - 1] <= 0x39) d--;
-    if (d < end && buf[d - 1] === 0x3d && buf[d - 2] === 0x65 && buf[d - 3] === 0x7a && buf[d - 4] === 0x69 && buf[d - 5] === 0x73 && buf[d - 6] === 0x20) {
+    if (
+      d < end &&
+      buf[d - 1] === 0x3d &&
+      buf[d - 2] === 0x65 &&
+      buf[d - 3] === 0x7a &&
+      buf[d - 4] === 0x69 &&
+      buf[d - 5] === 0x73 &&
+      buf[d - 6] === 0x20
+    ) {
       size = intAt(buf, d, end);
     }
     if (Number.isNaN(size)) size = fieldValue(buf, keyEnd, end, "size");

@@ -34,7 +34,11 @@ describe("reply parsers over split chunks", () => {
     });
 
     it(`stats up to END, ${step}-byte chunks`, () => {
-      const { value } = feed(new StatsParser(S), Buffer.from("STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT libevent 2.1 stable\r\nEND\r\n"), step);
+      const { value } = feed(
+        new StatsParser(S),
+        Buffer.from("STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT libevent 2.1 stable\r\nEND\r\n"),
+        step,
+      );
       expect([...value]).toEqual([
         ["pid", "12"],
         ["version", "1.6.18"],

@@ -31,7 +31,6 @@ export interface DeleteResult {
   notFound: number;
 }
 
-
 /** Lines that end any reply with an error. The connection stays in step: the whole reply was this one line. */
 function failOnError(line: string, server: string): void {
   if (line === "ERROR" || line.startsWith("ERROR ") || line.startsWith("CLIENT_ERROR") || line.startsWith("SERVER_ERROR")) {
@@ -155,4 +154,3 @@ export function parseMe(line: string, server: string): ItemMeta | null {
     size: intOf(fields.get("size"), "size", server),
   };
 }
-

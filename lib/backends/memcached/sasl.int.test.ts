@@ -91,7 +91,10 @@ describe("memcached with SASL (memjs over the binary protocol)", () => {
       const status = await wrong.status();
       expect(status.ok).toBe(false);
       expect(status.servers?.[0].error).toMatch(/SASL login refused|unreachable/);
-      await expect(wrong.readEntry({ raw: "sasl:1:visits" }, 1024)).rejects.toMatchObject({ code: "auth", message: expect.stringMatching(/SASL login refused/) });
+      await expect(wrong.readEntry({ raw: "sasl:1:visits" }, 1024)).rejects.toMatchObject({
+        code: "auth",
+        message: expect.stringMatching(/SASL login refused/),
+      });
     } finally {
       await wrong.close();
     }

@@ -56,7 +56,8 @@ const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNRE
 function failure(server: string, err: unknown): MemcachedError {
   const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
   const message = err instanceof Error ? err.message : typeof err === "string" ? err : "";
-  if (NETWORK.has(code) || /timed out connecting/.test(message)) return new MemcachedError(`unreachable: ${redactText(message)}`, server, "unreachable");
+  if (NETWORK.has(code) || /timed out connecting/.test(message))
+    return new MemcachedError(`unreachable: ${redactText(message)}`, server, "unreachable");
   if (/timed out/.test(message)) return new MemcachedError(redactText(message), server, "timeout");
   if (/authentication failed/i.test(message)) return new MemcachedError(`SASL login refused (${message})`, server, "auth");
   // memjs rejects with nothing when the server closes the connection, which is how a refused login may end too.

@@ -169,7 +169,10 @@ describe("memcached backend against two real servers written by Django 3.2", () 
     const fragment = written.entries.find((e) => e.alias === "pymc" && e.kind === "fragment")!;
     const pmFragment = await read(pymc, fragment.rawKey);
     expect(pmFragment.hint).toMatchObject({ flags: 1 });
-    expect(decodeEntry(pmFragment.bytes!, pmFragment.hint!).value).toMatchObject({ type: "object", class: "django.utils.safestring.SafeString" });
+    expect(decodeEntry(pmFragment.bytes!, pmFragment.hint!).value).toMatchObject({
+      type: "object",
+      class: "django.utils.safestring.SafeString",
+    });
     const lmFragment = await read(libmc, fragment.rawKey.replace(/^pm:/, "lm:"));
     expect(lmFragment.hint).toMatchObject({ flags: 16 });
   });
@@ -326,7 +329,13 @@ describe("memcached over a unix socket", () => {
     expect(server.location).toBe(`unix:${path}`);
     const written = await django<Written>("write", { servers: [server.location], bulk: 3 });
     const { rows } = await listAll(backend, "lm:1:", 4);
-    expect(rows.map((r) => r.raw).sort()).toEqual(written.entries.filter((e) => e.alias === "libmc").map((e) => e.rawKey).concat(written.bulk.filter((k) => k.startsWith("lm:"))).sort());
+    expect(rows.map((r) => r.raw).sort()).toEqual(
+      written.entries
+        .filter((e) => e.alias === "libmc")
+        .map((e) => e.rawKey)
+        .concat(written.bulk.filter((k) => k.startsWith("lm:")))
+        .sort(),
+    );
     expect(rows.every((r) => r.server === server.location)).toBe(true);
     const entry = await backend.readEntry({ raw: "lm:1:int" }, 100);
     expect(entry?.hint).toEqual({ source: "memcached", flags: 4, client: "pylibmc" });

@@ -5,14 +5,7 @@ import { InvalidKeyError, MemcachedError } from "./errors";
 import { memcachedDecodeHint } from "./hint";
 import { checkKey } from "./keys";
 import { GET_NOTE } from "./read-note";
-import {
-  SNAPSHOT_MAX_ROWS,
-  SnapshotStore,
-  decodeCursor,
-  encodeCursor,
-  newListingId,
-  type ListingCursor,
-} from "./listing";
+import { SNAPSHOT_MAX_ROWS, SnapshotStore, decodeCursor, encodeCursor, newListingId, type ListingCursor } from "./listing";
 import { DumpDeduper, dump, type DumpItem } from "./metadump";
 import { serverStats } from "./stats";
 import { BackendError, messageOf } from "../errors";
@@ -38,7 +31,6 @@ import type {
  * memcached over its text protocol (pymemcache, pylibmc, python-memcached): keys listed with lru_crawler metadump,
  * read with meta commands. A pool's servers are each listed in turn; the clients' hashing is not reproduced.
  */
-
 
 const MAX_LIST_COUNT = 10_000;
 /** Keys per pipeline of meta deletes: bounds one request's size and the time it holds the connection. */

@@ -4,8 +4,13 @@ import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS, parseRedisLocat
 describe("parseRedisLocation", () => {
   it("reads host, port and db from a redis:// URL, with defaults", () => {
     expect(parseRedisLocation("redis://cache.internal:6380/3")).toMatchObject({
-      host: "cache.internal", port: 6380, db: 3, tls: false, label: "cache.internal:6380/3",
-      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS, commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+      host: "cache.internal",
+      port: 6380,
+      db: 3,
+      tls: false,
+      label: "cache.internal:6380/3",
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
     });
     expect(parseRedisLocation("redis://localhost")).toMatchObject({ host: "localhost", port: 6379, db: 0 });
   });
@@ -24,7 +29,10 @@ describe("parseRedisLocation", () => {
 
   it("reads unix sockets with ?db= and ?password=", () => {
     expect(parseRedisLocation("unix:///var/run/redis.sock?db=4&password=pw")).toMatchObject({
-      path: "/var/run/redis.sock", db: 4, password: "pw", label: "unix:/var/run/redis.sock/4",
+      path: "/var/run/redis.sock",
+      db: 4,
+      password: "pw",
+      label: "unix:/var/run/redis.sock/4",
     });
     expect(parseRedisLocation("unix:///tmp/r.sock").db).toBe(0);
   });
@@ -51,9 +59,18 @@ describe("parseRedisLocation", () => {
 
 describe("parseRedisLocation with django-redis SENTINELS", () => {
   it("takes the LOCATION's host as the service and asks the sentinels for its primary", () => {
-    const t = parseRedisLocation("redis://mymaster/2", { SENTINELS: [["10.0.0.1", 26379], ["10.0.0.2", "26380"]], SENTINEL_KWARGS: { password: "s" } });
+    const t = parseRedisLocation("redis://mymaster/2", {
+      SENTINELS: [
+        ["10.0.0.1", 26379],
+        ["10.0.0.2", "26380"],
+      ],
+      SENTINEL_KWARGS: { password: "s" },
+    });
     expect(t).toMatchObject({
-      sentinels: [{ host: "10.0.0.1", port: 26379 }, { host: "10.0.0.2", port: 26380 }],
+      sentinels: [
+        { host: "10.0.0.1", port: 26379 },
+        { host: "10.0.0.2", port: 26380 },
+      ],
       sentinelName: "mymaster",
       sentinelPassword: "s",
       db: 2,

@@ -58,9 +58,7 @@ function dbNumber(value: unknown, what: string): number {
 /** django-redis keeps redis-py pool kwargs in CONNECTION_POOL_KWARGS; Django's builtin puts them in OPTIONS itself. */
 function poolKwargs(options: Options): Options {
   const nested = options.CONNECTION_POOL_KWARGS;
-  return typeof nested === "object" && nested !== null && !Array.isArray(nested)
-    ? { ...options, ...(nested as Options) }
-    : options;
+  return typeof nested === "object" && nested !== null && !Array.isArray(nested) ? { ...options, ...(nested as Options) } : options;
 }
 
 function certChecksOff(options: Options): boolean {
@@ -101,11 +99,12 @@ export function parseRedisLocation(location: string, options: Options = {}): Red
   if (queryDb !== null) db = dbNumber(queryDb, `LOCATION "${shown}" ?db=`);
 
   const connectTimeoutMs =
-    seconds(query.get("socket_connect_timeout") ?? pick(kw, "SOCKET_CONNECT_TIMEOUT", "socket_connect_timeout"), "SOCKET_CONNECT_TIMEOUT") ??
-    DEFAULT_CONNECT_TIMEOUT_MS;
+    seconds(
+      query.get("socket_connect_timeout") ?? pick(kw, "SOCKET_CONNECT_TIMEOUT", "socket_connect_timeout"),
+      "SOCKET_CONNECT_TIMEOUT",
+    ) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const commandTimeoutMs =
-    seconds(query.get("socket_timeout") ?? pick(kw, "SOCKET_TIMEOUT", "socket_timeout"), "SOCKET_TIMEOUT") ??
-    DEFAULT_COMMAND_TIMEOUT_MS;
+    seconds(query.get("socket_timeout") ?? pick(kw, "SOCKET_TIMEOUT", "socket_timeout"), "SOCKET_TIMEOUT") ?? DEFAULT_COMMAND_TIMEOUT_MS;
 
   const common = {
     db,

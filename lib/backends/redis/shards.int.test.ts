@@ -91,11 +91,19 @@ describe("Redis shards (django-redis ShardClient)", () => {
     const doomed = entries.filter((e) => e.key.startsWith("item:1")).map((e) => e.rawKey);
     const done = await execute(
       backend,
-      planFor({ config: backend.config, capabilities: backend.capabilities }, { target: { prefix: "item:1" }, allVersions: false, dryRun: false }),
+      planFor(
+        { config: backend.config, capabilities: backend.capabilities },
+        { target: { prefix: "item:1" }, allVersions: false, dryRun: false },
+      ),
     );
     expect(done.deleted).toBe(doomed.length);
     const left = (await listAll(backend, 100)).map((r) => r.raw);
-    expect(left.sort()).toEqual(entries.map((e) => e.rawKey).filter((k) => !doomed.includes(k)).sort());
+    expect(left.sort()).toEqual(
+      entries
+        .map((e) => e.rawKey)
+        .filter((k) => !doomed.includes(k))
+        .sort(),
+    );
   });
 
   it("one shard down is named while the other still answers", async () => {

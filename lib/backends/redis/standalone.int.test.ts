@@ -178,7 +178,9 @@ describe("readEntry", () => {
     expect(entry).not.toBeNull();
     expect(Buffer.from(entry!.bytes!)).toEqual(value);
     expect(entry).toMatchObject({
-      raw: ":1:greeting", type: "string", valueLength: value.length,
+      raw: ":1:greeting",
+      type: "string",
+      valueLength: value.length,
       hint: { source: "django-redis", serializer: "pickle", compressor: null },
     });
     expect(entry!.ttl).toBeGreaterThan(40);
@@ -216,8 +218,14 @@ describe("readEntry", () => {
     expect(entry).toMatchObject({ type: "hash", bytes: null });
     expect(entry!.structured?.type).toBe("dict");
     const items = entry!.structured?.type === "dict" ? entry!.structured.items : [];
-    expect(items).toContainEqual([{ type: "str", value: "name" }, { type: "str", value: "ada" }]);
-    expect(items).toContainEqual([{ type: "str", value: "blob" }, { type: "bytes", base64: "gAT/", length: 3 }]);
+    expect(items).toContainEqual([
+      { type: "str", value: "name" },
+      { type: "str", value: "ada" },
+    ]);
+    expect(items).toContainEqual([
+      { type: "str", value: "blob" },
+      { type: "bytes", base64: "gAT/", length: 3 },
+    ]);
   });
 
   it("shows sets, sorted sets and lists, bounded to the first members", async () => {
@@ -235,8 +243,20 @@ describe("readEntry", () => {
     expect(z?.structured).toEqual({
       type: "list",
       items: [
-        { type: "tuple", items: [{ type: "str", value: "m1" }, { type: "float", value: 1.5 }] },
-        { type: "tuple", items: [{ type: "str", value: "m2" }, { type: "float", value: 2 }] },
+        {
+          type: "tuple",
+          items: [
+            { type: "str", value: "m1" },
+            { type: "float", value: 1.5 },
+          ],
+        },
+        {
+          type: "tuple",
+          items: [
+            { type: "str", value: "m2" },
+            { type: "float", value: 2 },
+          ],
+        },
       ],
     });
 
@@ -244,7 +264,23 @@ describe("readEntry", () => {
     const st = await backend.readEntry({ raw: ":1:stream" }, 1000);
     expect(st?.structured).toEqual({
       type: "list",
-      items: [{ type: "tuple", items: [{ type: "str", value: "1-1" }, { type: "dict", items: [[{ type: "str", value: "event" }, { type: "str", value: "login" }]] }] }],
+      items: [
+        {
+          type: "tuple",
+          items: [
+            { type: "str", value: "1-1" },
+            {
+              type: "dict",
+              items: [
+                [
+                  { type: "str", value: "event" },
+                  { type: "str", value: "login" },
+                ],
+              ],
+            },
+          ],
+        },
+      ],
     });
 
     const l = await backend.readEntry({ raw: ":1:l" }, 1000);

@@ -115,7 +115,13 @@ export async function readStructured(
       const items: PyValue[] = entries.map(([id, fields]) => {
         const pairs: [PyValue, PyValue][] = [];
         for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([enc.value(fields[i]), enc.value(fields[i + 1])]);
-        return { type: "tuple", items: [{ type: "str", value: id.toString("latin1") }, { type: "dict", items: pairs }] };
+        return {
+          type: "tuple",
+          items: [
+            { type: "str", value: id.toString("latin1") },
+            { type: "dict", items: pairs },
+          ],
+        };
       });
       return done({ type: "list", items: [...items, ...truncatedTail(total, items.length)] }, total, items.length);
     }

@@ -15,7 +15,17 @@ const createRedisBackend = redisDescriptor.create;
 import type { CacheBackend, EntryRef } from "@/lib/backends/types";
 import { readEntryView, type EntryView } from "@/lib/browse/read-entry";
 import type { CacheConfig } from "@/lib/config/types";
-import { compress, deepList, djcache, doublingList, memoBytesList, memoStrDictKeys, memoStrSet, memoStrTupleSet, type Wrapper } from "@/test/bombs";
+import {
+  compress,
+  deepList,
+  djcache,
+  doublingList,
+  memoBytesList,
+  memoStrDictKeys,
+  memoStrSet,
+  memoStrTupleSet,
+  type Wrapper,
+} from "@/test/bombs";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
 
@@ -70,7 +80,15 @@ const memcachedConfig: CacheConfig = {
 };
 
 function fileConfig(dir: string): CacheConfig {
-  return { alias: "files", backendPath: "django.core.cache.backends.filebased.FileBasedCache", locations: [dir], keyPrefix: "", version: 1, options: {}, timeout: 300 };
+  return {
+    alias: "files",
+    backendPath: "django.core.cache.backends.filebased.FileBasedCache",
+    locations: [dir],
+    keyPrefix: "",
+    version: 1,
+    options: {},
+    timeout: 300,
+  };
 }
 
 /** `set` with client flags over the text protocol, as pymemcache writes a pickled (1) or zlib+pickled (9) value. */
@@ -242,11 +260,23 @@ describe("hostile values in memcached (pymemcache flags), read through the entry
 describe("hostile FileBasedCache files, through the entry path and the listing", () => {
   let dir: string;
   const files: [string, string, () => Buffer][] = [
-    ["0123456789abcdef0123456789abcde1", "the 2 KB file of issue #10: zlib → set of 500,000 references to one 1 MB str", () => djcache(memoStrSet(MB, 500_000))],
+    [
+      "0123456789abcdef0123456789abcde1",
+      "the 2 KB file of issue #10: zlib → set of 500,000 references to one 1 MB str",
+      () => djcache(memoStrSet(MB, 500_000)),
+    ],
     ["0123456789abcdef0123456789abcde2", "memoized 1 MB bytes in a list ×200,000", () => djcache(memoBytesList(MB, 200_000))],
-    ["0123456789abcdef0123456789abcde3", "set of 500,000 tuples holding one memoized 1 MB str", () => djcache(memoStrTupleSet(MB, 500_000))],
+    [
+      "0123456789abcdef0123456789abcde3",
+      "set of 500,000 tuples holding one memoized 1 MB str",
+      () => djcache(memoStrTupleSet(MB, 500_000)),
+    ],
     ["0123456789abcdef0123456789abcde4", "lists nested 100,000 deep", () => djcache(deepList(100_000))],
-    ["0123456789abcdef0123456789abcde5", "a plain str", () => djcache(Buffer.from("\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00\x8c\x05hello\x94.", "latin1"))],
+    [
+      "0123456789abcdef0123456789abcde5",
+      "a plain str",
+      () => djcache(Buffer.from("\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00\x8c\x05hello\x94.", "latin1")),
+    ],
   ];
 
   beforeAll(() => {

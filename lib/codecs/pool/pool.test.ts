@@ -25,7 +25,9 @@ const zlibPickle: DecodeHint = { source: "django-redis", serializer: "pickle", c
 /** About a second of decoding (200,000 distinct tuples in a set), for the time limit and the queue. */
 const slow = new Uint8Array(memoStrTupleSet(1 << 20, 200_000));
 /** A list of 3,000,000 small ints: 6 MB of opcodes, far more than a 48 MiB heap once parsed. */
-const huge = new Uint8Array(zlib.deflateSync(Buffer.concat([Buffer.from([0x80, 0x04, 0x5d, 0x28]), Buffer.alloc(6_000_000, "K\x07"), Buffer.from("e.")])));
+const huge = new Uint8Array(
+  zlib.deflateSync(Buffer.concat([Buffer.from([0x80, 0x04, 0x5d, 0x28]), Buffer.alloc(6_000_000, "K\x07"), Buffer.from("e.")])),
+);
 
 const pools: DecodePool[] = [];
 function pool(options: ConstructorParameters<typeof DecodePool>[0]): DecodePool {
@@ -114,7 +116,12 @@ describe("decode pool", () => {
 
   it("keeps a FileBasedCache expiry in an answer without a decode", async () => {
     const p = pool({ size: 1, timeoutMs: 10_000, spawn: (options) => new Worker(MISBEHAVING, { ...options, eval: true }) });
-    const file = Buffer.concat([Buffer.from([0x80, 0x04, 0x47]), Buffer.from([0x41, 0xd9, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]), Buffer.from("."), Buffer.from("exit")]);
+    const file = Buffer.concat([
+      Buffer.from([0x80, 0x04, 0x47]),
+      Buffer.from([0x41, 0xd9, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+      Buffer.from("."),
+      Buffer.from("exit"),
+    ]);
     const got = await p.decode(new Uint8Array(file), { source: "filebased" });
     expect(got.error).toMatch(/exited/);
     expect(got.fileExpiry).toBe(1677721600);

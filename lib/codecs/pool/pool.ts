@@ -99,7 +99,12 @@ export class DecodePool {
     const copy = new Uint8Array(bytes);
     const request: DecodeRequest = { id: ++this.nextId, bytes: copy, hint, limits };
     return new Promise((resolve) => {
-      this.queue.push({ request, head: new Uint8Array(bytes.subarray(0, HEAD_BYTES)), timeoutMs: opts.timeoutMs ?? this.options.timeoutMs, resolve });
+      this.queue.push({
+        request,
+        head: new Uint8Array(bytes.subarray(0, HEAD_BYTES)),
+        timeoutMs: opts.timeoutMs ?? this.options.timeoutMs,
+        resolve,
+      });
       this.pump();
     });
   }

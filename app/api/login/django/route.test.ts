@@ -39,7 +39,16 @@ afterEach(() => {
 
 function assertion(over: Record<string, unknown> = {}): string {
   const now = nowSeconds();
-  const body = { aud: `${ORIGIN}/`, uid: "12", username: "olga", role: "viewer", iat: now, exp: now + 30, nonce: randomBytes(18).toString("base64url"), ...over };
+  const body = {
+    aud: `${ORIGIN}/`,
+    uid: "12",
+    username: "olga",
+    role: "viewer",
+    iat: now,
+    exp: now + 30,
+    nonce: randomBytes(18).toString("base64url"),
+    ...over,
+  };
   const text = Buffer.from(JSON.stringify(body)).toString("base64url");
   return `${text}.${signAssertionPayload(SECRET, text)}`;
 }
@@ -55,10 +64,17 @@ describe("GET /api/login/django", () => {
     expect(res.headers.get("location")).toBe("/caches/default");
     const cookie = res.headers.get("set-cookie")?.match(/cachescope_session=([^;]*)/)?.[1];
     expect(cookie?.split(".")).toHaveLength(5);
-    const list = await caches(new NextRequest(`${ORIGIN}/api/caches`, { headers: { cookie: `cachescope_session=${cookie}` } }), { params: Promise.resolve({}) });
+    const list = await caches(new NextRequest(`${ORIGIN}/api/caches`, { headers: { cookie: `cachescope_session=${cookie}` } }), {
+      params: Promise.resolve({}),
+    });
     expect(await list.json()).toMatchObject({ role: "viewer" });
-    const records = await audit(new NextRequest(`${ORIGIN}/api/audit?person=olga&records=1`, { headers: { authorization: `Bearer ${TOKEN}` } }), { params: Promise.resolve({}) });
-    expect(await records.json()).toMatchObject({ entries: [{ action: "login", actor: "olga", person: { username: "olga", userId: "12" }, outcome: "signed in" }] });
+    const records = await audit(
+      new NextRequest(`${ORIGIN}/api/audit?person=olga&records=1`, { headers: { authorization: `Bearer ${TOKEN}` } }),
+      { params: Promise.resolve({}) },
+    );
+    expect(await records.json()).toMatchObject({
+      entries: [{ action: "login", actor: "olga", person: { username: "olga", userId: "12" }, outcome: "signed in" }],
+    });
   });
 
   it("refuses a replay, a tampered or foreign assertion with the reason, and records it without the assertion", async () => {
@@ -70,7 +86,9 @@ describe("GET /api/login/django", () => {
     const [payload, mac] = assertion().split(".");
     expect((await signIn(`${payload}x.${mac}`)).headers.get("location")).toBe("/login?error=django-signature");
     expect((await signIn(assertion({ aud: "http://localhost:3000/" }))).headers.get("location")).toBe("/login?error=django-audience");
-    expect((await signIn(assertion({ iat: nowSeconds() - 120, exp: nowSeconds() - 90 }))).headers.get("location")).toBe("/login?error=django-expired");
+    expect((await signIn(assertion({ iat: nowSeconds() - 120, exp: nowSeconds() - 90 }))).headers.get("location")).toBe(
+      "/login?error=django-expired",
+    );
     const log = readFileSync(path.join(dir, "audit.log"), "utf8");
     expect(log).toContain("refused: this sign-in assertion was already used");
     expect(log).not.toContain(a.split(".")[0]);
@@ -82,7 +100,9 @@ describe("GET /api/login/django", () => {
     expect(post.status).toBe(403);
     expect(await post.json()).toMatchObject({ error: { code: "token_login_off" } });
     expect((await tokenGet(new NextRequest(`${ORIGIN}/api/login?token=${TOKEN}`))).headers.get("location")).toBe("/login?error=token-off");
-    const list = await caches(new NextRequest(`${ORIGIN}/api/caches`, { headers: { authorization: `Bearer ${TOKEN}` } }), { params: Promise.resolve({}) });
+    const list = await caches(new NextRequest(`${ORIGIN}/api/caches`, { headers: { authorization: `Bearer ${TOKEN}` } }), {
+      params: Promise.resolve({}),
+    });
     expect(list.status).toBe(200);
   });
 });

@@ -22,7 +22,13 @@ export async function GET(req: NextRequest) {
     if (!result.ok) return seeOther(`/login?error=django-${result.reason}`);
     const { value } = newSessionValue(context.sessionKey, result.role, undefined, result.person);
     const res = seeOther(target);
-    res.cookies.set(SESSION_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", maxAge: context.sessionSeconds, secure: origin.startsWith("https:") });
+    res.cookies.set(SESSION_COOKIE, value, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      maxAge: context.sessionSeconds,
+      secure: origin.startsWith("https:"),
+    });
     return res;
   } catch (e) {
     return errorResponse(e);

@@ -38,12 +38,18 @@ function request(method: string, alias: string, body?: string, auth = true) {
 }
 
 async function answer(res: Response) {
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string }; job?: unknown; running?: unknown } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { code: string; message: string }; job?: unknown; running?: unknown },
+  };
 }
 
 describe("POST /api/caches/{alias}/analysis", () => {
   it("refuses a bad sample, a body that is not JSON, unknown fields, no login and unknown aliases", async () => {
-    expect(await answer(await request("POST", "default", '{"sample": 10}'))).toMatchObject({ status: 400, body: { error: { message: "sample: at least 100" } } });
+    expect(await answer(await request("POST", "default", '{"sample": 10}'))).toMatchObject({
+      status: 400,
+      body: { error: { message: "sample: at least 100" } },
+    });
     expect((await answer(await request("POST", "default", "{nope"))).status).toBe(400);
     expect((await answer(await request("POST", "default", '{"full": true}'))).status).toBe(400);
     expect((await answer(await request("POST", "default", "{}", false))).status).toBe(401);

@@ -9,10 +9,14 @@ import { findCache } from "@/lib/server/context";
 export const dynamic = "force-dynamic";
 
 /** Starts an analysis: 202 {job} (shared/API.md Sizes). The body may be empty (a full analysis). */
-export const POST = cacheRoute<{ alias: string }>("listKeys", async ({ req, cache, backend }) => {
-  const request = parseAnalysisRequest(await jsonBody(req, { emptyIsObject: true }));
-  return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
-}, { readsOnly: true });
+export const POST = cacheRoute<{ alias: string }>(
+  "listKeys",
+  async ({ req, cache, backend }) => {
+    const request = parseAnalysisRequest(await jsonBody(req, { emptyIsObject: true }));
+    return NextResponse.json({ job: startAnalysis(jobs(), cache, backend, request) }, { status: 202 });
+  },
+  { readsOnly: true },
+);
 
 /** The latest finished analysis of the alias (kept in memory) and the running one: {job, running}, each a Job or null. */
 export const GET = apiRoute<{ alias: string }>(async ({ params }) => {

@@ -62,7 +62,9 @@ describe("POST /api/caches/{alias}/invalidate", () => {
   it("refuses malformed bodies with the field named", async () => {
     expect((await answer(await post({ target: { prefix: "a", url: "http://x/" } }))).body.error?.message).toMatch(/exactly one/);
     expect((await answer(await post({ target: { keys: [] } }))).body.error?.message).toMatch(/at least one key/);
-    expect((await answer(await post({ target: { prefix: "a" }, dryRun: "yes" }))).body.error?.message).toMatch(/dryRun: expected true or false/);
+    expect((await answer(await post({ target: { prefix: "a" }, dryRun: "yes" }))).body.error?.message).toMatch(
+      /dryRun: expected true or false/,
+    );
   });
 
   it("401 without a token", async () => {

@@ -68,12 +68,24 @@ describe("GET /api/caches/{alias}/namespaces", () => {
   it("answers exactly the counts the records hold, summed over processes, with ratios and flags", async () => {
     const now = Date.now() / 1000;
     const dir = path.join(cacheDir, ".cachescope");
-    await appendRecordFile(dir, "files", { "api:product-list": { k: "view", h: 12, m: 3, s: 3 }, "fragment:sidebar": { k: "fragment", h: 40, m: 1, s: 1 } }, now - 12, 1);
+    await appendRecordFile(
+      dir,
+      "files",
+      { "api:product-list": { k: "view", h: 12, m: 3, s: 3 }, "fragment:sidebar": { k: "fragment", h: 40, m: 1, s: 1 } },
+      now - 12,
+      1,
+    );
     await appendRecordFile(dir, "files", { "api:product-list": { k: "view", h: 1, m: 1, s: 1, d: 2 }, report: { k: "key", s: 5 } }, now, 2);
     await appendRecordFile(dir, "files", { search: { k: "key", h: 1, m: 19, s: 19 } }, now, 3);
     const { status, body } = await answer(await get("files", "?window=60"));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ alias: "files", source: "django", windowSeconds: 60, records: 3, total: { hits: 54, misses: 24, sets: 29, deletes: 2 } });
+    expect(body).toMatchObject({
+      alias: "files",
+      source: "django",
+      windowSeconds: 60,
+      records: 3,
+      total: { hits: 54, misses: 24, sets: 29, deletes: 2 },
+    });
     const rows = body.namespaces as Row[];
     expect(rows.map((r) => r.name)).toEqual(["search", "api:product-list", "fragment:sidebar", "report"]);
     expect(rows[1]).toMatchObject({ kind: "view", hits: 13, misses: 4, sets: 4, deletes: 2, hitRatio: 13 / 17, flags: [] });
@@ -127,8 +139,14 @@ describe("GET /api/caches/{alias}/namespaces", () => {
   });
 
   it("answers 400 for a bad window, 404 for an unknown alias, 401 without a login", async () => {
-    expect(await answer(await get("files", "?window=abc"))).toMatchObject({ status: 400, body: { error: { message: "window: expected a whole number of seconds" } } });
-    expect(await answer(await get("files", "?window=5"))).toMatchObject({ status: 400, body: { error: { message: "window: at least 10 (one bucket)" } } });
+    expect(await answer(await get("files", "?window=abc"))).toMatchObject({
+      status: 400,
+      body: { error: { message: "window: expected a whole number of seconds" } },
+    });
+    expect(await answer(await get("files", "?window=5"))).toMatchObject({
+      status: 400,
+      body: { error: { message: "window: at least 10 (one bucket)" } },
+    });
     expect((await answer(await get("files", "?window=999999"))).status).toBe(400);
     expect((await answer(await get("files", "?window=1.5"))).status).toBe(400);
     expect((await answer(await get("missing", ""))).status).toBe(404);
@@ -148,7 +166,9 @@ describe("GET /api/caches/{alias}/namespaces/history", () => {
     expect(body).toMatchObject({ name: "a", source: "django", stepSeconds: 10 });
     expect(points[0]).toEqual({ t: b1 * 1000, hits: 3, misses: 1, sets: 0, deletes: 0, hitRatio: 0.75 });
     expect(points.find((p) => p.t === b2 * 1000)).toEqual({ t: b2 * 1000, hits: 0, misses: 2, sets: 0, deletes: 1, hitRatio: 0 });
-    expect(points.filter((p) => p.t > b1 * 1000 && p.t < b2 * 1000).every((p) => p.hits + p.misses === 0 && p.hitRatio === null)).toBe(true);
+    expect(points.filter((p) => p.t > b1 * 1000 && p.t < b2 * 1000).every((p) => p.hits + p.misses === 0 && p.hitRatio === null)).toBe(
+      true,
+    );
     const all = await answer(await get("files", `/history?since=${b1 * 1000}`));
     expect((all.body.points as { sets: number }[])[0].sets).toBe(4);
     // The default range is the last hour.
@@ -156,7 +176,10 @@ describe("GET /api/caches/{alias}/namespaces/history", () => {
   });
 
   it("answers 400 for an empty name or a bad since", async () => {
-    expect(await answer(await get("files", "/history?name="))).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^name: must not be empty/) } } });
+    expect(await answer(await get("files", "/history?name="))).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/^name: must not be empty/) } },
+    });
     expect((await answer(await get("files", "/history?name=a&since=yesterday"))).status).toBe(400);
     expect((await answer(await get("files", `/history?name=${"x".repeat(201)}`))).status).toBe(400);
   });
