@@ -111,7 +111,7 @@ record_failure() {
 
 run_stage deps 600 - bash scripts/ensure-deps.sh
 run_stage typecheck 300 - bash -c 'npx next typegen && npx tsc --noEmit'
-run_stage lint 300 - npx eslint .
+run_stage lint 300 - bash -c 'npx eslint . && npx prettier --check .'
 run_stage unit 300 "$reports/unit.json" \
   npx vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
 run_stage python 180 "$reports/python.json" \
