@@ -8,7 +8,7 @@ import { useCache } from "../caches/useCache";
 import { useUrlState } from "../ui/url-state";
 import { formatRate, formatRatio, formatSince } from "../stats/format";
 import { Sparkline } from "../stats/Sparkline";
-import { Notice, Spinner } from "../ui";
+import { Figure, Notice, Spinner } from "../ui";
 import { namespaceLinks } from "./links";
 import { FLAG_LABEL, SKIP_LABEL, WINDOWS, filterRows, parseSort, parseWindow, sortRows, type SortName, type WindowName } from "./table";
 import { useNamespaces } from "./useNamespaces";
@@ -220,17 +220,6 @@ function SortHeader(props: { label: string; title: string; active: boolean; desc
         {props.active ? (props.desc ? " ↓" : " ↑") : ""}
       </button>
     </th>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <div>
-      <div className="text-xs text-slate-500">{label}</div>
-      <div className="text-2xl font-semibold tabular-nums" data-testid={testId}>
-        {value}
-      </div>
-    </div>
   );
 }
 

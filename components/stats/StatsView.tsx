@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import { windowSummary } from "@/lib/stats/series";
 import { useUrlState } from "../ui/url-state";
 import { DjangoFigures } from "../namespaces/DjangoRatio";
-import { Notice, Spinner } from "../ui";
+import { Figure, Notice, Spinner } from "../ui";
 import { RANGES, formatRate, formatRatio, formatSince, parseRange, type RangeName } from "./format";
 import { MemcachedDetails, RedisDetails, ServerTable } from "./ServerDetails";
 import { StatsCharts } from "./StatsCharts";
@@ -131,17 +131,6 @@ export function StatsView({ alias }: { alias: string }) {
           }
           return null;
         })}
-      </div>
-    </div>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <div>
-      <div className="text-xs text-slate-500">{label}</div>
-      <div className="text-2xl font-semibold tabular-nums" data-testid={testId}>
-        {value}
       </div>
     </div>
   );

@@ -46,3 +46,15 @@ export function Spinner({ label }: { label: string }) {
     </div>
   );
 }
+
+/** One headline figure: a small label over a large number. */
+export function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div>
+      <div className="text-xs text-slate-500">{label}</div>
+      <div className="text-2xl font-semibold tabular-nums" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}

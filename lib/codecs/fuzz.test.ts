@@ -6,6 +6,7 @@ import { BOMBS } from "@/test/bombs";
 import { decodeEntry } from "./decode";
 import { decodeHintFor } from "@/lib/backends/registry";
 import type { DecodeHint } from "./types";
+import { seededRandom } from "@/lib/random";
 
 /**
  * Fuzzing the decoder with mutated real values (shared/vectors): bit flips, truncations, splices of two vectors,
@@ -23,18 +24,6 @@ interface Vector {
 
 const shared = process.env.CACHESCOPE_SHARED ?? path.resolve(process.cwd(), "../shared");
 const vectors = JSON.parse(fs.readFileSync(path.join(shared, "vectors", "vectors.json"), "utf8")) as Vector[];
-
-/** Seeded PRNG (mulberry32): a failing case is reproducible from its index. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CASES = 4000;
 const MUTATIONS = ["bit flips", "truncation", "splice", "repeat a chunk", "memo GETs"] as const;
@@ -81,7 +70,7 @@ interface Worst {
 
 describe("fuzzing the decoder with mutated shared/vectors", () => {
   it(`${CASES} cases end in a value or an error, within time and memory`, { timeout: 600_000 }, () => {
-    const rand = prng(20260510);
+    const rand = seededRandom(20260510);
     const usable: { v: Vector; hint: DecodeHint; bytes: Uint8Array }[] = [];
     for (const v of vectors) {
       const hint = decodeHintFor(v.backend, v.options, v.flags);
@@ -137,7 +126,7 @@ describe("fuzzing the decoder with mutated shared/vectors", () => {
   });
 
   it("mutated bombs stay within the limits too", { timeout: 600_000 }, () => {
-    const rand = prng(7);
+    const rand = seededRandom(7);
     const bombs = Object.entries(BOMBS).map(([name, make]) => ({ name, bytes: new Uint8Array(make()) }));
     const worst: Worst = { ms: 0, label: "" };
     const rssBefore = process.memoryUsage().rss;

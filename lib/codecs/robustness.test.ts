@@ -6,6 +6,7 @@ import { decodeEntry, readFileExpiry } from "./decode";
 import { decodeHintFor } from "@/lib/backends/registry";
 import type { PyValue } from "./pyvalue";
 import type { DecodedEntry, DecodeHint } from "./types";
+import { seededRandom } from "@/lib/random";
 
 /** The decoder is total: whatever the bytes, it returns a value or an "undecodable" error, and never throws. */
 
@@ -33,18 +34,6 @@ const HINTS: DecodeHint[] = [
   { source: "memcached", flags: 16, client: "pylibmc" },
   { source: "filebased" },
 ];
-
-/** Seeded PRNG (mulberry32), so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectTotal(got: DecodedEntry): void {
   if (got.value === null) expect(got.error).toMatch(/^undecodable: /);
@@ -97,7 +86,7 @@ describe("truncated vectors", () => {
 
 describe("random input", () => {
   it("random bytes under every hint", BULK, () => {
-    const rand = prng(20261125);
+    const rand = seededRandom(20261125);
     for (let i = 0; i < 4000; i++) {
       const len = Math.floor(rand() * 64);
       const bytes = new Uint8Array(len);
@@ -109,7 +98,7 @@ describe("random input", () => {
   });
 
   it("vectors with random byte flips", BULK, () => {
-    const rand = prng(42);
+    const rand = seededRandom(42);
     for (let i = 0; i < 3000; i++) {
       const v = vectors[Math.floor(rand() * vectors.length)];
       const hint = decodeHintFor(v.backend, v.options, v.flags);

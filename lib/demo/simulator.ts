@@ -3,6 +3,7 @@ import path from "node:path";
 import { BUCKET_SECONDS, FILE_COUNTER_DIR, RETENTION_SECONDS, bucketFileName, bucketOf } from "@/lib/namespaces/format";
 import type { NamespaceKind } from "@/lib/namespaces/parse";
 import type { Sink } from "@/lib/namespaces/sinks";
+import { seededRandom } from "@/lib/random";
 
 /**
  * The demo's traffic simulator: while the demo runs it writes, every 10 s, the records a Django with the companion
@@ -55,18 +56,6 @@ const DUMMY_TRAFFIC: Traffic[] = [
   { name: "session", kind: "session", reads: 4, hitRate: 0, sets: 2 },
 ];
 
-/** A small seeded generator: a bucket's counts come out the same every time (a backfill after a restart agrees). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function around(rand: () => number, mean: number): number {
   return mean <= 0 ? 0 : Math.max(0, Math.round(mean * (0.75 + rand() * 0.5)));
 }
@@ -75,7 +64,7 @@ type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t", nu
 
 /** One simulated process's record for one flush into `bucket` (a line, "\n" included). */
 export function simulatedRecord(alias: string, traffic: Traffic[], bucket: number, process: number, at: number): string {
-  const rand = random(bucket * 7 + process * 1_000_003 + alias.length);
+  const rand = seededRandom(bucket * 7 + process * 1_000_003 + alias.length);
   // Traffic rises and falls over 20 minutes, and a cold spell every so often drops the hit ratios.
   const wave = 0.55 + 0.45 * Math.sin((bucket / 1200) * 2 * Math.PI);
   const cold = Math.floor(bucket / 600) % 5 === 3 ? 0.6 : 1;
