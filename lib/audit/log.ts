@@ -45,9 +45,14 @@ function setStatus(file: string, error: string | null): AuditStatus {
   return status;
 }
 
-async function appendLine(file: string, line: string): Promise<void> {
+/** The log opened for appending (made with its directory if missing): what every check and write first needs. */
+async function openForAppend(file: string) {
   await mkdir(path.dirname(file), { recursive: true });
-  const handle = await open(file, "a", 0o600);
+  return open(file, "a", 0o600);
+}
+
+async function appendLine(file: string, line: string): Promise<void> {
+  const handle = await openForAppend(file);
   try {
     // One write of one line, opened O_APPEND: concurrent writers never interleave within a line.
     await handle.write(line);
@@ -77,8 +82,9 @@ export async function appendAudit(file: string, entry: AuditEntry): Promise<void
 
 /** Whether the log can be appended to now (opened for append and closed; nothing written). */
 export async function checkAuditLog(file: string): Promise<AuditStatus> {
+  // Opening for append is the whole check: the home page polls it, so it neither writes nor syncs anything.
   try {
-    await appendLine(file, "");
+    await (await openForAppend(file)).close();
   } catch (e) {
     return setStatus(file, reasonOf(e));
   }
