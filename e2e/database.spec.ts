@@ -24,7 +24,7 @@ let app: ChildProcess;
 let output = "";
 
 function djdb(command: string): void {
-  execFileSync("/usr/bin/python3", [DJDB, command, JSON.stringify(pg.entry), TABLE, "{}"], { stdio: "inherit" });
+  execFileSync("/usr/bin/python3", [DJDB, command, JSON.stringify(pg.entry), TABLE, "{}"], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 test.beforeAll(async () => {
