@@ -108,6 +108,7 @@ for (const [vendor, key] of [
       expect(await list("like_")).toEqual(["like_one"]);
       expect(await list("back\\s")).toEqual(["back\\slash"]);
       expect(await list("LIKE")).toEqual([]);
+      expect(await list("like\0")).toEqual([]);
       expect((await list("like")).sort()).toEqual(["like%all", "likeXall", "likeZone", "like_one"].sort());
     });
 
@@ -152,7 +153,8 @@ for (const [vendor, key] of [
 
     it("deletes by key: Django misses it afterwards, and a key differing only in case is not touched", async () => {
       const backend = backendOf();
-      expect(await backend.deleteEntries([{ raw: ":1:GREETING" }])).toBe(0);
+      expect(await backend.deleteEntries([{ raw: ":1:GREETING" }, { raw: ":1:nul\0key" }])).toBe(0);
+      expect(await backend.readEntry({ raw: ":1:nul\0key" }, 10)).toBeNull();
       expect(await backend.deleteEntries([{ raw: ":1:greeting" }])).toBe(1);
       expect(django<{ hit: boolean }>("get", server().entry, TABLE, { key: "greeting" }).hit).toBe(false);
       expect(django<{ hit: boolean }>("get", server().entry, TABLE, { key: "counter" }).hit).toBe(true);

@@ -81,6 +81,7 @@ export function createDatabaseBackend(config: CacheConfig): CacheBackend {
 
   /** One keyset page: keys after `after` under `prefix`, in primary-key order (never OFFSET). */
   const page = (sql: Sql, prefix: string, after: string | null, limit: number, withSize: boolean): Promise<Row[]> => {
+    if (!storable(prefix)) return Promise.resolve([]);
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => {
@@ -106,7 +107,8 @@ export function createDatabaseBackend(config: CacheConfig): CacheBackend {
     return sql.caseFolds ? `cache_key IN (${exact}) AND BINARY cache_key IN (${list()})` : `cache_key IN (${exact})`;
   };
 
-  const deleteKeys = async (keys: string[], onlyExpired: boolean): Promise<number> => {
+  const deleteKeys = async (given: string[], onlyExpired: boolean): Promise<number> => {
+    const keys = given.filter(storable);
     if (keys.length === 0) return 0;
     return withTable(async (sql) => {
       const params: unknown[] = [];
@@ -152,6 +154,7 @@ export function createDatabaseBackend(config: CacheConfig): CacheBackend {
       if (!("raw" in ref) || typeof ref.raw !== "string")
         throw new BackendError("invalid_key", "A DatabaseCache entry is named by its key (raw).");
       const raw = ref.raw;
+      if (!storable(raw)) return null;
       const head = Math.max(1, Math.min(256 * 1024 * 1024, Math.floor(maxBytes) || 1));
       const [row] = await withTable((sql) => {
         const params: unknown[] = [];
@@ -223,6 +226,11 @@ export function createDatabaseBackend(config: CacheConfig): CacheBackend {
       await open?.close().catch(() => undefined);
     },
   };
+}
+
+/** A key no row can have (a NUL byte, which PostgreSQL text refuses outright) is absent, not a server error. */
+function storable(key: string): boolean {
+  return !key.includes("\0");
 }
 
 function truthy(v: boolean | number | null | undefined): boolean {

@@ -7,7 +7,7 @@ describe("keyset cursor and LIKE prefix", () => {
   });
 
   it("refuses a cursor it did not make", () => {
-    for (const c of ["", "db1.", "db1.!!", "garbage", "9:0", "WzEsIngiLDAsMF0", `${encodeCursor("a")}=`]) {
+    for (const c of ["", "db1.", "db1.!!", "garbage", "9:0", "WzEsIngiLDAsMF0", `${encodeCursor("a")}=`, encodeCursor("a\0b")]) {
       expect(() => decodeCursor(c), c).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
     }
   });

@@ -15,7 +15,8 @@ export function decodeCursor(cursor: string): string {
   if (typeof cursor === "string" && cursor.startsWith(TAG)) {
     const body = cursor.slice(TAG.length);
     const key = Buffer.from(body, "base64url").toString("utf8");
-    if (body !== "" && encodeCursor(key) === cursor) return key;
+    // No stored key holds a NUL (PostgreSQL text cannot): a cursor with one was not made here.
+    if (body !== "" && !key.includes("\0") && encodeCursor(key) === cursor) return key;
   }
   throw new BackendError("invalid_cursor", "This cursor was not made by this cache's listing: start again from the first page.");
 }
