@@ -39,7 +39,7 @@ describe("DATABASES for DatabaseCache aliases", () => {
       database: "shop",
       password: "Pg-Secret-Quokka-1",
       table: "my_cache_table",
-      server: "postgresql 10.0.0.5:5433/shop",
+      server: "10.0.0.5:5433/shop",
     });
     expect(databaseSettings(c.caches[1])).toMatchObject({
       vendor: "mysql",
@@ -103,6 +103,6 @@ describe("DATABASES for DatabaseCache aliases", () => {
       },
       demo,
     );
-    expect(databaseSettings(c.caches[0])).toMatchObject({ socket: "/var/run/postgresql", server: "postgresql /var/run/postgresql/shop" });
+    expect(databaseSettings(c.caches[0])).toMatchObject({ socket: "/var/run/postgresql", server: "/var/run/postgresql/shop" });
   });
 });

@@ -38,7 +38,7 @@ export interface DatabaseSettings {
   password: string | undefined;
   /** The table: LOCATION, as createcachetable made it. */
   table: string;
-  /** How the alias is named in messages and stats rows: "postgresql 127.0.0.1:5432/shop" (no user, no password). */
+  /** How the server is named in messages: "127.0.0.1:5432/shop" (no user, no password; errors add the vendor). */
   server: string;
 }
 
@@ -89,5 +89,5 @@ export function databaseSettings(config: CacheConfig): DatabaseSettings {
   const user = text(entry.USER) ?? (vendor === "mysql" ? text(options.user) : undefined);
   const password = text(entry.PASSWORD) ?? (vendor === "mysql" ? (text(options.password) ?? text(options.passwd)) : undefined);
   const where = socket ?? `${host}:${port ?? (vendor === "mysql" ? 3306 : 5432)}`;
-  return { vendor, host, port, socket, database, user, password, table, server: `${vendor} ${where}/${database}` };
+  return { vendor, host, port, socket, database, user, password, table, server: `${where}/${database}` };
 }
