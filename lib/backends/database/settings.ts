@@ -21,11 +21,10 @@ const ENGINES: Record<string, Vendor> = {
 const DEFAULT_SOCKET: Record<Vendor, string> = { postgresql: "/var/run/postgresql", mysql: "/run/mysqld/mysqld.sock" };
 
 export const SQLITE_UNSUPPORTED =
-  "SQLite is not supported yet: Node 20 has no built-in SQLite, and the SQLite drivers on npm are native addons that " +
-  "either download a prebuilt binary from GitHub at install or need a C++ toolchain to build, which a fresh machine " +
-  "with only the npm registry and Debian cannot be relied on to have; reading the file safely while Django writes it " +
-  "(busy timeout, short read transactions) was not verified either. Use PostgreSQL or MySQL/MariaDB for DatabaseCache, " +
-  "or inspect this cache through Django.";
+  "SQLite is not supported yet: Node 20 has no built-in SQLite, and npm's SQLite drivers are native addons " +
+  "(better-sqlite3 first tries a prebuilt binary from GitHub, then compiles with node-gyp, which needs a C++ toolchain). " +
+  "That install path, and reading the file safely while Django writes it (busy timeout, short read transactions), " +
+  "have not been built and verified. Use PostgreSQL or MySQL/MariaDB for DatabaseCache, or inspect this cache through Django.";
 
 export interface DatabaseSettings {
   vendor: Vendor;
