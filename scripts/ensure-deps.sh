@@ -11,13 +11,15 @@ cd "$root"
 # The test suite's real servers, the browser Playwright drives, and the Django side that writes real cache data
 # (Debian's Django 3.2, django-redis 5.2, DRF 3.14, pymemcache, pylibmc, redis-py, run with /usr/bin/python3).
 # sasl2-bin: saslpasswd2 makes the user database of the SASL-authenticated memcached the memjs path is tested on.
+# postgresql-15, mariadb-server: the DatabaseCache tests' own servers; python3-psycopg2, python3-mysqldb: Django's drivers for them.
 DEBIAN_PACKAGES=(
   redis-server memcached chromium
   python3-django python3-django-redis python3-djangorestframework python3-pymemcache python3-pylibmc python3-redis
   sasl2-bin
+  postgresql-15 mariadb-server python3-psycopg2 python3-mysqldb
 )
 # What the suite runs from those packages: checked after installing, so a broken install fails here, not mid-suite.
-COMMANDS=(redis-server redis-cli memcached saslpasswd2 /usr/bin/chromium /usr/bin/python3)
+COMMANDS=(redis-server redis-cli memcached saslpasswd2 /usr/bin/chromium /usr/bin/python3 /usr/lib/postgresql/15/bin/initdb psql mariadbd mariadb-install-db mariadb)
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
@@ -45,8 +47,8 @@ ensure_debian() {
       exit 1
     fi
   done
-  if ! /usr/bin/python3 -c 'import django, django_redis, rest_framework, pymemcache, pylibmc, redis' 2>/dev/null; then
-    echo "ensure-deps: /usr/bin/python3 cannot import django, django_redis, rest_framework, pymemcache, pylibmc and redis" >&2
+  if ! /usr/bin/python3 -c 'import django, django_redis, rest_framework, pymemcache, pylibmc, redis, psycopg2, MySQLdb' 2>/dev/null; then
+    echo "ensure-deps: /usr/bin/python3 cannot import django, django_redis, rest_framework, pymemcache, pylibmc, redis, psycopg2 and MySQLdb" >&2
     exit 1
   fi
 }

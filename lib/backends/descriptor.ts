@@ -16,6 +16,8 @@ export interface BackendDescriptor<Kind extends string = string, Extra extends o
     split: boolean;
     required: boolean;
   };
+  /** Its entries live in a database: the config parser hands it the DATABASES entry Django would use (config.database). */
+  readonly usesDatabase?: boolean;
   /** What every alias of this kind carries on its page (DummyCache: why there is nothing to see). */
   readonly note?: string;
   /** Why this kind's store never holds the Django companion's counters (DummyCache: it stores nothing). */

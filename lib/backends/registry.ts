@@ -6,9 +6,10 @@ import { redis } from "./redis";
 import { memcached } from "./memcached";
 import { filebased } from "./filebased";
 import { dummy } from "./dummy";
+import { database } from "./database";
 
 /** Every backend Cachescope can inspect: adding one is its folder and its line here (lib/backends/README.md). */
-export const DESCRIPTORS = [redis, memcached, filebased, dummy] as const;
+export const DESCRIPTORS = [redis, memcached, filebased, dummy, database] as const;
 
 type Descriptor = (typeof DESCRIPTORS)[number];
 export type BackendKind = Descriptor["kind"];

@@ -155,6 +155,20 @@ function fileBased(bytes: Uint8Array, budget: Budget, limits: DecodeLimits): Out
   return { ...pickle(body, budget), compression: "zlib", fileExpiry };
 }
 
+/** Django's DatabaseCache reads a value with pickle.loads(base64.b64decode(value)). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function databaseValue(bytes: Uint8Array, budget: Budget): Outcome {
+  // b64decode without validate=True drops characters outside the alphabet, then insists on the padding.
+  const text = Buffer.from(bytes)
+    .toString("latin1")
+    .replace(/[^A-Za-z0-9+/=]/g, "");
+  if (!BASE64.test(text)) {
+    throw new Undecodable(`not valid base64 (${text.length} base64 characters: the length or the "=" padding is wrong)`);
+  }
+  return { ...pickle(Buffer.from(text, "base64"), budget), compression: null };
+}
+
 function run(bytes: Uint8Array, hint: DecodeHint, budget: Budget, limits: DecodeLimits): Outcome {
   switch (hint.source) {
     case "django-redis":
@@ -168,6 +182,8 @@ function run(bytes: Uint8Array, hint: DecodeHint, budget: Budget, limits: Decode
       return memcached(bytes, hint.flags, budget, limits);
     case "filebased":
       return fileBased(bytes, budget, limits);
+    case "database":
+      return databaseValue(bytes, budget);
   }
 }
 

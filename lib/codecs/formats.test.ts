@@ -159,6 +159,7 @@ describe("decodeHintFor", () => {
     ).toStrictEqual({ source: "django-redis", serializer: "msgpack", compressor: "zstd" });
     expect(decodeHintFor("django.core.cache.backends.redis.RedisCache", {})).toStrictEqual({ source: "redis-builtin" });
     expect(decodeHintFor("django.core.cache.backends.filebased.FileBasedCache", {})).toStrictEqual({ source: "filebased" });
+    expect(decodeHintFor("django.core.cache.backends.db.DatabaseCache", {})).toStrictEqual({ source: "database" });
     expect(decodeHintFor("django.core.cache.backends.memcached.PyLibMCCache", {}, 16)).toStrictEqual({
       source: "memcached",
       flags: 16,

@@ -33,6 +33,7 @@ const HINTS: DecodeHint[] = [
   { source: "memcached", flags: 9, client: "pylibmc" },
   { source: "memcached", flags: 16, client: "pylibmc" },
   { source: "filebased" },
+  { source: "database" },
 ];
 
 function expectTotal(got: DecodedEntry): void {

@@ -9,7 +9,9 @@ export type DecodeHint =
   /** memcached value with its client flags, as written by pymemcache / pylibmc / python-memcached. */
   | { source: "memcached"; flags: number; client: "pymemcache" | "pylibmc" | "python-memcached" }
   /** A whole FileBasedCache .djcache file: pickled expiry, then zlib(pickle(value)). */
-  | { source: "filebased" };
+  | { source: "filebased" }
+  /** A DatabaseCache row's value column: base64 of a pickle (any protocol). */
+  | { source: "database" };
 
 export type Compressor = "zlib" | "gzip" | "lzma" | "lz4" | "zstd";
 

@@ -5,8 +5,6 @@ import type { BackendDescriptor } from "@/lib/backends/descriptor";
 const UNSUPPORTED: Record<string, string> = {
   "django.core.cache.backends.locmem.LocMemCache":
     "LocMemCache lives inside each Django process's memory: nothing outside the process can read it.",
-  "django.core.cache.backends.db.DatabaseCache":
-    "DatabaseCache keeps entries in a database table; Cachescope does not connect to databases.",
 };
 
 export type Classified = { descriptor: BackendDescriptor; note?: string } | { descriptor: null; note: string };
@@ -19,6 +17,6 @@ export function classifyBackend(path: string): Classified {
     descriptor: null,
     note:
       UNSUPPORTED[path] ??
-      `Unknown backend "${path}": Cachescope knows Redis (Django's and django-redis), memcached, FileBasedCache and DummyCache.`,
+      `Unknown backend "${path}": Cachescope knows Redis (Django's and django-redis), memcached, FileBasedCache, DatabaseCache and DummyCache.`,
   };
 }

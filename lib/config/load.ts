@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseDatabases, type Databases } from "./databases";
 import { parseCaches, type ConfigError } from "./parse";
 import type { CacheConfig } from "./types";
 
@@ -33,13 +34,40 @@ function parseJson(text: string, where: string): { value?: unknown; error?: Conf
  */
 export type Env = Record<string, string | undefined>;
 
+/**
+ * Django's DATABASES (for DatabaseCache aliases): CACHESCOPE_DATABASES, else the file document's "DATABASES" key.
+ * Its problems are reported beside the caches' own.
+ */
+function loadDatabases(env: Env, fromFile: unknown): { databases: Databases; errors: ConfigError[] } {
+  const inline = env.CACHESCOPE_DATABASES?.trim();
+  if (inline) {
+    const { value, error } = parseJson(inline, "CACHESCOPE_DATABASES");
+    if (error) return { databases: new Map(), errors: [{ ...error, setting: "DATABASES" }] };
+    return parseDatabases(value);
+  }
+  return fromFile === undefined ? { databases: new Map(), errors: [] } : parseDatabases(fromFile);
+}
+
+function withDatabases(caches: unknown, env: Env, fromFile?: unknown): Omit<ConfigSource, "source" | "demo"> {
+  const db = loadDatabases(env, fromFile);
+  const parsed = parseCaches(caches, db.databases);
+  return { caches: parsed.caches, errors: [...db.errors, ...parsed.errors] };
+}
+
+/** A file holds the CACHES dict; a top-level "DATABASES" key beside the aliases is Django's DATABASES. */
+function splitFile(doc: unknown): { caches: unknown; databases?: unknown } {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || !("DATABASES" in doc)) return { caches: doc };
+  const { DATABASES, ...caches } = doc as Record<string, unknown>;
+  return { caches, databases: DATABASES };
+}
+
 export function loadConfig(env: Env, demoCaches: () => unknown): ConfigSource {
   const inline = env.CACHESCOPE_CACHES?.trim();
   const file = env.CACHESCOPE_CONFIG?.trim();
   if (inline) {
     const { value, error } = parseJson(inline, "CACHESCOPE_CACHES");
     if (error) return { caches: [], errors: [error], source: "CACHESCOPE_CACHES", demo: false };
-    return { ...parseCaches(value), source: "CACHESCOPE_CACHES", demo: false };
+    return { ...withDatabases(value, env), source: "CACHESCOPE_CACHES", demo: false };
   }
   if (file) {
     const source = `CACHESCOPE_CONFIG (${file})`;
@@ -52,7 +80,8 @@ export function loadConfig(env: Env, demoCaches: () => unknown): ConfigSource {
     }
     const { value, error } = parseJson(text, file);
     if (error) return { caches: [], errors: [error], source, demo: false };
-    return { ...parseCaches(value), source, demo: false };
+    const { caches, databases } = splitFile(value);
+    return { ...withDatabases(caches, env, databases), source, demo: false };
   }
   return { ...parseCaches(demoCaches()), source: "demo", demo: true };
 }

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { classifyBackend } from "./backends";
-import { redactText, separateSecrets } from "./secrets";
+import type { Databases } from "./databases";
+import { redactText, Secret, separateSecrets } from "./secrets";
 import type { CacheConfig } from "./types";
 
 export interface ConfigError {
   /** The alias the problem is in; null for the document as a whole. */
   alias: string | null;
+  /** The Django setting it is in (default CACHES; DATABASES problems name the database alias in `field`). */
+  setting?: "CACHES" | "DATABASES";
   field: string | null;
   message: string;
 }
@@ -38,7 +41,10 @@ function registerLooseSecrets(raw: unknown): void {
   separateSecrets({ locations, options });
 }
 
-function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors: ConfigError[] } {
+/** The OPTIONS key of ours naming the DATABASES alias a DatabaseCache lives in (Django's router decides; default "default"). */
+export const DATABASE_OPTION = "CACHESCOPE_DATABASE";
+
+function parseAlias(alias: string, raw: unknown, databases: Databases): { config?: CacheConfig; errors: ConfigError[] } {
   registerLooseSecrets(raw);
   const parsed = aliasSchema.safeParse(raw);
   if (!parsed.success) {
@@ -58,6 +64,18 @@ function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors
     return { errors: [{ alias, field: "LOCATION", message: `${s.BACKEND} needs a LOCATION` }] };
   }
   const { shown, secret } = separateSecrets({ locations, options: s.OPTIONS ?? {} });
+  let database: CacheConfig["database"];
+  let connection = secret;
+  if (known.descriptor?.usesDatabase) {
+    const named = s.OPTIONS?.[DATABASE_OPTION];
+    if (named !== undefined && (typeof named !== "string" || named === "")) {
+      return { errors: [{ alias, field: `OPTIONS.${DATABASE_OPTION}`, message: "expected the name of an alias in DATABASES" }] };
+    }
+    const dbAlias = named ?? "default";
+    const entry = databases.get(dbAlias);
+    database = { alias: dbAlias, shown: entry?.shown ?? null };
+    if (entry) connection = new Secret({ ...secret.reveal(), database: entry.secret.reveal() });
+  }
   const config: CacheConfig = {
     alias,
     backendPath: s.BACKEND,
@@ -66,8 +84,9 @@ function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors
     version: s.VERSION ?? 1,
     options: shown.options,
     timeout: s.TIMEOUT === undefined ? 300 : s.TIMEOUT,
-    connection: secret,
+    connection,
   };
+  if (database) config.database = database;
   if (known.note) config.note = known.note;
   if (s.KEY_FUNCTION) {
     config.customKeyFunction = true;
@@ -77,7 +96,7 @@ function parseAlias(alias: string, raw: unknown): { config?: CacheConfig; errors
 }
 
 /** Validates a Django CACHES object. A broken alias is reported and left out; the others still load. */
-export function parseCaches(input: unknown): { caches: CacheConfig[]; errors: ConfigError[] } {
+export function parseCaches(input: unknown, databases: Databases = new Map()): { caches: CacheConfig[]; errors: ConfigError[] } {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { caches: [], errors: [{ alias: null, field: null, message: "expected an object of aliases like Django's CACHES" }] };
   }
@@ -88,7 +107,7 @@ export function parseCaches(input: unknown): { caches: CacheConfig[]; errors: Co
       errors.push({ alias, field: null, message: "an alias must be 1-64 letters, digits, '_', '.' or '-'" });
       continue;
     }
-    const r = parseAlias(alias, value);
+    const r = parseAlias(alias, value, databases);
     errors.push(...r.errors);
     if (r.config) caches.push(r.config);
   }
@@ -99,6 +118,10 @@ export function parseCaches(input: unknown): { caches: CacheConfig[]; errors: Co
 }
 
 export function formatConfigError(e: ConfigError): string {
+  if (e.setting === "DATABASES") {
+    const [db, ...field] = (e.field ?? "").split(".");
+    return redactText(`DATABASES${db ? `["${db}"]` : ""}${field.length ? `.${field.join(".")}` : ""}: ${e.message}`);
+  }
   const where = e.alias === null ? "CACHES" : `CACHES["${e.alias}"]${e.field ? `.${e.field}` : ""}`;
   return redactText(`${where}: ${e.message}`);
 }

@@ -126,6 +126,8 @@ function locationSecrets(location: string): string[] {
 export interface Connection {
   locations: string[];
   options: Record<string, unknown>;
+  /** The DATABASES entry of a cache that lives in a database, as given (PASSWORD and all). */
+  database?: Record<string, unknown>;
 }
 
 export interface Redacted {

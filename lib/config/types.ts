@@ -22,6 +22,11 @@ export interface CacheConfig {
   note?: string;
   /** True when KEY_FUNCTION is set: keys may not follow prefix:version:key. */
   customKeyFunction?: boolean;
+  /**
+   * Backends whose entries live in a database (DatabaseCache): the DATABASES alias Django would use and its entry with
+   * secrets masked (null when DATABASES has no such alias). The real entry is in `connection`.
+   */
+  database?: { alias: string; shown: Record<string, unknown> | null };
 }
 
 export interface LoadedConfig {
