@@ -29,6 +29,7 @@ COST_NS = OTHER_HIST + BUCKETS
 COST_COUNT = COST_NS + 1
 UNSAVING_HITS = COST_COUNT + 1
 ROW_SIZE = UNSAVING_HITS + 1
+ZERO_ROW = (0,) * ROW_SIZE
 HISTOGRAMS = (("lg", GET_HIST), ("ls", SET_HIST), ("lo", OTHER_HIST))
 
 
@@ -111,10 +112,15 @@ class Counters:
         return row
 
     def take(self) -> dict[str, list[int]]:
-        """Everything counted since the last take; the caller writes it, or gives it back on failure."""
+        """Everything counted since the last take; the caller writes it, or gives it back on failure. The rows stay
+        (zeroed), so the hot path may hold on to a key's row between flushes."""
+        taken = {}
         with self.lock:
-            table, self.table = self.table, {}
-        return table
+            for name, row in self.table.items():
+                if any(row):
+                    taken[name] = row[:]
+                    row[:] = ZERO_ROW
+        return taken
 
     def give_back(self, table: dict[str, list[int]]) -> None:
         """Merge counts a failed flush could not write. Names were admitted already: no growth past the cap."""
@@ -130,7 +136,8 @@ class Counters:
     def reset_after_fork(self) -> None:
         """In a forked child: the parent's counts are the parent's to flush; a lock held at fork time is dropped."""
         self.lock = threading.Lock()
-        self.table = {}
+        for row in self.table.values():
+            row[:] = ZERO_ROW
 
     def record(self, table: dict[str, list[int]], host: str, pid: int, at: float) -> bytes:
         """One record line, docs/COUNTERS_FORMAT.md ("A record"). Zero counters are left out."""
