@@ -58,10 +58,15 @@ export function namespaceMetricsText(answers: Subset[], topN = TOP_N): string {
     `# HELP cachescope_namespace_latency_seconds Latency per Django namespace over the last ${window} s; the ${topN} busiest namespaces per alias.`,
     "# TYPE cachescope_namespace_latency_seconds histogram",
   );
-  for (const { a, top } of tops) for (const ns of top) histogramLines(lines, "cachescope_namespace_latency_seconds", nsLabels(a, ns), ns.latency);
+  for (const { a, top } of tops)
+    for (const ns of top) histogramLines(lines, "cachescope_namespace_latency_seconds", nsLabels(a, ns), ns.latency);
 
   const saved: [string, string, (s: Saved) => number | null][] = [
-    ["cost_per_miss_seconds", "Mean measured cost of recomputing a miss (absent: unknown)", (s) => (s.costPerMissMs === null ? null : s.costPerMissMs / 1000)],
+    [
+      "cost_per_miss_seconds",
+      "Mean measured cost of recomputing a miss (absent: unknown)",
+      (s) => (s.costPerMissMs === null ? null : s.costPerMissMs / 1000),
+    ],
     ["saved_seconds_per_second", "Seconds of work the hits saved per second (absent: cost unknown)", (s) => s.savedSecondsPerSecond],
   ];
   for (const [suffix, help, value] of saved) {
@@ -70,7 +75,10 @@ export function namespaceMetricsText(answers: Subset[], topN = TOP_N): string {
       const v = a.saved ? value(a.saved) : null;
       if (v !== null) lines.push(`cachescope_django_${suffix}{alias="${escapeLabelValue(a.alias)}"} ${v}`);
     }
-    lines.push(`# HELP cachescope_namespace_${suffix} ${help}, per namespace, last ${window} s.`, `# TYPE cachescope_namespace_${suffix} gauge`);
+    lines.push(
+      `# HELP cachescope_namespace_${suffix} ${help}, per namespace, last ${window} s.`,
+      `# TYPE cachescope_namespace_${suffix} gauge`,
+    );
     for (const { a, top } of tops)
       for (const ns of top) {
         const v = value(ns.saved);
