@@ -67,8 +67,8 @@ function around(rand: () => number, mean: number): number {
   return mean <= 0 ? 0 : Math.max(0, Math.round(mean * (0.75 + rand() * 0.5)));
 }
 
-type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t" | "rs" | "rn", number | string>> &
-  Partial<Record<"lg" | "ls", number[]>>;
+type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t" | "rs" | "rn", number | string>>;
+type Entry = Counters & { lg?: number[]; ls?: number[] };
 
 /** n durations around a median (log-normal, a long right tail as real latencies have) as histogram counts. */
 export function simulatedHistogram(rand: () => number, n: number, medianUs: number): number[] | undefined {
@@ -93,19 +93,19 @@ export function simulatedRecord(alias: string, traffic: Traffic[], bucket: numbe
   // 30% of the peak: a newcomer opening the demo at any minute sees every alias read, the DummyCache's few gets included.
   const wave = 0.65 + 0.35 * Math.sin((bucket / 1200) * 2 * Math.PI);
   const cold = Math.floor(bucket / 600) % 5 === 3 ? 0.6 : 1;
-  const ns: Record<string, Counters> = {};
+  const ns: Record<string, Entry> = {};
   for (const t of traffic) {
     const reads = around(rand, (t.reads * wave) / 2);
     const hits = Math.round(
       reads * Math.min(1, t.hitRate * (t.kind === "fragment" || t.kind === "view" ? cold : 1) * (0.95 + rand() * 0.1)),
     );
     const misses = reads - hits;
-    const c: Counters = { k: t.kind };
+    const c: Entry = { k: t.kind };
     if (hits) c.h = hits;
     if (misses) c.m = misses;
     const sets = (t.setOnMiss ? misses : 0) + around(rand, (t.sets ?? 0) / 2);
     if (sets) c.s = sets;
-    const extra: [keyof Counters, number | undefined][] = [
+    const extra: ["d" | "a" | "i" | "t", number | undefined][] = [
       ["d", t.deletes],
       ["a", t.adds],
       ["i", t.incrs],
