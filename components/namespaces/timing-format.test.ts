@@ -10,11 +10,12 @@ describe("timing formats", () => {
       "3.2 s",
       "—",
     ]);
-    expect([formatWork(3.2), formatWork(0.0413), formatWork(0), formatWork(12.4)]).toEqual([
+    expect([formatWork(3.2), formatWork(0.0413), formatWork(0), formatWork(12.4), formatWork(2e-7)]).toEqual([
       "3.2 CPU-s/s",
       "0.041 CPU-s/s",
       "0 CPU-s/s",
       "12 CPU-s/s",
+      "< 0.001 CPU-s/s",
     ]);
     expect(formatSaved({ costPerMissMs: 41, hitsPerSecond: 78, savedSecondsPerSecond: 3.2 })).toBe("saves 41 ms per hit, 3.2 CPU-s/s");
     expect(formatSaved({ costPerMissMs: null, hitsPerSecond: 78, savedSecondsPerSecond: null })).toBe("recompute cost unknown");

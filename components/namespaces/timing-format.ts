@@ -14,6 +14,7 @@ export function formatMs(ms: number | null | undefined): string {
 /** Seconds of work per second: "3.2 CPU-s/s", "0.041 CPU-s/s". */
 export function formatWork(secondsPerSecond: number): string {
   if (secondsPerSecond === 0) return "0 CPU-s/s";
+  if (secondsPerSecond < 0.001) return "< 0.001 CPU-s/s";
   if (secondsPerSecond >= 10) return `${Math.round(secondsPerSecond)} CPU-s/s`;
   return `${Number(secondsPerSecond.toPrecision(2))} CPU-s/s`;
 }

@@ -25,7 +25,11 @@ LETTERS = ("h", "m", "s", "a", "d", "i", "t")
 GET_HIST = 7
 SET_HIST = GET_HIST + BUCKETS
 OTHER_HIST = SET_HIST + BUCKETS
-COST_NS = OTHER_HIST + BUCKETS
+# A plain get's one increment: its latency bucket among the hits or among the misses, which counts the hit or miss
+# too (the record sums them into h, m and lg). GET_HIST is for gets whose hit or miss is counted on its own.
+HIT_HIST = OTHER_HIST + BUCKETS
+MISS_HIST = HIT_HIST + BUCKETS
+COST_NS = MISS_HIST + BUCKETS
 COST_COUNT = COST_NS + 1
 UNSAVING_HITS = COST_COUNT + 1
 ROW_SIZE = UNSAVING_HITS + 1
@@ -142,7 +146,13 @@ class Counters:
     def record(self, table: dict[str, list[int]], host: str, pid: int, at: float) -> bytes:
         """One record line, docs/COUNTERS_FORMAT.md ("A record"). Zero counters are left out."""
         namespaces = {}
-        for name, counts in table.items():
+        for name, row in table.items():
+            hit_hist, miss_hist = row[HIT_HIST:HIT_HIST + BUCKETS], row[MISS_HIST:MISS_HIST + BUCKETS]
+            counts = row[:]
+            counts[HITS] += sum(hit_hist)
+            counts[MISSES] += sum(miss_hist)
+            for i in range(BUCKETS):
+                counts[GET_HIST + i] += hit_hist[i] + miss_hist[i]
             entry: dict[str, object] = {"k": self.kinds.get(name, KIND_OTHER)}
             for letter, n in zip(LETTERS, counts):
                 if n:

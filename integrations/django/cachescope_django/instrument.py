@@ -18,8 +18,8 @@ import threading
 import time
 from typing import Callable
 
-from .counters import (ADDS, BOUNDS_NS, DELETES, GET_HIST, HITS, INCRS, MISSES, OTHER_HIST, SET_HIST, SETS, TOUCHES,
-                       UNSAVING_HITS, Counters, bucket_index)
+from .counters import (ADDS, BOUNDS_NS, DELETES, GET_HIST, HIT_HIST, HITS, INCRS, MISS_HIST, MISSES, OTHER_HIST,
+                       SET_HIST, SETS, TOUCHES, UNSAVING_HITS, Counters, bucket_index)
 from .keys import HEADER_PREFIX, KIND_PAGE, KIND_VIEW, MEMO_KEY_LENGTH, MEMO_SIZE, PAGE_PREFIX
 
 clock = time.perf_counter_ns
@@ -229,17 +229,17 @@ def _make_leaf_get(orig: Callable, state: AliasState) -> Callable:
         if row is None or starter is not None:
             count(key, value is MISSING, started, ended)
             return default if value is MISSING else value
-        slot = GET_HIST + bucket_index(BOUNDS_NS, ended - started)
         if value is MISSING:
-            index, value = MISSES, default
+            slot = MISS_HIST + bucket_index(BOUNDS_NS, ended - started)
             misses = pending.misses
             if len(misses) >= MAX_PENDING:
                 misses.clear()
             misses[key] = ended
-        else:
-            index = HITS
-        with counters.lock:  # looked up each time: a forked child gets a new one
-            row[index] += 1
+            with counters.lock:  # looked up each time: a forked child gets a new one
+                row[slot] += 1
+            return default
+        slot = HIT_HIST + bucket_index(BOUNDS_NS, ended - started)
+        with counters.lock:
             row[slot] += 1
         return value
 
