@@ -53,7 +53,7 @@ const DELETE_BATCH = 500;
 const STRUCTURED_LIMIT = 100;
 const MEMBER_BYTES = 4_096;
 
-/** A purge walk that meets this many failovers in a row gives up (PrimaryMoved) instead of starting over again. */
+/** A purge walk that meets this many failovers in a row gives up with the last error instead of starting over again. */
 const MAX_WALK_RESTARTS = 3;
 
 /** Keeps a walk's SCAN calls on the server of its first call: a call that would run elsewhere throws PrimaryMoved. */
@@ -259,7 +259,8 @@ class RedisNodeBackend implements CacheBackend {
       } catch (err) {
         // A SCAN cursor means nothing to another server: the walk starts over on the new primary, where the keys
         // already deleted are gone (a purge), or the caller is told (an analysis would count keys twice).
-        if (!(err instanceof PrimaryMoved && opts.restartOnFailover && restarts < MAX_WALK_RESTARTS)) throw err;
+        const failover = err instanceof BackendError && err.code === "reconnecting";
+        if (!(failover && opts.restartOnFailover && restarts < MAX_WALK_RESTARTS)) throw err;
       }
     }
   }

@@ -14,8 +14,12 @@ import { primaryCandidates, type Address, type SentinelView } from "./sentinel";
  * dead or demoted primary for as long as it stays stale.
  */
 
-/** A failover takes Sentinel down-after-milliseconds plus an election: a call waits this long before "reconnecting". */
-export const SENTINEL_FOLLOW = { callWindowMs: 3_000, retryDelayMs: 250, outageAfterMs: 60_000, recheckAfterMs: 5_000 };
+/**
+ * A failover takes Sentinel's down-after-milliseconds plus an election (seconds): a call waits this long for it before
+ * answering "reconnecting"; the kept answer is checked every recheckAfterMs, which bounds how long calls may still go to
+ * a primary that was switched away from without dropping its clients yet (SENTINEL FAILOVER demotes it only later).
+ */
+export const SENTINEL_FOLLOW = { callWindowMs: 5_000, retryDelayMs: 250, outageAfterMs: 60_000, recheckAfterMs: 2_000 };
 
 function quickClient(address: Address, target: RedisTarget, auth: { username?: string; password?: string }, tls: boolean): Redis {
   const client = new Redis({
