@@ -68,7 +68,14 @@ async function walk(
     // A sparse prefix yields nothing for long stretches: the walk itself still shows.
     onProgress?.(progress);
   };
-  for await (const rows of backend.iterate({ prefix: scan.rawPrefix, batch: SCAN_BATCH, withSizes, signal, onScanned, restartOnFailover: deleting })) {
+  for await (const rows of backend.iterate({
+    prefix: scan.rawPrefix,
+    batch: SCAN_BATCH,
+    withSizes,
+    signal,
+    onScanned,
+    restartOnFailover: deleting,
+  })) {
     if (!reported) progress.scanned += rows.length;
     await each(withoutCounterRows(rows).filter(scan.accept));
     signal?.throwIfAborted();

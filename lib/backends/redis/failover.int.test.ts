@@ -7,6 +7,8 @@ import type { CacheConfig } from "@/lib/config/types";
 import { planFor } from "@/lib/invalidate/plan";
 import { execute, type Progress } from "@/lib/invalidate/run";
 import { parseInvalidateRequest } from "@/lib/invalidate/target";
+import type { Daemon } from "@/test/daemon";
+import { startSentinel } from "@/test/redis-sentinel";
 import { SentinelGroup } from "@/test/sentinel-group";
 import { RedisConnection } from "./connection";
 import { parseRedisLocation } from "./location";
@@ -22,6 +24,9 @@ import { SENTINEL_FOLLOW, SentinelConnection } from "./sentinel-connection";
 const SERVICE = "cachescope-failover";
 const SERVER_PORTS: [number, number] = [6471, 6472];
 const SENTINEL_PORTS: [number, number, number] = [26471, 26472, 26473];
+/** A sentinel outside the group, stuck on a primary nobody runs (nothing listens on DEAD_PORT). */
+const STALE_SENTINEL_PORT = 26474;
+const DEAD_PORT = 6473;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const OPTIONS = { CLIENT_CLASS: "django_redis.client.SentinelClient", SENTINELS: SENTINEL_PORTS.map((p) => ["127.0.0.1", p]) };
@@ -159,6 +164,26 @@ describe("a Sentinel failover, followed by the console", () => {
     }
     await group.recover(old);
   }, 180_000);
+});
+
+describe("a sentinel with a stale view", () => {
+  it("listed first, it names a dead primary: the console follows the newer view of the others instead of dialling it", async () => {
+    const stale: Daemon = await startSentinel(STALE_SENTINEL_PORT, SERVICE, DEAD_PORT);
+    const sentinels = [["127.0.0.1", STALE_SENTINEL_PORT], ...OPTIONS.SENTINELS];
+    const first = redisDescriptor.create({ ...config(), options: { ...OPTIONS, SENTINELS: sentinels } });
+    try {
+      const named = await group.command(STALE_SENTINEL_PORT, "SENTINEL", "get-master-addr-by-name", SERVICE);
+      expect(named).toEqual(["127.0.0.1", String(DEAD_PORT)]);
+      const primary = await group.settled();
+      await group.command(primary, "SET", "fo:1:stale.a", "1");
+      expect(await first.deleteEntries([{ raw: "fo:1:stale.a" }])).toBe(1);
+      const status = await first.status();
+      expect(status.ok).toBe(true);
+    } finally {
+      await first.close();
+      await stale.stop();
+    }
+  }, 60_000);
 });
 
 describe("a purge in flight across a failover", () => {

@@ -83,7 +83,8 @@ describe("PrimaryFollower", () => {
   it("READONLY from a demoted primary is followed like a refusal", async () => {
     const { f } = follower(["A", "B"]);
     const result = await f.run(async (at) => {
-      if (at.address === "A") throw new BackendError("server", "Redis sentinel:svc/0: READONLY You can't write against a read only replica.");
+      if (at.address === "A")
+        throw new BackendError("server", "Redis sentinel:svc/0: READONLY You can't write against a read only replica.");
       return at.address;
     });
     expect(result).toBe("B");
@@ -127,7 +128,8 @@ describe("PrimaryFollower", () => {
 
   it("while the failover lasts, a call answers 'reconnecting' with the cause; once it lasts past outageAfterMs, the error itself", async () => {
     const { f, advance } = follower(["A"]);
-    const attempt = async () => Promise.reject(new BackendError("unreachable", "Redis sentinel:svc/0 at A unreachable: connection refused"));
+    const attempt = async () =>
+      Promise.reject(new BackendError("unreachable", "Redis sentinel:svc/0 at A unreachable: connection refused"));
     const during = await f.run(attempt).catch((e: unknown) => e);
     expect(during).toBeInstanceOf(BackendError);
     expect((during as BackendError).code).toBe("reconnecting");

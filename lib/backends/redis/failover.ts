@@ -45,7 +45,11 @@ export interface Resolution<A> {
 /** Thrown by a call that must stay on one server (a SCAN cursor) when the primary changed under it. */
 export class PrimaryMoved extends BackendError {
   constructor(server: string) {
-    super("reconnecting", `Redis ${server}: the primary failed over during this walk (a SCAN cursor does not carry over to another server)`, server);
+    super(
+      "reconnecting",
+      `Redis ${server}: the primary failed over during this walk (a SCAN cursor does not carry over to another server)`,
+      server,
+    );
     this.name = "PrimaryMoved";
   }
 }
@@ -139,7 +143,9 @@ export class PrimaryFollower<A> {
   private giveUp(err: unknown): BackendError {
     const since = this.troubleSince ?? this.now();
     if (this.now() - since >= this.opts.outageAfterMs) {
-      return err instanceof BackendError ? err : new BackendError("unreachable", `Redis ${this.opts.label}: ${messageOf(err)}`, this.opts.label);
+      return err instanceof BackendError
+        ? err
+        : new BackendError("unreachable", `Redis ${this.opts.label}: ${messageOf(err)}`, this.opts.label);
     }
     const cause = messageOf(err).replace(/^Redis \S+:?\s*/, "");
     return new BackendError(

@@ -55,7 +55,8 @@ async function askSentinel(sentinel: Address, target: RedisTarget, service: stri
   const client = quickClient(sentinel, target, { password: target.sentinelPassword }, false);
   try {
     await client.connect();
-    const replies = (await client.pipeline().call("SENTINEL", "get-master-addr-by-name", service).call("SENTINEL", "master", service).exec()) ?? [];
+    const replies =
+      (await client.pipeline().call("SENTINEL", "get-master-addr-by-name", service).call("SENTINEL", "master", service).exec()) ?? [];
     const [addrErr, addr] = replies[0] ?? [null, null];
     if (addrErr) throw addrErr;
     const [, master] = replies[1] ?? [null, null];
@@ -91,7 +92,11 @@ export async function resolvePrimary(target: RedisTarget): Promise<Address> {
   const views = await Promise.all((target.sentinels ?? []).map((s) => askSentinel(s, target, service)));
   const label = target.label;
   if (views.every((v) => v.error)) {
-    throw new BackendError("unreachable", `Redis ${label} unreachable: no sentinel answers (${views.map((v) => v.error).join("; ")})`, label);
+    throw new BackendError(
+      "unreachable",
+      `Redis ${label} unreachable: no sentinel answers (${views.map((v) => v.error).join("; ")})`,
+      label,
+    );
   }
   const candidates = primaryCandidates(views);
   if (candidates.length === 0) {
@@ -134,8 +139,20 @@ export class SentinelConnection implements NodeConnection {
       const old = this.conn?.connection;
       // Calls still running on the old primary finish or fail on their own; nothing new goes there.
       if (old) void old.close();
-      const { sentinels: _sentinels, sentinelName: _name, sentinelPassword: _password, ...plain } = this.target;
-      const at = { ...plain, host: address.host, port: address.port, label: `${this.target.label} at ${address.host}:${address.port}` };
+      const t = this.target;
+      // The primary's own settings, without the sentinel fields: this connection goes straight to the server named.
+      const at: RedisTarget = {
+        host: address.host,
+        port: address.port,
+        db: t.db,
+        ...(t.username ? { username: t.username } : {}),
+        ...(t.password ? { password: t.password } : {}),
+        tls: t.tls,
+        rejectUnauthorized: t.rejectUnauthorized,
+        connectTimeoutMs: t.connectTimeoutMs,
+        commandTimeoutMs: t.commandTimeoutMs,
+        label: `${t.label} at ${address.host}:${address.port}`,
+      };
       this.conn = { generation, connection: new RedisConnection(at) };
     }
     return this.conn.connection;
