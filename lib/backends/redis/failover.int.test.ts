@@ -4,6 +4,7 @@ import { BackendError, messageOf } from "@/lib/backends/errors";
 import { redis as redisDescriptor } from "@/lib/backends/redis";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
+import { analyse } from "@/lib/analysis/run";
 import { planFor } from "@/lib/invalidate/plan";
 import { execute, type Progress } from "@/lib/invalidate/run";
 import { parseInvalidateRequest } from "@/lib/invalidate/target";
@@ -184,6 +185,58 @@ describe("a sentinel with a stale view", () => {
       await stale.stop();
     }
   }, 60_000);
+});
+
+/** Writes `count` string keys named `${prefix}${i}` on the primary at `port` and waits until its replica has them. */
+async function fill(port: number, prefix: string, count: number): Promise<void> {
+  const client = new Redis({ port, host: "127.0.0.1", protocol: 2 });
+  try {
+    for (let i = 0; i < count; i += 5000) {
+      const pipe = client.pipeline();
+      for (let j = i; j < Math.min(count, i + 5000); j++) pipe.set(`${prefix}${j}`, "v");
+      await pipe.exec();
+    }
+    expect(Number(await client.call("WAIT", "1", "10000"))).toBe(1);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Keys under `match` on the server at `port`, counted by SCAN. */
+async function countKeys(port: number, match: string): Promise<number> {
+  const client = new Redis({ port, host: "127.0.0.1", protocol: 2 });
+  try {
+    let n = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, "MATCH", match, "COUNT", 5000);
+      cursor = next;
+      n += keys.length;
+    } while (cursor !== "0");
+    return n;
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe("an analysis in flight across a failover", () => {
+  it("starts over on the new primary: its key count is the new primary's, not the walked keys counted twice", async () => {
+    const old = await group.settled();
+    await fill(old, "fo:1:an.", 40_000);
+    let killed = false;
+    const result = await analyse(backend, config(), {
+      onProgress: (p) => {
+        if (killed || p.matched === 0) return;
+        killed = true;
+        void group.killPrimary(old);
+      },
+    });
+    expect(killed).toBe(true);
+    const primary = await group.switchedFrom(old);
+    expect(result.keys).toBe(await countKeys(primary, "fo:*"));
+    expect(result.keys).toBeGreaterThanOrEqual(40_000);
+    await group.recover(old);
+  }, 180_000);
 });
 
 describe("a purge in flight across a failover", () => {
