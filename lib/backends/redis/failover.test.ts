@@ -140,6 +140,19 @@ describe("PrimaryFollower", () => {
     expect((later as BackendError).code).toBe("unreachable");
   });
 
+  it("a command that timed out is answered as a timeout, and the next call asks again where the primary is", async () => {
+    const { f, asked, advance } = follower(["A", "B"]);
+    const slow = new BackendError("timeout", "Redis sentinel:svc/0 at A: timeout (no reply in time)");
+    await expect(
+      f.run(async () => {
+        advance(10_000);
+        throw slow;
+      }),
+    ).rejects.toBe(slow);
+    expect((await f.current()).address).toBe("B");
+    expect(asked).toHaveLength(2);
+  });
+
   it("a resolver still looking ('reconnecting') is waited out; no sentinel answering is said at once", async () => {
     const looking = new BackendError("reconnecting", "no primary named by the sentinels answers as one");
     const { f } = follower([looking, looking, "B"]);

@@ -141,6 +141,8 @@ export class PrimaryFollower<A> {
   }
 
   private giveUp(err: unknown): BackendError {
+    // A slow reply is said as such: the answer was forgotten, so the next call asks again, but nothing says a failover.
+    if (err instanceof BackendError && err.code === "timeout") return err;
     const since = this.troubleSince ?? this.now();
     if (this.now() - since >= this.opts.outageAfterMs) {
       return err instanceof BackendError
