@@ -11,6 +11,11 @@ export class ApiClientError extends Error {
   }
 }
 
+/** A 503 "reconnecting": the cache's primary is failing over (Sentinel, Cluster); the same request works again shortly. */
+export function isReconnecting(e: unknown): e is ApiClientError {
+  return e instanceof ApiClientError && e.code === "reconnecting";
+}
+
 let redirecting = false;
 
 /** fetch for our own API: JSON in and out; 401 sends the person to the login page and back. */

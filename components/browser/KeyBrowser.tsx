@@ -71,7 +71,7 @@ export function KeyBrowser({ alias }: { alias: string }) {
           <HealthPanel alias={alias} />
         </div>
         <div className="min-w-0">
-          <ListingNotices cache={cache} error={keys.error} onRetry={refetch} serverErrors={serverErrors} />
+          <ListingNotices cache={cache} error={keys.error} failure={keys.failureReason} onRetry={refetch} serverErrors={serverErrors} />
           <KeyTable
             alias={alias}
             rows={rows}

@@ -1,14 +1,32 @@
 "use client";
 
+import { isReconnecting } from "../api-client";
 import type { CacheAnswer } from "../types";
 import { Notice } from "../ui";
 
-/** Above the rows: the cache is down, the listing failed (with a retry), or some servers of a pool could not be listed. */
-export function ListingNotices(props: { cache: CacheAnswer; error: Error | null; onRetry: () => void; serverErrors: [string, string][] }) {
-  const { cache, error, serverErrors } = props;
+/**
+ * Above the rows: the cache is down, its primary is failing over (the listing asks again by itself), the listing failed
+ * (with a retry), or some servers of a pool could not be listed.
+ */
+export function ListingNotices(props: {
+  cache: CacheAnswer;
+  error: Error | null;
+  /** The last failure while the query is still retrying. */
+  failure?: Error | null;
+  onRetry: () => void;
+  serverErrors: [string, string][];
+}) {
+  const { cache, serverErrors } = props;
+  const reconnecting = [props.error, props.failure].find(isReconnecting);
+  const error = reconnecting ? null : props.error;
   return (
     <>
-      {!cache.status.ok && !error ? (
+      {reconnecting ? (
+        <Notice tone="warn" title="Reconnecting: the primary is failing over">
+          {reconnecting.message}. The listing asks again by itself; deletes and jobs go to the new primary once it answers.
+        </Notice>
+      ) : null}
+      {!cache.status.ok && !error && !reconnecting ? (
         <Notice tone="error" title={`${cache.alias} is down`}>
           {cache.status.error ?? "its server does not answer"}
         </Notice>

@@ -1,3 +1,4 @@
+import { BackendError } from "@/lib/backends/errors";
 import { itemCount } from "@/lib/backends/server-stats";
 import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
@@ -29,7 +30,25 @@ function sizeOf(row: KeyRow): number {
   return typeof row.size === "number" ? row.size : 0;
 }
 
+/** An analysis that meets this many failovers in one run ends failed instead of starting over again. */
+const MAX_FAILOVER_RESTARTS = 3;
+
+/**
+ * Analyses the cache; when its primary fails over mid-walk (Sentinel, Cluster: a "reconnecting" error), starts over on
+ * the new primary with empty aggregates, since carrying on would count the keys already walked twice.
+ */
 export async function analyse(backend: CacheBackend, config: CacheConfig, opts: AnalyseOptions = {}): Promise<AnalysisResult> {
+  for (let restarts = 0; ; restarts++) {
+    try {
+      return await analyseOnce(backend, config, opts);
+    } catch (err) {
+      const failover = err instanceof BackendError && err.code === "reconnecting";
+      if (!failover || restarts >= MAX_FAILOVER_RESTARTS || opts.signal?.aborted) throw err;
+    }
+  }
+}
+
+async function analyseOnce(backend: CacheBackend, config: CacheConfig, opts: AnalyseOptions): Promise<AnalysisResult> {
   const started = performance.now();
   const { signal } = opts;
   const limits: EntryLimits = backend.limits ? await backend.limits().catch(() => ({})) : {};

@@ -20,6 +20,10 @@ describe("toApiError", () => {
     expect(toApiError(new MemcachedTimeoutError("m:1", "get", 500))).toMatchObject({ status: 504 });
     expect(toApiError(new RangeError("count out of range"))).toMatchObject({ status: 400 });
   });
+  it("a failover in progress is a 503 'reconnecting' the UI waits out, not a 502 outage", () => {
+    const e = new BackendError("reconnecting", "Redis sentinel:svc/0: reconnecting — the primary is failing over", "sentinel:svc/0");
+    expect(toApiError(e)).toMatchObject({ status: 503, code: "reconnecting" });
+  });
   it("answers listing unavailable the same way whichever backend says it", () => {
     const sasl = toApiError(new BackendError("listing_unavailable", "SASL: no listing"));
     const text = toApiError(new ListingUnavailableError("m:1", "ERROR"));

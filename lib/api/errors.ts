@@ -21,6 +21,7 @@ const STATUS: Record<BackendErrorCode | DomainErrorCode, [number, string]> = {
   auth: [502, "backend_auth"],
   timeout: [504, "backend_timeout"],
   busy: [503, "backend_busy"],
+  reconnecting: [503, "reconnecting"],
   listing_unavailable: [400, "listing_unavailable"],
   invalid_key: [400, "invalid_key"],
   invalid_file: [400, "invalid_file"],

@@ -9,6 +9,8 @@ export type BackendErrorCode =
   | "unreachable"
   | "auth"
   | "timeout"
+  /** The primary is failing over (Sentinel, Cluster): the console is finding the new one; try again in a few seconds. */
+  | "reconnecting"
   /** The server is doing something that excludes this now (memcached's LRU crawler busy): try again later. */
   | "busy"
   /** This cache cannot list its keys (SASL memcached, a server with listing switched off). */

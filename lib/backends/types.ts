@@ -109,6 +109,11 @@ export interface IterateOptions {
   signal?: AbortSignal;
   /** Told how many keys the server walked (matching or not) as the walk goes: progress against a key count. */
   onScanned?: (keys: number) => void;
+  /**
+   * When the primary fails over mid-walk (Sentinel, Cluster), walk again from the start on the new one instead of
+   * failing: right for a purge (what it deleted is gone), wrong for a count (keys would be counted twice).
+   */
+  restartOnFailover?: boolean;
 }
 
 /** Limits of a backend that decide what a size analysis warns about (all optional: a backend says what it knows). */

@@ -54,6 +54,8 @@ async function walk(
   backend: CacheBackend,
   scan: ScanSpec,
   withSizes: boolean,
+  /** A deletion walks again from the start after a failover (what it deleted is gone); a dry run's counts would double. */
+  deleting: boolean,
   progress: Progress,
   opts: RunOptions,
   each: (rows: KeyRow[]) => Promise<void>,
@@ -66,7 +68,14 @@ async function walk(
     // A sparse prefix yields nothing for long stretches: the walk itself still shows.
     onProgress?.(progress);
   };
-  for await (const rows of backend.iterate({ prefix: scan.rawPrefix, batch: SCAN_BATCH, withSizes, signal, onScanned })) {
+  for await (const rows of backend.iterate({
+    prefix: scan.rawPrefix,
+    batch: SCAN_BATCH,
+    withSizes,
+    signal,
+    onScanned,
+    restartOnFailover: deleting,
+  })) {
     if (!reported) progress.scanned += rows.length;
     await each(withoutCounterRows(rows).filter(scan.accept));
     signal?.throwIfAborted();
@@ -84,7 +93,7 @@ export async function dryRun(backend: CacheBackend, plan: Plan, opts: RunOptions
   };
   if (plan.mode === "scan") {
     for (const scan of plan.scans) {
-      await walk(backend, scan, true, progress, { signal: opts.signal }, async (rows) => rows.forEach(take));
+      await walk(backend, scan, true, false, progress, { signal: opts.signal }, async (rows) => rows.forEach(take));
     }
     return result;
   }
@@ -128,7 +137,7 @@ export async function execute(
   const report = () => opts.onProgress?.(progress);
   if (plan.mode === "scan") {
     for (const scan of plan.scans) {
-      await walk(backend, scan, scan.needsMeta === true, progress, opts, async (rows) => {
+      await walk(backend, scan, scan.needsMeta === true, true, progress, opts, async (rows) => {
         progress.matched += rows.length;
         try {
           if (rows.length > 0) await deleteChunked(rows, (chunk) => backend.deleteListed(chunk), progress);

@@ -2,12 +2,23 @@ import Redis from "ioredis";
 import { toBackendError } from "./errors";
 import type { RedisTarget } from "./location";
 
+/** What a Redis node runs its calls through: one server (RedisConnection), or whichever server the sentinels name now. */
+export interface NodeConnection {
+  readonly target: RedisTarget;
+  /**
+   * Runs fn on a ready client. `epoch` names the server the calls go to: it changes when that server changes (a
+   * failover), so work that must stay on one server (a SCAN cursor) can tell.
+   */
+  run<T>(fn: (client: Redis, epoch: number) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 /**
  * One lazily opened connection to one Redis server, built to fail fast: no offline queue, no retries, no
  * automatic reconnect loop. A dead connection is replaced on the next call, so a server that comes back is
  * picked up without restarting the console, and a server that is down answers every call at once with the cause.
  */
-export class RedisConnection {
+export class RedisConnection implements NodeConnection {
   readonly target: RedisTarget;
   private current: Redis | null = null;
   private opening: Promise<Redis> | null = null;
@@ -21,18 +32,20 @@ export class RedisConnection {
    * found dead (the server restarted, an idle timeout closed it) is replaced and fn tried once more on a fresh one;
    * a fresh connection that fails is not retried, so a down server answers at once.
    */
-  async run<T>(fn: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(fn: (client: Redis, epoch: number) => Promise<T>): Promise<T> {
     const reused = this.current?.status === "ready";
     let client: Redis | null = null;
     try {
       client = await this.client();
-      return await fn(client);
+      return await fn(client, 0);
     } catch (err) {
+      // A server that stopped answering (its host gone, no RST) leaves a socket that looks open: the next call dials again.
+      if (client && isTimeout(err)) this.drop(client);
       if (!(reused && client && isConnectionLoss(err))) throw toBackendError(err, this.target.label);
       this.drop(client);
     }
     try {
-      return await fn(await this.client());
+      return await fn(await this.client(), 0);
     } catch (err) {
       throw toBackendError(err, this.target.label);
     }
@@ -55,18 +68,10 @@ export class RedisConnection {
     this.current?.disconnect();
     this.current = null;
     const t = this.target;
+    // The sentinels' answer is resolved before (sentinel-connection.ts): never fall back to ioredis's default server.
+    if (!t.path && !t.host) throw new Error("no server to connect to");
     const client = new Redis({
-      ...(t.sentinels
-        ? {
-            sentinels: t.sentinels,
-            name: t.sentinelName,
-            ...(t.sentinelPassword ? { sentinelPassword: t.sentinelPassword } : {}),
-            // Fail fast like a plain connection: one round over the sentinels, then the error.
-            sentinelRetryStrategy: () => null,
-          }
-        : t.path
-          ? { path: t.path }
-          : { host: t.host, port: t.port }),
+      ...(t.path ? { path: t.path } : { host: t.host, port: t.port }),
       db: t.db,
       ...(t.username ? { username: t.username } : {}),
       ...(t.password ? { password: t.password } : {}),
@@ -112,6 +117,10 @@ export class RedisConnection {
     this.current = null;
     if (client) await client.quit().catch(() => client.disconnect());
   }
+}
+
+function isTimeout(err: unknown): boolean {
+  return /Command timed out/i.test(err instanceof Error ? err.message : "");
 }
 
 /** Errors that say the socket is gone, as opposed to a reply from a working server. */

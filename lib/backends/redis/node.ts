@@ -19,7 +19,9 @@ import { connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import type Redis from "ioredis";
 import { BackendError } from "../errors";
-import { RedisConnection } from "./connection";
+import { RedisConnection, type NodeConnection } from "./connection";
+import { PrimaryMoved } from "./failover";
+import { SentinelConnection } from "./sentinel-connection";
 import { toBackendError } from "./errors";
 import { redisDecodeHint } from "./hint";
 import { infoToStats } from "./info";
@@ -51,6 +53,19 @@ const DELETE_BATCH = 500;
 const STRUCTURED_LIMIT = 100;
 const MEMBER_BYTES = 4_096;
 
+/** A purge walk that meets this many failovers in a row gives up with the last error instead of starting over again. */
+const MAX_WALK_RESTARTS = 3;
+
+/** Keeps a walk's SCAN calls on the server of its first call: a call that would run elsewhere throws PrimaryMoved. */
+function sameServer(label: string): <T>(epoch: number, fn: () => Promise<T>) => Promise<T> {
+  let first: number | null = null;
+  return (epoch, fn) => {
+    first ??= epoch;
+    if (epoch !== first) return Promise.reject(new PrimaryMoved(label));
+    return fn();
+  };
+}
+
 function clampInt(value: number, min: number, max: number, what: string): number {
   if (!Number.isFinite(value)) throw new RangeError(`${what} must be a number`);
   return Math.min(max, Math.max(min, Math.floor(value)));
@@ -69,7 +84,7 @@ function withoutCredentials(text: string): string {
 
 class RedisNodeBackend implements CacheBackend {
   readonly capabilities = CAPABILITIES;
-  private readonly conn: RedisConnection | null;
+  private readonly conn: NodeConnection | null;
   private readonly configError: BackendError | null;
   private readonly hint: DecodeHint;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
@@ -94,7 +109,7 @@ class RedisNodeBackend implements CacheBackend {
       const message = err instanceof Error ? err.message : String(err);
       configError = new BackendError("config", withoutCredentials(message), withoutCredentials(config.locations[0] ?? ""));
     }
-    this.conn = target ? new RedisConnection(target) : null;
+    this.conn = target ? (target.sentinels ? new SentinelConnection(target) : new RedisConnection(target)) : null;
     this.configError = configError;
   }
 
@@ -102,7 +117,7 @@ class RedisNodeBackend implements CacheBackend {
     return this.conn?.target.label ?? withoutCredentials(this.config.locations[0] ?? "");
   }
 
-  private connection(): RedisConnection {
+  private connection(): NodeConnection {
     if (!this.conn) throw this.configError ?? new BackendError("config", "no usable LOCATION");
     return this.conn;
   }
@@ -213,14 +228,14 @@ class RedisNodeBackend implements CacheBackend {
 
   private async deleteKeys(keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return this.connection().run(async (client) => {
-      let deleted = 0;
-      for (let i = 0; i < keys.length; i += DELETE_BATCH) {
-        const batch = keys.slice(i, i + DELETE_BATCH);
-        deleted += await this.unlink(client, batch);
-      }
-      return deleted;
-    });
+    const conn = this.connection();
+    let deleted = 0;
+    // One call per batch: after a failover the batch that failed is made again on the new primary, not the ones before.
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      deleted += await conn.run((client) => this.unlink(client, batch));
+    }
+    return deleted;
   }
 
   /** UNLINK frees big values off the main thread; DEL where the server predates it. */
@@ -237,6 +252,20 @@ class RedisNodeBackend implements CacheBackend {
   }
 
   async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
+    for (let restarts = 0; ; restarts++) {
+      try {
+        yield* this.walk(opts);
+        return;
+      } catch (err) {
+        // A SCAN cursor means nothing to another server: the walk starts over on the new primary, where the keys
+        // already deleted are gone (a purge), or the caller is told (an analysis would count keys twice).
+        const failover = err instanceof BackendError && err.code === "reconnecting";
+        if (!(failover && opts.restartOnFailover && restarts < MAX_WALK_RESTARTS)) throw err;
+      }
+    }
+  }
+
+  private async *walk(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     if (opts.withSizes && !this.sizedRefused) {
       let yielded = false;
       try {
@@ -259,8 +288,9 @@ class RedisNodeBackend implements CacheBackend {
     const { prefix, signal } = opts;
     const conn = this.connection();
     const label = conn.target.label;
+    const onOneServer = sameServer(label);
     const step = (cursor: string) => {
-      const next = conn.run((c) => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly));
+      const next = conn.run((c, epoch) => onOneServer(epoch, () => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly)));
       next.catch(() => undefined);
       return next;
     };
@@ -287,8 +317,9 @@ class RedisNodeBackend implements CacheBackend {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, withSizes, signal } = opts;
     const conn = this.connection();
+    const onOneServer = sameServer(conn.target.label);
     const scan = (cursor: string) => {
-      const step = conn.run((c) => scanOnce(c, cursor, prefix, batch));
+      const step = conn.run((c, epoch) => onOneServer(epoch, () => scanOnce(c, cursor, prefix, batch)));
       // The next SCAN runs while the caller works on the last batch; if the caller stops early, nobody awaits it.
       step.catch(() => undefined);
       return step;

@@ -43,3 +43,36 @@ export function sentinelTargetOf(url: URL, shown: string, db: number, options: O
     label: `sentinel:${url.hostname}/${db}`,
   };
 }
+
+/** A server as the sentinels name it. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** What one sentinel said: the primary it names and the config epoch of its view (-1 when it would not say). */
+export interface SentinelView {
+  sentinel: string;
+  address: Address | null;
+  epoch: number;
+  error?: string;
+}
+
+const key = (a: Address) => `${a.host}:${a.port}`;
+
+/**
+ * The primaries the sentinels name, best first: a newer config epoch wins (a sentinel that has not yet heard of a
+ * failover still names the old primary with the old epoch), then the address more sentinels name.
+ */
+export function primaryCandidates(views: SentinelView[]): Address[] {
+  const named = new Map<string, { address: Address; epoch: number; votes: number }>();
+  for (const view of views) {
+    if (!view.address) continue;
+    const seen = named.get(key(view.address));
+    if (seen) {
+      seen.votes++;
+      seen.epoch = Math.max(seen.epoch, view.epoch);
+    } else named.set(key(view.address), { address: view.address, epoch: view.epoch, votes: 1 });
+  }
+  return [...named.values()].sort((a, b) => b.epoch - a.epoch || b.votes - a.votes).map((n) => n.address);
+}

@@ -5,7 +5,9 @@ import { createShardedRedisBackend } from "./shards";
 
 /**
  * How an alias's keys are spread over Redis servers, one strategy per topology behind one interface: the first that
- * matches the alias's LOCATION and OPTIONS builds its backend. Redis Cluster is one more entry here.
+ * matches the alias's LOCATION and OPTIONS builds its backend. Redis Cluster is one more entry here. A topology whose
+ * primaries move (Sentinel, Cluster) finds them through a PrimaryFollower (failover.ts): it keeps the answer, asks
+ * again when a call fails with a connection loss or READONLY (failoverCause), and answers "reconnecting" meanwhile.
  */
 export interface RedisTopology {
   readonly name: string;
