@@ -15,6 +15,8 @@ function row(name: string, missesPerSec: number, hitRatio: number | null): Names
     deletesPerSec: 0,
     flags: [],
     spark: [],
+    latency: null,
+    saved: { costPerMissMs: null, hitsPerSecond: 0, savedSecondsPerSecond: null },
   };
 }
 

@@ -49,6 +49,8 @@ export const FLAG_LABEL = {
 export const SKIP_LABEL: Record<string, string> = {
   notJson: "not JSON",
   otherVersion: "another format version",
+  otherTimingVersion: "records with timing of another companion version (their counts used, timing not)",
+  badTiming: "namespaces with bad timing data",
   truncated: "cut short",
   tooLong: "over 1 MiB",
   badRecord: "not a v1 record",

@@ -10,6 +10,7 @@ import {
   type ParsedBucket,
   type Skipped,
 } from "./parse";
+import { addTiming, latencyOf, savedOf, savedOfAlias, zeroTiming, type Latency, type Saved, type Timing } from "./timing";
 
 /** Buckets → what the Namespaces tab and the API show: window totals, rates, ratios, flags, sparklines, history. Pure. */
 
@@ -35,6 +36,9 @@ export interface NamespaceRow extends Counts, Rates {
   flags: NamespaceFlag[];
   /** Hit ratio per sparkline step, oldest first; null where the step had no reads. */
   spark: (number | null)[];
+  /** Latency of its gets and sets; null when no record of the window carried timing for it. */
+  latency: Latency | null;
+  saved: Saved;
 }
 
 export interface WindowAggregate {
@@ -49,6 +53,9 @@ export interface WindowAggregate {
   namespaces: NamespaceRow[];
   /** Every namespace summed: the alias's own hit ratio as Django saw it. */
   total: Counts & Rates;
+  /** Every namespace's histograms summed; null without timing data in the window. */
+  latency: Latency | null;
+  saved: Saved;
   skipped: Skipped;
 }
 
@@ -127,10 +134,12 @@ export function aggregateWindow(buckets: ParsedBucket[], nowSeconds: number, win
   }
 
   const total = zeroCounts();
+  let totalTiming: Timing | undefined;
   const namespaces: NamespaceRow[] = [];
   for (const [name, counts] of totals) {
-    const { kind, ...c } = counts;
+    const { kind, timing, ...c } = counts;
     addCounts(total, c);
+    if (timing) addTiming((totalTiming ??= zeroTiming()), timing);
     const spark = sparks.get(name);
     namespaces.push({
       name,
@@ -139,6 +148,8 @@ export function aggregateWindow(buckets: ParsedBucket[], nowSeconds: number, win
       ...ratesOf(c, seconds),
       flags: flagsOf(c),
       spark: spark ? spark.hits.map((h, i) => hitRatio({ hits: h, misses: spark.misses[i] })) : new Array<null>(steps).fill(null),
+      latency: latencyOf(timing),
+      saved: savedOf(timing, c.hits, seconds),
     });
   }
   namespaces.sort((a, b) => b.missesPerSec - a.missesPerSec || b.requestsPerSec - a.requestsPerSec || a.name.localeCompare(b.name));
@@ -150,6 +161,8 @@ export function aggregateWindow(buckets: ParsedBucket[], nowSeconds: number, win
     sparkStepSeconds: stepBuckets * BUCKET_SECONDS,
     namespaces,
     total: { ...total, ...ratesOf(total, seconds) },
+    latency: latencyOf(totalTiming),
+    saved: savedOfAlias(namespaces, totalTiming, total.hits, seconds),
     skipped,
   };
 }

@@ -7,6 +7,7 @@ import {
   MAX_RECORDS_PER_BUCKET,
   OVERFLOW_NAMESPACE,
 } from "./format";
+import { TIMING_VERSION, addTiming, cloneTiming, timingOf, type Timing } from "./timing";
 
 /**
  * One bucket's bytes (the records every process flushed into it) → per-namespace counters. Pure, never throws: what
@@ -28,11 +29,15 @@ export interface Counts {
 
 export interface NamespaceCounts extends Counts {
   kind: NamespaceKind;
+  /** Present once a record of the timing extension (docs/COUNTERS_FORMAT.md, "Timing") counted this namespace. */
+  timing?: Timing;
 }
 
 export const SKIP_REASONS = [
   "notJson",
   "otherVersion",
+  "otherTimingVersion",
+  "badTiming",
   "truncated",
   "tooLong",
   "badRecord",
@@ -99,11 +104,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A namespace's counters as a record gives them, or null when any is not a non-negative integer or the kind is unknown. */
-function countsOf(value: unknown): NamespaceCounts | null {
+function countsOf(value: unknown): (NamespaceCounts & { entry: Record<string, unknown> }) | null {
   if (!isPlainObject(value)) return null;
   const kind = value.k;
   if (typeof kind !== "string" || !KINDS.has(kind)) return null;
-  const counts: NamespaceCounts = { kind: kind as NamespaceKind, ...zeroCounts() };
+  const counts: NamespaceCounts & { entry: Record<string, unknown> } = { kind: kind as NamespaceKind, ...zeroCounts(), entry: value };
   for (const [field, name] of FIELDS) {
     const n = value[field];
     if (n === undefined) continue;
@@ -144,11 +149,15 @@ export function mergeNamespace(
     }
   }
   if (!held) {
-    into.set(key, { ...counts });
+    into.set(key, counts.timing ? { ...counts, timing: cloneTiming(counts.timing) } : { ...counts });
     return key;
   }
   // A name keeps the kind it was first seen with: two writers disagreeing cannot make it flicker.
   addCounts(held, counts);
+  if (counts.timing) {
+    if (held.timing) addTiming(held.timing, counts.timing);
+    else held.timing = cloneTiming(counts.timing);
+  }
   return key;
 }
 
@@ -223,12 +232,21 @@ function acceptLine(line: Uint8Array, opts: ParseOptions, out: ParsedBucket): vo
     const clamped = Math.min(Math.max(at, opts.bucket), opts.bucket + BUCKET_SECONDS) * 1000;
     out.lastFlushAt = Math.max(out.lastFlushAt ?? 0, clamped);
   }
+  // Timing is an extension with its own version: absent (an older companion) is no timing; another version is skipped.
+  const timed = record.tv === TIMING_VERSION;
+  if (record.tv !== undefined && !timed) skip(out.skipped, "otherTimingVersion");
   for (const [rawName, value] of Object.entries(record.ns)) {
-    const counts = countsOf(value);
+    const parsed = countsOf(value);
     // "" is a name (a key starting with a separator): only the counters decide.
-    if (counts === null) {
+    if (parsed === null) {
       skip(out.skipped, "badNamespace");
       continue;
+    }
+    const { entry, ...counts } = parsed;
+    if (timed) {
+      const timing = timingOf(entry, counts.hits);
+      if (timing) counts.timing = timing;
+      else skip(out.skipped, "badTiming");
     }
     let name = rawName;
     if (name.length > MAX_NAME_CHARS) {

@@ -17,6 +17,8 @@ function row(name: string, hits: number, misses = 0): NamespaceRow {
     deletesPerSec: 0,
     flags: [],
     spark: [],
+    latency: null,
+    saved: { costPerMissMs: null, hitsPerSecond: 0, savedSecondsPerSecond: null },
   };
 }
 

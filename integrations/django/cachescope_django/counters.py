@@ -1,16 +1,35 @@
 """Per-alias counters kept in process between flushes, and the record a flush writes."""
 from __future__ import annotations
 
+import bisect
 import json
 import threading
 
 from .keys import KIND_OTHER, OTHER
 
 FORMAT_VERSION = 1
+# The timing extension's own version (docs/COUNTERS_FORMAT.md, "Timing"): a reader that knows v 1 but not this
+# still reads the counts.
+TIMING_VERSION = 1
 
-# Row layout: one list per namespace, counters by index (a list is cheaper to bump than a dict).
+# Latency buckets: inclusive upper bounds in nanoseconds (5 µs … 10 s, 1-2-5 steps), then one for everything longer.
+BOUNDS_NS = tuple(us * 1000 for us in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
+                                       100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000))
+BUCKETS = len(BOUNDS_NS) + 1
+bucket_index = bisect.bisect_left  # bucket_index(BOUNDS_NS, ns): the first bound >= ns
+
+# Row layout: one list per namespace, counters by index (a list is cheaper to bump than a dict): the counters, then
+# the get, set and other-call histograms, the recompute cost (sum in ns, count), and hits that saved no recompute.
 HITS, MISSES, SETS, ADDS, DELETES, INCRS, TOUCHES = range(7)
 LETTERS = ("h", "m", "s", "a", "d", "i", "t")
+GET_HIST = 7
+SET_HIST = GET_HIST + BUCKETS
+OTHER_HIST = SET_HIST + BUCKETS
+COST_NS = OTHER_HIST + BUCKETS
+COST_COUNT = COST_NS + 1
+UNSAVING_HITS = COST_COUNT + 1
+ROW_SIZE = UNSAVING_HITS + 1
+HISTOGRAMS = (("lg", GET_HIST), ("ls", SET_HIST), ("lo", OTHER_HIST))
 
 
 class Counters:
@@ -29,20 +48,55 @@ class Counters:
         self.table: dict[str, list[int]] = {}
         self.kinds: dict[str, str] = {}  # admitted names -> kind (the first kind seen wins)
 
-    def add(self, name: str, kind: str, index: int, n: int = 1) -> None:
+    def add(self, name: str, kind: str, index: int, n: int = 1, slot: int = -1) -> None:
+        """n of one counter, and (slot >= 0) one call in a latency bucket."""
         with self.lock:
             row = self.table.get(name)
             if row is None:
                 row = self.new_row(name, kind)
             row[index] += n
+            if slot >= 0:
+                row[slot] += 1
 
-    def add_hits_misses(self, name: str, kind: str, hits: int, misses: int) -> None:
+    def observe(self, name: str, kind: str, index: int, slot: int, cost_ns: int = -1) -> None:
+        """One call: its counter, its latency bucket (a row index), and a measured recompute cost (>= 0) if any."""
+        with self.lock:
+            row = self.table.get(name)
+            if row is None:
+                row = self.new_row(name, kind)
+            row[index] += 1
+            row[slot] += 1
+            if cost_ns >= 0:
+                row[COST_NS] += cost_ns
+                row[COST_COUNT] += 1
+
+    def get_or_set(self, name: str, kind: str, missed: bool, get_ns: int, set_ns: int = -1, cost_ns: int = -1) -> None:
+        """A get_or_set: a hit, or a miss and a set; set_ns and cost_ns when they were timed (< 0: not)."""
+        with self.lock:
+            row = self.table.get(name)
+            if row is None:
+                row = self.new_row(name, kind)
+            row[GET_HIST + bucket_index(BOUNDS_NS, get_ns)] += 1
+            if not missed:
+                row[HITS] += 1
+                return
+            row[MISSES] += 1
+            row[SETS] += 1
+            if set_ns >= 0:
+                row[SET_HIST + bucket_index(BOUNDS_NS, set_ns)] += 1
+            if cost_ns >= 0:
+                row[COST_NS] += cost_ns
+                row[COST_COUNT] += 1
+
+    def add_hits_misses(self, name: str, kind: str, hits: int, misses: int, slot: int = -1) -> None:
         with self.lock:
             row = self.table.get(name)
             if row is None:
                 row = self.new_row(name, kind)
             row[HITS] += hits
             row[MISSES] += misses
+            if slot >= 0:
+                row[slot] += 1
 
     def new_row(self, name: str, kind: str) -> list[int]:
         """The row for a name not in the table; the caller holds the lock."""
@@ -53,7 +107,7 @@ class Counters:
                 if row is not None:
                     return row
             self.kinds.setdefault(name, KIND_OTHER if name == OTHER else kind)
-        row = self.table[name] = [0, 0, 0, 0, 0, 0, 0]
+        row = self.table[name] = [0] * ROW_SIZE
         return row
 
     def take(self) -> dict[str, list[int]]:
@@ -86,7 +140,19 @@ class Counters:
             for letter, n in zip(LETTERS, counts):
                 if n:
                     entry[letter] = n
+            for letter, start in HISTOGRAMS:
+                histogram = counts[start:start + BUCKETS]
+                while histogram and not histogram[-1]:
+                    histogram.pop()
+                if histogram:
+                    entry[letter] = histogram
+            if counts[COST_COUNT]:
+                entry["rs"] = counts[COST_NS] // 1000
+                entry["rn"] = counts[COST_COUNT]
+            if counts[UNSAVING_HITS]:
+                entry["sh"] = counts[HITS] - counts[UNSAVING_HITS]
             namespaces[name] = entry
-        body = {"v": FORMAT_VERSION, "host": host, "pid": pid, "at": round(at, 3), "alias": self.alias, "ns": namespaces}
+        body = {"v": FORMAT_VERSION, "tv": TIMING_VERSION, "host": host, "pid": pid, "at": round(at, 3),
+                "alias": self.alias, "ns": namespaces}
         # ASCII JSON is UTF-8, and escapes what could not be encoded (lone surrogates from odd keys).
         return (json.dumps(body, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii")

@@ -5,13 +5,28 @@ backend someone builds by hand stays untouched. Backends implement some methods 
 get, get_or_set calls get and add, incr calls get and set, the async methods run the sync ones in a thread): a
 context variable marks "inside a counted call of this alias", and the inner calls pass straight through. A context
 variable (not a thread local) because sync_to_async carries it into the worker thread.
+
+Each counted call is also timed (two perf_counter_ns reads: a monotonic clock) into its namespace's histogram, and
+what a miss costs to recompute is measured (docs/COUNTERS_FORMAT.md, "Timing"): a get_or_set's callable; the gap
+between a get that missed and the set of the same key in the same thread; for cache_page, from the miss of a view's
+header or page key to the set of its page key.
 """
 from __future__ import annotations
 
 import contextvars
+import threading
+import time
 from typing import Callable
 
-from .counters import ADDS, DELETES, HITS, INCRS, MISSES, SETS, TOUCHES, Counters
+from .counters import (ADDS, BOUNDS_NS, DELETES, GET_HIST, HITS, INCRS, MISSES, OTHER_HIST, SET_HIST, SETS, TOUCHES,
+                       UNSAVING_HITS, Counters, bucket_index)
+from .keys import HEADER_PREFIX, KIND_PAGE, KIND_VIEW, PAGE_PREFIX
+
+clock = time.perf_counter_ns
+# Misses waiting for their set, per thread and alias: bounded (when full, forgotten: the cost is then unknown, not
+# guessed), and a gap this long is not a recompute.
+MAX_PENDING = 32
+MAX_GAP_NS = 300 * 1_000_000_000
 
 # Passed as the default to the real get(): whatever comes back that is not this object was found in the cache,
 # None included.
@@ -31,8 +46,16 @@ class Frame:
 current_call: contextvars.ContextVar[Frame | None] = contextvars.ContextVar("cachescope_call", default=None)
 
 
+class Pending(threading.local):
+    """This thread's misses not yet followed by their set: token -> perf_counter_ns of the miss. A token is the key,
+    or ("view", namespace) for cache_page's keys (the header key misses, the page key is set)."""
+
+    def __init__(self) -> None:
+        self.misses: dict = {}
+
+
 class AliasState:
-    __slots__ = ("alias", "counters", "classify", "store", "frame")
+    __slots__ = ("alias", "counters", "classify", "store", "frame", "pending")
 
     def __init__(self, alias: str, counters: Counters, classify: Callable, store: object) -> None:
         self.alias = alias
@@ -40,6 +63,47 @@ class AliasState:
         self.classify = classify
         self.store = store
         self.frame = Frame(self)  # shared by the plain calls: their inner calls only need to know the alias
+        self.pending = Pending()
+
+
+def _is_view(kind: str, key: object) -> bool:
+    return (kind is KIND_VIEW or kind is KIND_PAGE) and type(key) is str and key.startswith((PAGE_PREFIX, HEADER_PREFIX))
+
+
+def _miss_token(key: object, name_kind: tuple):
+    if _is_view(name_kind[1], key):
+        return ("view", name_kind[0])
+    return key if type(key) is str else None
+
+
+def _remember_miss(pending: Pending, key: object, name_kind: tuple, at: int) -> None:
+    token = _miss_token(key, name_kind)
+    if token is None:
+        return
+    misses = pending.misses
+    if len(misses) >= MAX_PENDING:
+        misses.clear()
+    misses[token] = at
+
+
+def _recompute_cost(pending: Pending, key: object, name_kind: tuple, written_at: int) -> int:
+    """The gap since this thread's miss of the key (-1: none). A header key's set is not the page's."""
+    misses = pending.misses
+    if not misses:
+        return -1
+    if _is_view(name_kind[1], key):
+        if not key.startswith(PAGE_PREFIX):
+            return -1
+        token = ("view", name_kind[0])
+    elif type(key) is str:
+        token = key
+    else:
+        return -1
+    missed_at = misses.pop(token, None)
+    if missed_at is None:
+        return -1
+    gap = written_at - missed_at
+    return gap if 0 <= gap <= MAX_GAP_NS else -1
 
 
 # Set by the runtime: called once on the first count of a process (and again in a forked child) to start the flusher.
@@ -73,10 +137,39 @@ def _group(classify: Callable, keys) -> dict:
     return groups
 
 
-def _make_get(orig: Callable, state: AliasState) -> Callable:
-    # The hot path: Counters.add and the classifier's memo inlined (each saves a call on every get).
-    counters, classify, own = state.counters, state.classify, state.frame
+def _counter_of_get(state: AliasState) -> Callable:
+    """What a get does after the backend answered: count a hit or a miss, its latency, remember a miss."""
+    counters, classify, pending = state.counters, state.classify, state.pending
     memo = classify.memo
+
+    def count(key, missed: bool, started: int, ended: int) -> None:
+        # The hot path: Counters.observe and the classifier's memo inlined (each saves a call on every get).
+        name_kind = memo.get(key) if type(key) is str else None
+        if name_kind is None:
+            name_kind = classify(key)
+        if starter is not None:
+            _first_count()
+        slot = GET_HIST + bucket_index(BOUNDS_NS, ended - started)
+        kind = name_kind[1]
+        unsaving = (kind is KIND_VIEW or kind is KIND_PAGE) and not missed and _is_view(kind, key) and \
+            key.startswith(HEADER_PREFIX)
+        with counters.lock:
+            row = counters.table.get(name_kind[0])
+            if row is None:
+                row = counters.new_row(*name_kind)
+            row[MISSES if missed else HITS] += 1
+            row[slot] += 1
+            if unsaving:
+                row[UNSAVING_HITS] += 1
+        if missed:
+            _remember_miss(pending, key, name_kind, ended)
+
+    return count
+
+
+def _make_get(orig: Callable, state: AliasState) -> Callable:
+    """Any backend's get: its inner calls (whatever they are) pass straight through."""
+    own, count = state.frame, _counter_of_get(state)
 
     def get(key, default=None, *args, **kwargs):
         frame = current_call.get()
@@ -84,21 +177,50 @@ def _make_get(orig: Callable, state: AliasState) -> Callable:
             return orig(key, default, *args, **kwargs)
         token = current_call.set(own)
         try:
+            started = clock()
             value = orig(key, MISSING, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        name_kind = memo.get(key) if type(key) is str else None
-        if name_kind is None:
-            name_kind = classify(key)
-        if starter is not None:
-            _first_count()
-        index = MISSES if value is MISSING else HITS
-        with counters.lock:
-            row = counters.table.get(name_kind[0])
-            if row is None:
-                row = counters.new_row(*name_kind)
-            row[index] += 1
+        count(key, value is MISSING, started, ended)
         return default if value is MISSING else value
+
+    return get
+
+
+# Backends whose get makes no call the companion counts (it only reads its store) and takes (key, default, version)
+# (django-redis: and client): their get skips marking the context and forwarding *args/**kwargs, a third of the cost.
+LEAF_GETS = frozenset({
+    ("django.core.cache.backends.locmem", "LocMemCache.get"),
+    ("django.core.cache.backends.filebased", "FileBasedCache.get"),
+    ("django.core.cache.backends.dummy", "DummyCache.get"),
+    ("django.core.cache.backends.memcached", "BaseMemcachedCache.get"),
+    ("django.core.cache.backends.redis", "RedisCache.get"),
+    ("django_redis.cache", "RedisCache.get"),
+})
+NO_CLIENT = object()
+
+
+def is_leaf_get(backend: object) -> bool:
+    function = getattr(type(backend), "get", None)
+    return (getattr(function, "__module__", None), getattr(function, "__qualname__", None)) in LEAF_GETS
+
+
+def _make_leaf_get(orig: Callable, state: AliasState) -> Callable:
+    count = _counter_of_get(state)
+
+    def get(key, default=None, version=None, client=NO_CLIENT):
+        frame = current_call.get()
+        if frame is not None and frame.state is state:
+            return orig(key, default, version) if client is NO_CLIENT else orig(key, default, version, client)
+        started = clock()
+        value = orig(key, MISSING, version) if client is NO_CLIENT else orig(key, MISSING, version, client)
+        ended = clock()
+        if value is MISSING:
+            count(key, True, started, ended)
+            return default
+        count(key, False, started, ended)
+        return value
 
     return get
 
@@ -112,26 +234,31 @@ def _make_aget(orig: Callable, state: AliasState) -> Callable:
             return await orig(key, default, *args, **kwargs)
         token = current_call.set(own)
         try:
+            started = clock()
             value = await orig(key, MISSING, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
         name, kind = classify(key)
         if starter is not None:
             _first_count()
+        # Timed, but no miss is remembered: tasks sharing a thread would pair one task's miss with another's set.
+        slot = GET_HIST + bucket_index(BOUNDS_NS, ended - started)
         if value is MISSING:
-            counters.add(name, kind, MISSES)
+            counters.observe(name, kind, MISSES, slot)
             return default
-        counters.add(name, kind, HITS)
+        counters.observe(name, kind, HITS, slot)
         return value
 
     return aget
 
 
-def _count_get_many(state: AliasState, keys, found) -> None:
+def _count_get_many(state: AliasState, keys, found, elapsed: int) -> None:
     if starter is not None:
         _first_count()
+    slot = OTHER_HIST + bucket_index(BOUNDS_NS, elapsed)
     for (name, kind), (hits, misses) in _tally(state.classify, keys, found).items():
-        state.counters.add_hits_misses(name, kind, hits, misses)
+        state.counters.add_hits_misses(name, kind, hits, misses, slot)
 
 
 def _make_get_many(orig: Callable, state: AliasState, is_async: bool) -> Callable:
@@ -144,10 +271,12 @@ def _make_get_many(orig: Callable, state: AliasState, is_async: bool) -> Callabl
         keys = list(keys)  # it may be a generator: the backend and the tally both walk it
         token = current_call.set(own)
         try:
+            started = clock()
             found = orig(keys, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_get_many(state, keys, found)
+        _count_get_many(state, keys, found, ended - started)
         return found
 
     async def aget_many(keys, *args, **kwargs):
@@ -157,35 +286,40 @@ def _make_get_many(orig: Callable, state: AliasState, is_async: bool) -> Callabl
         keys = list(keys)
         token = current_call.set(own)
         try:
+            started = clock()
             found = await orig(keys, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_get_many(state, keys, found)
+        _count_get_many(state, keys, found, ended - started)
         return found
 
     return aget_many if is_async else get_many
 
 
-def _count_get_or_set(state: AliasState, key, frame: Frame, produced: list) -> None:
+def _count_get_or_set(state: AliasState, key, frame: Frame, produced: list, started: int, ended: int) -> None:
     if starter is not None:
         _first_count()
     name, kind = state.classify(key)
-    if frame.wrote or produced:
-        state.counters.add(name, kind, MISSES)
-        state.counters.add(name, kind, SETS)
+    if produced:
+        # The callable ran: before it the read, after it the write, the callable itself the recompute.
+        called, returned = produced
+        state.counters.get_or_set(name, kind, True, called - started, ended - returned, returned - called)
     else:
-        state.counters.add(name, kind, HITS)
+        state.counters.get_or_set(name, kind, frame.wrote, ended - started)
 
 
 def _watch(default, produced: list):
     """A callable default is called only on a miss: a second sign of one, for backends whose get_or_set does not
-    go through their own add/set."""
+    go through their own add/set; and when it ran and for how long."""
     if not callable(default):
         return default
 
     def produce():
-        produced.append(True)
-        return default()
+        produced.append(clock())
+        value = default()
+        produced.append(clock())
+        return value
 
     return produce
 
@@ -198,10 +332,12 @@ def _make_get_or_set(orig: Callable, state: AliasState, is_async: bool) -> Calla
         frame, produced = Frame(state), []
         token = current_call.set(frame)
         try:
+            started = clock()
             value = orig(key, _watch(default, produced), *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_get_or_set(state, key, frame, produced)
+        _count_get_or_set(state, key, frame, produced, started, ended)
         return value
 
     async def aget_or_set(key, default, *args, **kwargs):
@@ -211,19 +347,23 @@ def _make_get_or_set(orig: Callable, state: AliasState, is_async: bool) -> Calla
         frame, produced = Frame(state), []
         token = current_call.set(frame)
         try:
+            started = clock()
             value = await orig(key, _watch(default, produced), *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_get_or_set(state, key, frame, produced)
+        _count_get_or_set(state, key, frame, produced, started, ended)
         return value
 
     return aget_or_set if is_async else get_or_set
 
 
 def _make_write(orig: Callable, state: AliasState, index: int, is_async: bool) -> Callable:
-    """set, add, delete, touch, incr, decr: one count per call, under the key's namespace."""
-    counters, classify, own = state.counters, state.classify, state.frame
+    """set, add, delete, touch, incr, decr: one count per call, under the key's namespace; a set or add that follows
+    this thread's miss of the key measures the recompute between them."""
+    counters, classify, own, pending = state.counters, state.classify, state.frame, state.pending
     marks_write = index in (SETS, ADDS)
+    histogram = SET_HIST if marks_write else OTHER_HIST
 
     def write(key, *args, **kwargs):
         frame = current_call.get()
@@ -233,13 +373,16 @@ def _make_write(orig: Callable, state: AliasState, index: int, is_async: bool) -
             return orig(key, *args, **kwargs)
         token = current_call.set(own)
         try:
+            started = clock()
             result = orig(key, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
         if starter is not None:
             _first_count()
-        name, kind = classify(key)
-        counters.add(name, kind, index)
+        name_kind = classify(key)
+        cost = _recompute_cost(pending, key, name_kind, started) if marks_write else -1
+        counters.observe(name_kind[0], name_kind[1], index, histogram + bucket_index(BOUNDS_NS, ended - started), cost)
         return result
 
     async def awrite(key, *args, **kwargs):
@@ -250,23 +393,26 @@ def _make_write(orig: Callable, state: AliasState, index: int, is_async: bool) -
             return await orig(key, *args, **kwargs)
         token = current_call.set(own)
         try:
+            started = clock()
             result = await orig(key, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
         if starter is not None:
             _first_count()
         name, kind = classify(key)
-        counters.add(name, kind, index)
+        counters.observe(name, kind, index, histogram + bucket_index(BOUNDS_NS, ended - started))
         return result
 
     return awrite if is_async else write
 
 
-def _count_many(state: AliasState, keys, index: int) -> None:
+def _count_many(state: AliasState, keys, index: int, elapsed: int) -> None:
     if starter is not None:
         _first_count()
+    slot = OTHER_HIST + bucket_index(BOUNDS_NS, elapsed)
     for (name, kind), n in _group(state.classify, keys).items():
-        state.counters.add(name, kind, index, n)
+        state.counters.add(name, kind, index, n, slot)
 
 
 def _make_write_many(orig: Callable, state: AliasState, index: int, is_async: bool) -> Callable:
@@ -283,10 +429,12 @@ def _make_write_many(orig: Callable, state: AliasState, index: int, is_async: bo
         keys = list(data)  # a dict's keys, or delete_many's iterable (maybe a generator)
         token = current_call.set(own)
         try:
+            started = clock()
             result = orig(data if marks_write else keys, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_many(state, keys, index)
+        _count_many(state, keys, index, ended - started)
         return result
 
     async def awrite_many(data, *args, **kwargs):
@@ -298,10 +446,12 @@ def _make_write_many(orig: Callable, state: AliasState, index: int, is_async: bo
         keys = list(data)
         token = current_call.set(own)
         try:
+            started = clock()
             result = await orig(data if marks_write else keys, *args, **kwargs)
+            ended = clock()
         finally:
             current_call.reset(token)
-        _count_many(state, keys, index)
+        _count_many(state, keys, index, ended - started)
         return result
 
     return awrite_many if is_async else write_many
@@ -359,6 +509,8 @@ def instrument(backend: object, state: AliasState) -> bool:
         orig = getattr(backend, name, None)
         if callable(orig):
             wrapped[name] = factory(orig, state)
+    if "get" in wrapped and is_leaf_get(backend):
+        wrapped["get"] = _make_leaf_get(backend.get, state)
     try:
         for name, wrapper in wrapped.items():
             setattr(backend, name, wrapper)

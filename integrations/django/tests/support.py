@@ -146,17 +146,30 @@ def parse_records(data: bytes) -> list[dict]:
     return records
 
 
+COUNTERS = ("h", "m", "s", "a", "d", "i", "t")
+HISTOGRAMS = ("lg", "ls", "lo")
+BUCKETS = 21
+
+
 def check_record(record: dict) -> None:
-    assert set(record) == {"v", "host", "pid", "at", "alias", "ns"}, sorted(record)
-    assert record["v"] == 1
+    assert set(record) == {"v", "tv", "host", "pid", "at", "alias", "ns"}, sorted(record)
+    assert record["v"] == 1 and record["tv"] == 1
     assert isinstance(record["host"], str) and isinstance(record["pid"], int)
     assert isinstance(record["at"], (int, float)) and isinstance(record["alias"], str)
     for name, counters in record["ns"].items():
         assert isinstance(name, str) and len(name) <= 200
         assert counters["k"] in ("view", "page", "fragment", "session", "key", "other"), counters
         for letter, n in counters.items():
-            if letter != "k":
-                assert letter in "hmsadit" and isinstance(n, int) and n > 0, (letter, n)
+            if letter in HISTOGRAMS:
+                # Each bucket's own count, trailing zeros left out.
+                assert 0 < len(n) <= BUCKETS and n[-1] > 0, (letter, n)
+                assert all(isinstance(c, int) and c >= 0 for c in n), (letter, n)
+            elif letter in ("rs", "sh"):
+                assert isinstance(n, int) and n >= 0, (letter, n)
+            elif letter == "rn":
+                assert isinstance(n, int) and n > 0 and "rs" in counters, (letter, n)
+            elif letter != "k":
+                assert letter in COUNTERS and isinstance(n, int) and n > 0, (letter, n)
 
 
 def redis_records(port: int, alias: str, db: int = 0) -> dict[int, list[dict]]:
@@ -178,15 +191,31 @@ def file_records(directory: str) -> dict[int, list[dict]]:
 
 
 def totals(buckets: dict[int, list[dict]]) -> dict[str, dict]:
-    """Sum every record's counters per namespace (kind kept)."""
+    """Sum every record's counters per namespace (kind kept); timings are timing_totals'."""
     summed: dict[str, dict] = {}
     for records in buckets.values():
         for record in records:
             for name, counters in record["ns"].items():
                 row = summed.setdefault(name, {"k": counters["k"]})
                 for letter, n in counters.items():
-                    if letter != "k":
+                    if letter in COUNTERS:
                         row[letter] = row.get(letter, 0) + n
+    return summed
+
+
+def timing_totals(buckets: dict[int, list[dict]]) -> dict[str, dict]:
+    """Sum every record's timings per namespace: {"lg"|"ls"|"lo": [21 counts], "rs", "rn", "sh"} ("sh" = h if absent)."""
+    summed: dict[str, dict] = {}
+    for records in buckets.values():
+        for record in records:
+            for name, counters in record["ns"].items():
+                row = summed.setdefault(name, {**{h: [0] * BUCKETS for h in HISTOGRAMS}, "rs": 0, "rn": 0, "sh": 0})
+                for letter in HISTOGRAMS:
+                    for i, n in enumerate(counters.get(letter, [])):
+                        row[letter][i] += n
+                row["rs"] += counters.get("rs", 0)
+                row["rn"] += counters.get("rn", 0)
+                row["sh"] += counters.get("sh", counters.get("h", 0))
     return summed
 
 

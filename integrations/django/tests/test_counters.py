@@ -102,7 +102,7 @@ class Record(unittest.TestCase):
         self.assertEqual(data.count(b"\n"), 1)
         self.assertEqual(
             data,
-            b'{"v":1,"host":"web-1","pid":4242,"at":1764624000.5,"alias":"pages","ns":{"api:product-list":'
+            b'{"v":1,"tv":1,"host":"web-1","pid":4242,"at":1764624000.5,"alias":"pages","ns":{"api:product-list":'
             b'{"k":"view","h":12,"m":3,"s":3},"n":{"k":"key","a":1,"i":2,"t":1}}}\n',
         )
         support.parse_records(data)

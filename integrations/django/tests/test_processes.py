@@ -74,7 +74,9 @@ class Fork(SimpleTestCase):
             cache.get("parent:2")
             runtime.flush()
         records = [r for rs in support.file_records(os.path.join(sink, "default")).values() for r in rs]
-        by_pid = {record["pid"]: record["ns"] for record in records}
+        by_pid = {record["pid"]: {name: {k: v for k, v in counters.items() if k in ("k", "m")}
+                                  for name, counters in record["ns"].items()} for record in records}
+        self.assertEqual([sum(record["ns"][name]["lg"]) for record in records for name in record["ns"]], [2, 2])
         self.assertEqual(by_pid, {pid: {"child": {"k": "key", "m": 2}},
                                   os.getpid(): {"parent": {"k": "key", "m": 2}}})
 
