@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "@/lib/audit/log";
+import { bucketFileName, bucketOf } from "@/lib/namespaces/format";
 import { parseAddress } from "@/lib/backends/memcached/address";
 import { MemcachedClient } from "@/lib/backends/memcached/client";
 import { redis as redisDescriptor } from "@/lib/backends/redis";
@@ -14,6 +15,7 @@ import { getContext } from "@/lib/server/context";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
 import { callRoute, withServerEnv, type ServerEnv } from "@/test/routes";
+import type { CompareAnswer, CompareCache } from "./compare";
 import { ProbeFailed, runProbe, type ProbeResult } from "./run";
 import { sizesOf } from "./sizes";
 
@@ -37,6 +39,7 @@ let raw: Redis;
 let dir: string;
 let fullDir: string;
 let auditLog: string;
+let sinkDir: string;
 let env: ServerEnv;
 
 const CACHES = () => ({
@@ -112,6 +115,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "cachescope-probe-files-"));
   fullDir = await mkdtemp(path.join(tmpdir(), "cachescope-probe-full-"));
   auditLog = path.join(await mkdtemp(path.join(tmpdir(), "cachescope-probe-audit-")), "audit.jsonl");
+  sinkDir = await mkdtemp(path.join(tmpdir(), "cachescope-probe-sink-"));
   // The alias's real entries: 90 of 1000 bytes and 10 of 20000, so the sample gives a median and a p95 far apart.
   for (let i = 0; i < 100; i++) await raw.set(`site:1:item:${i}`, Buffer.alloc(i < 90 ? 1000 : 20_000, 1));
   for (let i = 0; i < 9; i++) await writeFile(path.join(fullDir, `${String(i).padStart(32, "0")}.djcache`), "x");
@@ -120,6 +124,8 @@ beforeAll(async () => {
     CACHESCOPE_VIEWER_TOKEN: VIEWER,
     CACHESCOPE_CACHES: JSON.stringify(CACHES()),
     CACHESCOPE_AUDIT_LOG: auditLog,
+    // memcached's companion counters live in a directory (the companion's SINKS), where the test writes them.
+    CACHESCOPE_SINKS: JSON.stringify({ mc: sinkDir }),
   });
 });
 
@@ -129,7 +135,7 @@ afterAll(async () => {
   raw?.disconnect();
   await redisServer?.stop();
   await memcachedServer?.stop();
-  for (const d of [dir, fullDir, auditLog && path.dirname(auditLog)]) if (d) await rm(d, { recursive: true, force: true });
+  for (const d of [dir, fullDir, sinkDir, auditLog && path.dirname(auditLog)]) if (d) await rm(d, { recursive: true, force: true });
 });
 
 describe("the probe through the API", () => {
@@ -350,5 +356,49 @@ describe("runProbe on a real Redis", () => {
       await filled;
       await raw.config("SET", "maxmemory", "0");
     }
+  });
+});
+
+describe("GET /api/compare", () => {
+  it("every cache side by side: real-traffic latency where the companion timed calls, probe runs, why a cache cannot be probed", async () => {
+    // One companion flush with timing (docs/COUNTERS_FORMAT.md, tv 1): 15 gets (4 ≤ 50 µs, 9 ≤ 100 µs, 2 ≤ 200 µs), 6 sets.
+    const at = Date.now() / 1000;
+    const record = {
+      v: 1,
+      tv: 1,
+      host: "web-1",
+      pid: 4242,
+      at,
+      alias: "mc",
+      ns: { "api:products": { k: "view", h: 12, m: 3, s: 6, lg: [0, 0, 0, 4, 9, 2], ls: [0, 0, 0, 1, 5], rs: 123000, rn: 3 } },
+    };
+    await mkdir(path.join(sinkDir, "mc"), { recursive: true });
+    await appendFile(path.join(sinkDir, "mc", bucketFileName(bucketOf(at))), JSON.stringify(record) + "\n");
+    await probeDone("default");
+
+    const { GET } = await import("@/app/api/compare/route");
+    const res = await callRoute(GET, "/api/compare?window=60", { token: VIEWER });
+    expect(res.status, res.text).toBe(200);
+    const answer = res.json<CompareAnswer>();
+    const by = new Map(answer.caches.map((c) => [c.alias, c]));
+    expect([...by.keys()]).toEqual(["default", "mc", "files", "full", "down", "dummy"]);
+
+    const mc = by.get("mc") as CompareCache;
+    expect(mc.realTraffic.latency?.get.count).toBe(15);
+    expect(mc.realTraffic.latency?.set.count).toBe(6);
+    expect(mc.realTraffic.latency?.get.p50Ms).toBeGreaterThan(0.05);
+    expect(mc.realTraffic.latency?.get.p50Ms).toBeLessThanOrEqual(0.1);
+    expect(mc.realTraffic.saved?.costPerMissMs).toBe(41);
+    expect(mc.runs.length).toBeGreaterThanOrEqual(1);
+
+    const def = by.get("default") as CompareCache;
+    expect(def.realTraffic.latency).toBeNull();
+    expect(def.realTraffic.reason).toMatch(/companion/);
+    expect(def.probeRefused).toBeNull();
+    expect(def.runs[0]).toMatchObject({ kind: "probe", state: "done", alias: "default" });
+    expect((def.runs[0].result as ProbeResult).runs.length).toBe(4);
+
+    expect(by.get("dummy")?.probeRefused).toMatch(/stores nothing/);
+    expect(by.get("dummy")?.kind).toBe("dummy");
   });
 });
