@@ -8,7 +8,7 @@
 #        apps on 3107 (suite), 3108 (demo), 3109-3110 (e2e/security.spec.ts starts its own)
 #        Django workers with the companion on 3111-3112 (e2e/companion.spec.ts starts and stops them)
 #        Sign in with Django: a console on 3113 and a Django worker on 3114 (e2e/django-login.spec.ts starts and stops them)
-#   probe (lib/probe/probe.int.test.ts): redis 6501 (6502: nothing listens), memcached 11501; e2e/compare.spec.ts: console 3117
+#   probe (lib/probe/probe.int.test.ts): redis 6501 (6502: nothing listens), memcached 11501; e2e/compare.spec.ts: a Django worker with the companion on 3118
 #   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 set -euo pipefail
 

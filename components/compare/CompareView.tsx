@@ -85,7 +85,7 @@ function RealTraffic({ caches, windowLabel }: { caches: CompareCache[]; windowLa
                       : `a miss costs ${formatMs(c.realTraffic.saved.costPerMissMs)} to recompute`}{" "}
                     · {c.realTraffic.saved.hitsPerSecond.toFixed(1)} hits/s
                     {c.realTraffic.saved.savedSecondsPerSecond !== null
-                      ? ` · saves ${c.realTraffic.saved.savedSecondsPerSecond.toFixed(3)} s of work per second`
+                      ? ` · saves ${formatMs(c.realTraffic.saved.savedSecondsPerSecond * 1000)} of work per second`
                       : ""}
                   </p>
                 ) : null}
