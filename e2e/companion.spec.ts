@@ -21,6 +21,7 @@ const RUN = Date.now().toString(36);
 const HOST = "shop.test"; // one host name for both workers, as behind a load balancer (cache_page keys hash the URL)
 const WINDOW_S = 3600;
 const auth = { Authorization: `Bearer ${TOKEN}` };
+const PERCENTILES = /^p50 [\d.]+ (µs|ms|s) · p95 [\d.]+ (µs|ms|s) · p99 [\d.]+ (µs|ms|s)$/;
 
 interface NsRow extends Counts {
   name: string;
@@ -244,6 +245,15 @@ test("the companion's counts from two Django workers reach the API and the pages
       await expect(ratio).toHaveText(n.hits + n.misses === 0 ? "—" : percent(n.hits, n.hits + n.misses));
       await expect(row.locator('td[title$=" adds"]')).toHaveAttribute("title", `${n.sets} sets, ${n.adds} adds`);
       await expect(row.locator('td[title$=" deletes"]')).toHaveAttribute("title", `${n.deletes} deletes`);
+      // Timed by the companion: percentiles wherever there were gets; a recompute measured where a miss was followed
+      // by the set of its key (cache_page, {% cache %}, the catalog view), never for sessions (a new session is a new key).
+      if (n.hits + n.misses > 0) await expect(row.getByTestId("ns-get-latency")).toHaveText(PERCENTILES);
+      const saved = row.getByTestId("ns-saved");
+      if (want.kind === "session") await expect(saved).toHaveText("recompute cost unknown");
+      else if (want.misses > 0 && want.sets > 0) await expect(saved).toHaveText(/^saves [\d.]+ (µs|ms|s) per hit, (< )?[\d.]+ CPU-s\/s$/);
     }
   }
+  // The home page's time saved for the LocMemCache, whose recomputes the companion measured.
+  await page.goto("/");
+  await expect(page.getByTestId(`saved-${HOME_ALIAS}`)).toHaveText(/^saves [\d.]+ (µs|ms|s) per hit, (< )?[\d.]+ CPU-s\/s$/);
 });

@@ -10,6 +10,8 @@ import { DEMO_DATA_DIR, DEMO_URL, TOKEN } from "./env";
 
 test.use({ baseURL: DEMO_URL });
 
+const PERCENTILES = /^p50 [\d.]+ (µs|ms) · p95 [\d.]+ (µs|ms) · p99 [\d.]+ (µs|ms)$/;
+
 test("the demo's Namespaces tab shows simulated traffic per namespace, flagged, sortable, linked", async ({ page }) => {
   await page.goto(`/api/login?token=${TOKEN}&next=/caches/default/namespaces?window=1h`);
   await expect(page.getByText("Simulated traffic")).toBeVisible();
@@ -21,6 +23,14 @@ test("the demo's Namespaces tab shows simulated traffic per namespace, flagged, 
   await expect(row("report")).toContainText("written, never read");
   await expect(row("api:product-list").getByRole("img", { name: "hit ratio of api:product-list" })).toBeVisible();
   await expect(page.getByTestId("ns-total-ratio")).toHaveText(/\d+(\.\d)?%/);
+
+  // Latency and time saved from the simulated timings; a namespace whose recompute was never measured says so.
+  await expect(row("api:product-list").getByTestId("ns-get-latency")).toHaveText(PERCENTILES);
+  await expect(row("api:product-list").getByTestId("ns-set-latency")).toHaveText(PERCENTILES);
+  await expect(row("api:product-list").getByTestId("ns-saved")).toHaveText(/^saves [\d.]+ ms per hit, (< )?[\d.]+ CPU-s\/s$/);
+  await expect(row("search").getByTestId("ns-saved")).toHaveText("recompute cost unknown");
+  await expect(page.getByTestId("ns-total-get")).toHaveText(/^[\d.]+ (µs|ms) · [\d.]+ (µs|ms) · [\d.]+ (µs|ms)$/);
+  await expect(page.getByTestId("ns-total-saved")).toHaveText(/^[\d.]+ CPU-s\/s$/);
 
   // Sorted by misses/s by default; a header click sorts by name and says so in the URL.
   await table.getByRole("button", { name: "namespace" }).click();
@@ -55,6 +65,7 @@ test("the home page shows the demo caches' hit ratios from Django, and the Stats
   await page.goto(`/api/login?token=${TOKEN}&next=/`);
   await expect(page.getByTestId("django-cell-default")).toContainText(/\d+(\.\d)?%/);
   await expect(page.getByTestId("django-cell-default")).toContainText("from Django (simulated)");
+  await expect(page.getByTestId("saved-default")).toHaveText(/^saves [\d.]+ ms per hit, (< )?[\d.]+ CPU-s\/s$/);
   // The DummyCache stores nothing: its only ratio is the (simulated) companion's, every get a miss.
   await expect(page.getByTestId("django-cell-dummy")).toContainText(/^0%.*from Django \(simulated\)/);
   await page.goto("/caches/default/stats");

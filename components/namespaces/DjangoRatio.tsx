@@ -4,6 +4,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatRate, formatRatio } from "../stats/format";
 import { Sparkline } from "../stats/Sparkline";
+import type { NamespacesAnswer } from "@/lib/namespaces/service";
+import { formatSaved } from "./timing-format";
 import { useDjangoHistory, useNamespaces } from "./useNamespaces";
 
 const WINDOW_S = 60;
@@ -44,7 +46,18 @@ export function DjangoRatioCell({ alias, fallback }: { alias: string; fallback: 
         from Django{a.simulated ? " (simulated)" : ""} · {formatRate(a.total.requestsPerSec)} gets · {formatRate(a.total.missesPerSec)}{" "}
         misses
       </div>
+      <SavedLine answer={a} />
     </Link>
+  );
+}
+
+/** The alias's time saved (home page): what its hits spared the Django processes, or that the cost is unknown. */
+function SavedLine({ answer }: { answer: NamespacesAnswer }) {
+  if (answer.latency === null) return null;
+  return (
+    <div className="text-xs text-slate-600 tabular-nums" data-testid={`saved-${answer.alias}`}>
+      {formatSaved(answer.saved)}
+    </div>
   );
 }
 
@@ -56,6 +69,7 @@ export function DjangoRatioLine({ alias }: { alias: string }) {
     <div className="text-xs text-slate-600 tabular-nums" data-testid={`django-line-${alias}`}>
       this alias from Django{ns.data.simulated ? " (simulated)" : ""}:{" "}
       <span className="font-semibold">{formatRatio(ns.data.total.hitRatio)}</span>
+      <SavedLine answer={ns.data} />
     </div>
   );
 }

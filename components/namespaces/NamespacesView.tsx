@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import type { NamespaceRow } from "@/lib/namespaces/aggregate";
 import type { NamespacesAnswer } from "@/lib/namespaces/service";
+import type { LatencySummary } from "@/lib/namespaces/timing";
 import { useCache } from "../caches/useCache";
 import { useUrlState } from "../ui/url-state";
 import { formatRate, formatRatio, formatSince } from "../stats/format";
@@ -11,6 +12,7 @@ import { Sparkline } from "../stats/Sparkline";
 import { Figure, Notice, Spinner } from "../ui";
 import { namespaceLinks } from "./links";
 import { FLAG_LABEL, SKIP_LABEL, WINDOWS, filterRows, parseSort, parseWindow, sortRows, type SortName, type WindowName } from "./table";
+import { formatMs, formatPercentiles, formatSaved, formatWork } from "./timing-format";
 import { useNamespaces } from "./useNamespaces";
 
 const COLUMNS: { sort: SortName; label: string; title: string }[] = [
@@ -56,6 +58,14 @@ export function NamespacesView({ alias }: { alias: string }) {
         <Figure label="Requests" testId="ns-total-requests" value={formatRate(a.total.requestsPerSec)} />
         <Figure label="Misses" testId="ns-total-misses" value={formatRate(a.total.missesPerSec)} />
         <Figure label="Namespaces" testId="ns-count" value={String(a.namespaces.length)} />
+        <Figure label="get latency (p50 · p95 · p99)" testId="ns-total-get" value={percentileTriple(a.latency?.get)} />
+        <Figure label="set latency (p50 · p95 · p99)" testId="ns-total-set" value={percentileTriple(a.latency?.set)} />
+        <Figure label="Cost per miss" testId="ns-total-cost" value={formatMs(a.saved.costPerMissMs)} />
+        <Figure
+          label="Work saved by hits"
+          testId="ns-total-saved"
+          value={a.saved.savedSecondsPerSecond === null ? "unknown" : formatWork(a.saved.savedSecondsPerSecond)}
+        />
         <div className="text-xs text-slate-500">
           {a.updatedAt !== null ? `last flush ${formatSince(a.updatedAt, ns.dataUpdatedAt)} ago` : "no flush in this window"} · {a.records}{" "}
           records · read from {a.from}
@@ -97,6 +107,12 @@ export function NamespacesView({ alias }: { alias: string }) {
           {w}
         </Notice>
       ))}
+      {a.latency === null ? (
+        <p className="text-xs text-slate-500" data-testid="ns-no-timing">
+          No latency or recompute timings in this window: the companion writing these counters predates timing (cachescope_django with
+          timing writes them with every flush).
+        </p>
+      ) : null}
 
       <div className="overflow-x-auto rounded border border-slate-200 bg-white">
         <table className="w-full text-sm" data-testid="ns-table">
@@ -121,6 +137,18 @@ export function NamespacesView({ alias }: { alias: string }) {
                   numeric
                 />
               ))}
+              <th className="px-2 py-1" title="latency of gets: p50 · p95 · p99 from the companion's histograms">
+                get latency
+              </th>
+              <th className="px-2 py-1" title="latency of sets and adds: p50 · p95 · p99">
+                set latency
+              </th>
+              <th
+                className="px-2 py-1"
+                title="what a miss cost to recompute (get_or_set's callable, a miss then its set, a cached view's time), and the work hits saved"
+              >
+                time saved
+              </th>
               <th className="px-2 py-1">hit ratio over {win}</th>
               <th className="px-2 py-1">flags</th>
               <th className="px-2 py-1" />
@@ -166,6 +194,23 @@ function Row({ alias, row, answer, keyNames }: { alias: string; row: NamespaceRo
       <td className="px-2 py-1 text-right tabular-nums" title={`${row.deletes} deletes`}>
         {formatRate(row.deletesPerSec)}
       </td>
+      <td className="whitespace-nowrap px-2 py-1 text-xs tabular-nums" data-testid="ns-get-latency" title={latencyTitle(row.latency?.get)}>
+        {formatPercentiles(row.latency?.get)}
+      </td>
+      <td className="whitespace-nowrap px-2 py-1 text-xs tabular-nums" data-testid="ns-set-latency" title={latencyTitle(row.latency?.set)}>
+        {formatPercentiles(row.latency?.set)}
+      </td>
+      <td
+        className={`whitespace-nowrap px-2 py-1 text-xs tabular-nums ${row.saved.costPerMissMs === null ? "text-slate-400" : ""}`}
+        data-testid="ns-saved"
+        title={
+          row.saved.costPerMissMs === null
+            ? "no miss of this namespace was followed by a measured recompute in this window: its cost is unknown"
+            : `${row.saved.hitsPerSecond.toFixed(2)} hits/s that each saved a recompute of ${formatMs(row.saved.costPerMissMs)}`
+        }
+      >
+        {formatSaved(row.saved)}
+      </td>
       <td className="px-2 py-1">
         <Sparkline
           label={`hit ratio of ${row.name}`}
@@ -202,6 +247,15 @@ function Row({ alias, row, answer, keyNames }: { alias: string; row: NamespaceRo
       </td>
     </tr>
   );
+}
+
+function percentileTriple(l: LatencySummary | undefined): string {
+  if (!l || l.count === 0) return "—";
+  return `${formatMs(l.p50Ms)} · ${formatMs(l.p95Ms)} · ${formatMs(l.p99Ms)}`;
+}
+
+function latencyTitle(l: LatencySummary | undefined): string {
+  return l ? `${l.count} calls timed in this window` : "no timings in this window";
 }
 
 function SortHeader(props: { label: string; title: string; active: boolean; desc: boolean; numeric?: boolean; onClick: () => void }) {

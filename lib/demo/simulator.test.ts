@@ -54,6 +54,17 @@ describe("demo traffic simulator", () => {
     expect(byName.get("fragment:sidebar")?.kind).toBe("fragment");
     expect(byName.get("session")?.kind).toBe("session");
     expect(w.total.hitRatio).toBeGreaterThan(0.5);
+    // Latency and time saved a newcomer can read: plausible percentiles, costs near the traffic's, one unknown.
+    const list = byName.get("api:product-list");
+    expect(list?.latency?.get.count).toBe((list?.hits ?? 0) + (list?.misses ?? 0));
+    expect(list?.latency?.get.p50Ms).toBeGreaterThan(0.1);
+    expect(list?.latency?.get.p50Ms).toBeLessThan(0.5);
+    expect(list?.latency?.get.p99Ms).toBeGreaterThan(list?.latency?.get.p50Ms ?? Infinity);
+    expect(list?.saved.costPerMissMs).toBeGreaterThan(41 * 0.85);
+    expect(list?.saved.costPerMissMs).toBeLessThan(41 * 1.15);
+    expect(list?.saved.savedSecondsPerSecond).toBeCloseTo(((list?.saved.hitsPerSecond ?? 0) * (list?.saved.costPerMissMs ?? 0)) / 1000, 9);
+    expect(byName.get("search")?.saved.costPerMissMs).toBeNull();
+    expect(w.saved.savedSecondsPerSecond).toBeGreaterThan(0);
   });
 
   it("gives the DummyCache misses only, as Django's DummyCache would", async () => {

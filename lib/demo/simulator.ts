@@ -3,6 +3,7 @@ import path from "node:path";
 import { BUCKET_SECONDS, FILE_COUNTER_DIR, RETENTION_SECONDS, bucketFileName, bucketOf } from "@/lib/namespaces/format";
 import type { NamespaceKind } from "@/lib/namespaces/parse";
 import type { Sink } from "@/lib/namespaces/sinks";
+import { LATENCY_BOUNDS_US, LATENCY_BUCKETS, TIMING_VERSION } from "@/lib/namespaces/timing";
 import { seededRandom } from "@/lib/random";
 
 /**
@@ -34,54 +35,77 @@ export interface Traffic {
   touches?: number;
   /** Set after a miss, as cache_page and {% cache %} do. */
   setOnMiss?: boolean;
+  /** Median latency of a get / a set (µs) on this alias's backend. */
+  getUs: number;
+  setUs: number;
+  /** Mean cost of recomputing a miss (ms), measured when a set follows it; absent: never measured (shown as unknown). */
+  costMs?: number;
 }
 
 /** A shop's cache as a Django would see it: views, fragments, sessions, plain keys; one mostly missing, one never read. */
 const DEFAULT_TRAFFIC: Traffic[] = [
-  { name: "api:product-list", kind: "view", reads: 60, hitRate: 0.86, setOnMiss: true },
-  { name: "api:product-detail", kind: "view", reads: 35, hitRate: 0.64, setOnMiss: true },
-  { name: "shop.views.home", kind: "view", reads: 18, hitRate: 0.93, setOnMiss: true },
-  { name: "fragment:sidebar", kind: "fragment", reads: 80, hitRate: 0.98, setOnMiss: true },
-  { name: "fragment:product_card", kind: "fragment", reads: 45, hitRate: 0.74, setOnMiss: true },
-  { name: "session", kind: "session", reads: 25, hitRate: 0.9, sets: 6, deletes: 1, touches: 2 },
-  { name: "user", kind: "key", reads: 20, hitRate: 0.7, setOnMiss: true, deletes: 2 },
-  { name: "search", kind: "key", reads: 16, hitRate: 0.06, setOnMiss: true },
-  { name: "report", kind: "key", reads: 0, hitRate: 0, sets: 3 },
-  { name: "ratelimit", kind: "key", reads: 0, hitRate: 0, adds: 4, incrs: 30 },
+  { name: "api:product-list", kind: "view", reads: 60, hitRate: 0.86, setOnMiss: true, getUs: 180, setUs: 420, costMs: 41 },
+  { name: "api:product-detail", kind: "view", reads: 35, hitRate: 0.64, setOnMiss: true, getUs: 150, setUs: 380, costMs: 24 },
+  { name: "shop.views.home", kind: "view", reads: 18, hitRate: 0.93, setOnMiss: true, getUs: 220, setUs: 520, costMs: 130 },
+  { name: "fragment:sidebar", kind: "fragment", reads: 80, hitRate: 0.98, setOnMiss: true, getUs: 90, setUs: 260, costMs: 3.5 },
+  { name: "fragment:product_card", kind: "fragment", reads: 45, hitRate: 0.74, setOnMiss: true, getUs: 80, setUs: 240, costMs: 1.8 },
+  { name: "session", kind: "session", reads: 25, hitRate: 0.9, sets: 6, deletes: 1, touches: 2, getUs: 70, setUs: 210 },
+  { name: "user", kind: "key", reads: 20, hitRate: 0.7, setOnMiss: true, deletes: 2, getUs: 60, setUs: 200, costMs: 6 },
+  // Set after a miss by another worker (a task queue): no cost measured, so the tab says "unknown".
+  { name: "search", kind: "key", reads: 16, hitRate: 0.06, setOnMiss: true, getUs: 65, setUs: 230 },
+  { name: "report", kind: "key", reads: 0, hitRate: 0, sets: 3, getUs: 60, setUs: 900 },
+  { name: "ratelimit", kind: "key", reads: 0, hitRate: 0, adds: 4, incrs: 30, getUs: 50, setUs: 150 },
 ];
 
 /** What the demo's DummyCache sees: every get a miss, every set thrown away. */
 const DUMMY_TRAFFIC: Traffic[] = [
-  { name: "api:product-list", kind: "view", reads: 6, hitRate: 0, setOnMiss: true },
-  { name: "session", kind: "session", reads: 4, hitRate: 0, sets: 2 },
+  { name: "api:product-list", kind: "view", reads: 6, hitRate: 0, setOnMiss: true, getUs: 2, setUs: 2, costMs: 41 },
+  { name: "session", kind: "session", reads: 4, hitRate: 0, sets: 2, getUs: 2, setUs: 2 },
 ];
 
 function around(rand: () => number, mean: number): number {
   return mean <= 0 ? 0 : Math.max(0, Math.round(mean * (0.75 + rand() * 0.5)));
 }
 
-type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t", number | string>>;
+type Counters = Partial<Record<"k" | "h" | "m" | "s" | "a" | "d" | "i" | "t" | "rs" | "rn", number | string>>;
+type Entry = Counters & { lg?: number[]; ls?: number[] };
+
+/** n durations around a median (log-normal, a long right tail as real latencies have) as histogram counts. */
+export function simulatedHistogram(rand: () => number, n: number, medianUs: number): number[] | undefined {
+  if (n <= 0) return undefined;
+  const hist = new Array<number>(LATENCY_BUCKETS).fill(0);
+  for (let i = 0; i < n; i++) {
+    // Box-Muller: a standard normal from two uniforms.
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const us = medianUs * Math.exp(0.6 * z);
+    const at = LATENCY_BOUNDS_US.findIndex((b) => us <= b);
+    hist[at === -1 ? LATENCY_BUCKETS - 1 : at]++;
+  }
+  while (hist.length > 0 && hist[hist.length - 1] === 0) hist.pop();
+  return hist;
+}
 
 /** One simulated process's record for one flush into `bucket` (a line, "\n" included). */
 export function simulatedRecord(alias: string, traffic: Traffic[], bucket: number, process: number, at: number): string {
   const rand = seededRandom(bucket * 7 + process * 1_000_003 + alias.length);
+  const timing = seededRandom(bucket * 13 + process * 7_919 + alias.length + 17);
   // Traffic rises and falls over 20 minutes, and a cold spell every so often drops the hit ratios. The trough keeps
   // 30% of the peak: a newcomer opening the demo at any minute sees every alias read, the DummyCache's few gets included.
   const wave = 0.65 + 0.35 * Math.sin((bucket / 1200) * 2 * Math.PI);
   const cold = Math.floor(bucket / 600) % 5 === 3 ? 0.6 : 1;
-  const ns: Record<string, Counters> = {};
+  const ns: Record<string, Entry> = {};
   for (const t of traffic) {
     const reads = around(rand, (t.reads * wave) / 2);
     const hits = Math.round(
       reads * Math.min(1, t.hitRate * (t.kind === "fragment" || t.kind === "view" ? cold : 1) * (0.95 + rand() * 0.1)),
     );
     const misses = reads - hits;
-    const c: Counters = { k: t.kind };
+    const c: Entry = { k: t.kind };
     if (hits) c.h = hits;
     if (misses) c.m = misses;
     const sets = (t.setOnMiss ? misses : 0) + around(rand, (t.sets ?? 0) / 2);
     if (sets) c.s = sets;
-    const extra: [keyof Counters, number | undefined][] = [
+    const extra: ["d" | "a" | "i" | "t", number | undefined][] = [
       ["d", t.deletes],
       ["a", t.adds],
       ["i", t.incrs],
@@ -91,9 +115,19 @@ export function simulatedRecord(alias: string, traffic: Traffic[], bucket: numbe
       const n = around(rand, ((mean ?? 0) * wave) / 2);
       if (n) c[field] = n;
     }
+    // Timings from their own generator: the counts stay what they were before the simulator timed anything.
+    const lg = simulatedHistogram(timing, reads, t.getUs);
+    const ls = simulatedHistogram(timing, sets + (typeof c.a === "number" ? c.a : 0), t.setUs);
+    if (lg) c.lg = lg;
+    if (ls) c.ls = ls;
+    const measured = t.costMs !== undefined && t.setOnMiss ? misses : 0;
+    if (measured > 0 && t.costMs !== undefined) {
+      c.rn = measured;
+      c.rs = Math.round(measured * t.costMs * 1000 * (0.85 + timing() * 0.3));
+    }
     if (Object.keys(c).length > 1) ns[t.name] = c;
   }
-  return JSON.stringify({ v: 1, host: "cachescope-simulator", pid: 1000 + process, at, alias, ns }) + "\n";
+  return JSON.stringify({ v: 1, tv: TIMING_VERSION, host: "cachescope-simulator", pid: 1000 + process, at, alias, ns }) + "\n";
 }
 
 /** What the simulator counts for each of the demo's aliases. */

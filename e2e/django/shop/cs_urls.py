@@ -15,6 +15,9 @@ for alias in CS_ALIASES:
         path(f"{alias}/session/", cs_views.session, {"alias": alias}, name="session"),
         path(f"{alias}/catalog/<str:item>/", cs_views.catalog, {"alias": alias}, name="catalog"),
         path(f"{alias}/catalog/<str:item>/drop/", cs_views.catalog_drop, {"alias": alias}, name="catalog-drop"),
+        path(f"{alias}/timing/page/", cs_views.timing_page(alias), name="timing-page"),
+        path(f"{alias}/timing/key/<str:item>/", cs_views.timing_key, {"alias": alias}, name="timing-key"),
+        path(f"{alias}/timing/gos/<str:item>/", cs_views.timing_get_or_set, {"alias": alias}, name="timing-gos"),
     ]
 
 urlpatterns = [path("cs/", include((cs_patterns, "cs"), namespace="cs"))] + shop_urlpatterns

@@ -1,6 +1,8 @@
 """Views the companion spec drives: each does one kind of cache work on the alias its URL names, so every
 namespace's hits, misses and sets follow from the requests made (e2e/companion-plan.ts lists them). Keys carry the
 spec run's id (?run= in cache_page's URL and the fragment's vary-on, the catalog item), so every run starts cold."""
+import time
+
 from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -52,3 +54,43 @@ def catalog(request, alias, item):
 def catalog_drop(request, alias, item):
     caches[alias].delete(f"catalog:{item}")
     return JsonResponse({"dropped": item})
+
+
+# Timing (lib/namespaces/timing.int.test.ts): each view does a known amount of work on a miss, so the recompute cost
+# the companion measures can be checked against it.
+PAGE_WORK_S = 0.2
+KEY_WORK_S = 0.15
+GET_OR_SET_WORK_S = 0.15
+
+
+def timing_page(alias):
+    """cache_page: the view's time on a miss is the recompute cost."""
+
+    @cache_page(600, cache=alias)
+    def view(request):
+        time.sleep(PAGE_WORK_S)
+        return HttpResponse("page")
+
+    return view
+
+
+def timing_key(request, alias, item):
+    """A miss, the work, then the set of the same key: the gap is the recompute cost."""
+    cache = caches[alias]
+    key = f"slowkey:{item}"
+    value = cache.get(key)
+    if value is None:
+        time.sleep(KEY_WORK_S)
+        value = {"item": item}
+        cache.set(key, value, 600)
+    return JsonResponse(value)
+
+
+def timing_get_or_set(request, alias, item):
+    """get_or_set: its callable's duration is the recompute cost."""
+
+    def compute():
+        time.sleep(GET_OR_SET_WORK_S)
+        return {"item": item}
+
+    return JsonResponse(caches[alias].get_or_set(f"slowgos:{item}", compute, 600))

@@ -25,10 +25,15 @@ LETTERS = ("h", "m", "s", "a", "d", "i", "t")
 GET_HIST = 7
 SET_HIST = GET_HIST + BUCKETS
 OTHER_HIST = SET_HIST + BUCKETS
-COST_NS = OTHER_HIST + BUCKETS
+# A plain get's one increment: its latency bucket among the hits or among the misses, which counts the hit or miss
+# too (the record sums them into h, m and lg). GET_HIST is for gets whose hit or miss is counted on its own.
+HIT_HIST = OTHER_HIST + BUCKETS
+MISS_HIST = HIT_HIST + BUCKETS
+COST_NS = MISS_HIST + BUCKETS
 COST_COUNT = COST_NS + 1
 UNSAVING_HITS = COST_COUNT + 1
 ROW_SIZE = UNSAVING_HITS + 1
+ZERO_ROW = (0,) * ROW_SIZE
 HISTOGRAMS = (("lg", GET_HIST), ("ls", SET_HIST), ("lo", OTHER_HIST))
 
 
@@ -111,10 +116,15 @@ class Counters:
         return row
 
     def take(self) -> dict[str, list[int]]:
-        """Everything counted since the last take; the caller writes it, or gives it back on failure."""
+        """Everything counted since the last take; the caller writes it, or gives it back on failure. The rows stay
+        (zeroed), so the hot path may hold on to a key's row between flushes."""
+        taken = {}
         with self.lock:
-            table, self.table = self.table, {}
-        return table
+            for name, row in self.table.items():
+                if any(row):
+                    taken[name] = row[:]
+                    row[:] = ZERO_ROW
+        return taken
 
     def give_back(self, table: dict[str, list[int]]) -> None:
         """Merge counts a failed flush could not write. Names were admitted already: no growth past the cap."""
@@ -130,12 +140,19 @@ class Counters:
     def reset_after_fork(self) -> None:
         """In a forked child: the parent's counts are the parent's to flush; a lock held at fork time is dropped."""
         self.lock = threading.Lock()
-        self.table = {}
+        for row in self.table.values():
+            row[:] = ZERO_ROW
 
     def record(self, table: dict[str, list[int]], host: str, pid: int, at: float) -> bytes:
         """One record line, docs/COUNTERS_FORMAT.md ("A record"). Zero counters are left out."""
         namespaces = {}
-        for name, counts in table.items():
+        for name, row in table.items():
+            hit_hist, miss_hist = row[HIT_HIST:HIT_HIST + BUCKETS], row[MISS_HIST:MISS_HIST + BUCKETS]
+            counts = row[:]
+            counts[HITS] += sum(hit_hist)
+            counts[MISSES] += sum(miss_hist)
+            for i in range(BUCKETS):
+                counts[GET_HIST + i] += hit_hist[i] + miss_hist[i]
             entry: dict[str, object] = {"k": self.kinds.get(name, KIND_OTHER)}
             for letter, n in zip(LETTERS, counts):
                 if n:

@@ -18,9 +18,9 @@ import threading
 import time
 from typing import Callable
 
-from .counters import (ADDS, BOUNDS_NS, DELETES, GET_HIST, HITS, INCRS, MISSES, OTHER_HIST, SET_HIST, SETS, TOUCHES,
-                       UNSAVING_HITS, Counters, bucket_index)
-from .keys import HEADER_PREFIX, KIND_PAGE, KIND_VIEW, PAGE_PREFIX
+from .counters import (ADDS, BOUNDS_NS, DELETES, GET_HIST, HIT_HIST, HITS, INCRS, MISS_HIST, MISSES, OTHER_HIST,
+                       SET_HIST, SETS, TOUCHES, UNSAVING_HITS, Counters, bucket_index)
+from .keys import HEADER_PREFIX, KIND_PAGE, KIND_VIEW, MEMO_KEY_LENGTH, MEMO_SIZE, PAGE_PREFIX
 
 clock = time.perf_counter_ns
 # Misses waiting for their set, per thread and alias: bounded (when full, forgotten: the cost is then unknown, not
@@ -55,7 +55,7 @@ class Pending(threading.local):
 
 
 class AliasState:
-    __slots__ = ("alias", "counters", "classify", "store", "frame", "pending")
+    __slots__ = ("alias", "counters", "classify", "store", "frame", "pending", "rows")
 
     def __init__(self, alias: str, counters: Counters, classify: Callable, store: object) -> None:
         self.alias = alias
@@ -64,6 +64,9 @@ class AliasState:
         self.store = store
         self.frame = Frame(self)  # shared by the plain calls: their inner calls only need to know the alias
         self.pending = Pending()
+        # key -> its namespace's row (rows live as long as the counters): one lookup on the hot path instead of the
+        # classifier's memo and the table. Bounded like the memo; never a cache_page key (its row depends on the request).
+        self.rows: dict = {}
 
 
 def _is_view(kind: str, key: object) -> bool:
@@ -139,11 +142,11 @@ def _group(classify: Callable, keys) -> dict:
 
 def _counter_of_get(state: AliasState) -> Callable:
     """What a get does after the backend answered: count a hit or a miss, its latency, remember a miss."""
-    counters, classify, pending = state.counters, state.classify, state.pending
+    counters, classify, pending, rows = state.counters, state.classify, state.pending, state.rows
     memo = classify.memo
 
     def count(key, missed: bool, started: int, ended: int) -> None:
-        # The hot path: Counters.observe and the classifier's memo inlined (each saves a call on every get).
+        # Counters.observe and the classifier's memo inlined (each saves a call on every get).
         name_kind = memo.get(key) if type(key) is str else None
         if name_kind is None:
             name_kind = classify(key)
@@ -151,16 +154,19 @@ def _counter_of_get(state: AliasState) -> Callable:
             _first_count()
         slot = GET_HIST + bucket_index(BOUNDS_NS, ended - started)
         kind = name_kind[1]
-        unsaving = (kind is KIND_VIEW or kind is KIND_PAGE) and not missed and _is_view(kind, key) and \
-            key.startswith(HEADER_PREFIX)
+        view = (kind is KIND_VIEW or kind is KIND_PAGE) and _is_view(kind, key)
         with counters.lock:
             row = counters.table.get(name_kind[0])
             if row is None:
                 row = counters.new_row(*name_kind)
             row[MISSES if missed else HITS] += 1
             row[slot] += 1
-            if unsaving:
+            if view and not missed and key.startswith(HEADER_PREFIX):
                 row[UNSAVING_HITS] += 1
+        if not view and type(key) is str and len(key) <= MEMO_KEY_LENGTH:
+            if len(rows) >= MEMO_SIZE:
+                rows.clear()
+            rows[key] = row
         if missed:
             _remember_miss(pending, key, name_kind, ended)
 
@@ -207,7 +213,10 @@ def is_leaf_get(backend: object) -> bool:
 
 
 def _make_leaf_get(orig: Callable, state: AliasState) -> Callable:
+    # The hottest path of all: what _counter_of_get does, inlined for a memoized key (a call less); keys to classify
+    # go to it. Memoized keys are never cache_page's (those depend on the request): no header hit, no view token.
     count = _counter_of_get(state)
+    counters, pending, rows = state.counters, state.pending, state.rows
 
     def get(key, default=None, version=None, client=NO_CLIENT):
         frame = current_call.get()
@@ -216,10 +225,22 @@ def _make_leaf_get(orig: Callable, state: AliasState) -> Callable:
         started = clock()
         value = orig(key, MISSING, version) if client is NO_CLIENT else orig(key, MISSING, version, client)
         ended = clock()
+        row = rows.get(key) if type(key) is str else None
+        if row is None or starter is not None:
+            count(key, value is MISSING, started, ended)
+            return default if value is MISSING else value
         if value is MISSING:
-            count(key, True, started, ended)
+            slot = MISS_HIST + bucket_index(BOUNDS_NS, ended - started)
+            misses = pending.misses
+            if len(misses) >= MAX_PENDING:
+                misses.clear()
+            misses[key] = ended
+            with counters.lock:  # looked up each time: a forked child gets a new one
+                row[slot] += 1
             return default
-        count(key, False, started, ended)
+        slot = HIT_HIST + bucket_index(BOUNDS_NS, ended - started)
+        with counters.lock:
+            row[slot] += 1
         return value
 
     return get
