@@ -4,7 +4,7 @@ import { useCaches } from "../caches/useCache";
 import { Notice, Spinner } from "../ui";
 import { useUrlState } from "../ui/url-state";
 import { Distribution } from "./Distribution";
-import { formatMs } from "./format";
+import { formatSaved } from "../namespaces/timing-format";
 import { LatencyChart, type LatencyRow } from "./LatencyChart";
 import { ProbeCard } from "./ProbeCard";
 import type { CompareCache, ProbeJob } from "./types";
@@ -80,13 +80,7 @@ function RealTraffic({ caches, windowLabel }: { caches: CompareCache[]; windowLa
                 <Distribution summary={c.realTraffic.latency.set} label="set" testId={`real-${c.alias}-set`} />
                 {c.realTraffic.saved ? (
                   <p className="text-xs text-slate-600" data-testid={`saved-${c.alias}`}>
-                    {c.realTraffic.saved.costPerMissMs === null
-                      ? "recompute cost unknown (no miss followed by its set was measured)"
-                      : `a miss costs ${formatMs(c.realTraffic.saved.costPerMissMs)} to recompute`}{" "}
-                    · {c.realTraffic.saved.hitsPerSecond.toFixed(1)} hits/s
-                    {c.realTraffic.saved.savedSecondsPerSecond !== null
-                      ? ` · saves ${formatMs(c.realTraffic.saved.savedSecondsPerSecond * 1000)} of work per second`
-                      : ""}
+                    {formatSaved(c.realTraffic.saved)} · {c.realTraffic.saved.hitsPerSecond.toFixed(1)} hits/s
                   </p>
                 ) : null}
               </>

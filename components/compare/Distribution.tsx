@@ -1,4 +1,4 @@
-import { formatMs } from "./format";
+import { formatMs } from "../namespaces/timing-format";
 import type { LatencySummary } from "./types";
 
 const W = 260;

@@ -1,4 +1,5 @@
-import { formatMs, logDomain, logPosition } from "./format";
+import { formatMs } from "../namespaces/timing-format";
+import { logDomain, logPosition } from "./format";
 
 export interface LatencyRow {
   /** Unique per chart. */

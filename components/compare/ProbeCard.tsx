@@ -7,7 +7,8 @@ import { cancelJob } from "../invalidate/useJobs";
 import { queryKeys } from "../query-keys";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Notice } from "../ui";
-import { formatMs, formatRate, ratio } from "./format";
+import { formatMs } from "../namespaces/timing-format";
+import { formatRate, ratio } from "./format";
 import type { CompareCache, OpFigures, ProbeJob, ProbeResult, ProbeRun } from "./types";
 import { startProbe } from "./useCompare";
 

@@ -1,12 +1,4 @@
-/** How the Compare page writes durations and rates: short, with the unit that keeps 2–3 significant digits. */
-
-export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
-  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-  if (ms < 10) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms.toFixed(1)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
-}
+/** How the Compare page writes rates, ratios and its log axis (durations: formatMs of the Namespaces tab). */
 
 export function formatRate(perSecond: number | null | undefined): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return "—";
