@@ -259,6 +259,27 @@ describe("faults", () => {
   });
 });
 
+describe("cancel through the API", () => {
+  it("DELETE /api/jobs/{id}: the probe stops, deletes what it wrote, says so, and the cancel is audited", async () => {
+    const { job: jobRoute } = await routes();
+    // Writes wait while the server is paused: the job is surely still running when the cancel arrives.
+    await raw.call("CLIENT", "PAUSE", "500", "WRITE");
+    const started = await startProbe("default", TOKEN, { confirm: true, keys: 5000 });
+    expect(started.status).toBe(202);
+    const id = started.json<{ job: Job }>().job.id;
+    const cancel = await callRoute(jobRoute.DELETE, `/api/jobs/${id}`, { method: "DELETE", params: { id }, token: TOKEN });
+    expect(cancel.status).toBe(200);
+    const job = await finished(id);
+    expect(job.state).toBe("cancelled");
+    expect(job.errors.join("; ")).toMatch(/none left behind/);
+    expect(job.matched).toBeLessThan(5000 * 4);
+    expect(await redisProbeKeys()).toEqual([]);
+    const records = await readAudit(auditLog, 20, { alias: "default" });
+    expect(records.find((r) => r.action === "cancel" && r.job === id)).toBeDefined();
+    expect(records.find((r) => r.action === "probe" && r.job === id && r.phase === "outcome")).toMatchObject({ outcome: "cancelled" });
+  });
+});
+
 describe("runProbe on a real Redis", () => {
   const config: CacheConfig = {
     alias: "direct",
