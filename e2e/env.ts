@@ -6,11 +6,12 @@ import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const RUN_DIR = path.join(ROOT, ".run");
-export const APP_PORT = 3107;
+/** CACHESCOPE_E2E_APP_PORT / CACHESCOPE_E2E_DEMO_PORT: a helper's own ports when another run holds the suite's. */
+export const APP_PORT = Number(process.env.CACHESCOPE_E2E_APP_PORT ?? 3107);
 export const BASE_URL = `http://127.0.0.1:${APP_PORT}`;
 export const TOKEN = "e2e-token-0123456789";
 /** The same app started with no configuration: the built-in demo. */
-export const DEMO_PORT = 3108;
+export const DEMO_PORT = Number(process.env.CACHESCOPE_E2E_DEMO_PORT ?? 3108);
 export const DEMO_URL = `http://127.0.0.1:${DEMO_PORT}`;
 export const DEMO_DATA_DIR = path.join(RUN_DIR, "demo-data");
 /** Fixed, so every process of a run agrees on it; scripts/test.sh removes it before the app starts. */

@@ -18,6 +18,21 @@ BOUNDS_NS = tuple(us * 1000 for us in (5, 10, 20, 50, 100, 200, 500, 1000, 2000,
 BUCKETS = len(BOUNDS_NS) + 1
 bucket_index = bisect.bisect_left  # bucket_index(BOUNDS_NS, ns): the first bound >= ns
 
+
+def _bit_length_tables() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """bucket_index without a search, for the hot path: for ns with bit_length k, LOW[k] + (ns > EDGE[k]). Each
+    [2**(k-1), 2**k) holds at most one bound (consecutive bounds are at least 2x apart): EDGE[k] is it, or past the range."""
+    low, edge = [], []
+    for k in range(65):
+        start, end = (0, 0) if k == 0 else (1 << (k - 1), (1 << k) - 1)
+        low.append(bisect.bisect_left(BOUNDS_NS, start))
+        inside = [b for b in BOUNDS_NS if start <= b < end]
+        edge.append(inside[0] if inside else 1 << 64)
+    return tuple(low), tuple(edge)
+
+
+LOW, EDGE = _bit_length_tables()
+
 # Row layout: one list per namespace, counters by index (a list is cheaper to bump than a dict): the counters, then
 # the get, set and other-call histograms, the recompute cost (sum in ns, count), and hits that saved no recompute.
 HITS, MISSES, SETS, ADDS, DELETES, INCRS, TOUCHES = range(7)

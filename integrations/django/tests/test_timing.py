@@ -84,6 +84,18 @@ class Histograms(Timed):
             counters.observe("a", "key", HITS, GET_HIST + bucket_index(BOUNDS_NS, ns))
         self.assertEqual(counters.table["a"][GET_HIST:GET_HIST + BUCKETS], histogram((0, 2), (1, 1), (10, 1), (19, 1), (20, 1)))
 
+    def test_the_hot_path_s_search_free_bucket_index_agrees_with_the_bounds(self):
+        from cachescope_django.counters import EDGE, LOW, bucket_index
+
+        values = {0, 1, 2**40, 2**63 - 1}
+        for bound in BOUNDS_NS:
+            values.update((bound - 1, bound, bound + 1))
+        for k in range(64):
+            values.update((1 << k, (1 << k) - 1, (1 << k) + 1))
+        for ns in sorted(values):
+            bits = ns.bit_length()
+            self.assertEqual(LOW[bits] + (ns > EDGE[bits]), bucket_index(BOUNDS_NS, ns), ns)
+
     def test_a_record_leaves_out_trailing_zero_buckets_and_writes_costs_in_microseconds(self):
         counters = Counters("default", 10)
         counters.observe("a", "key", SETS, GET_HIST + 3, 40 * MS + 999)
