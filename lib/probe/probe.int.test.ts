@@ -10,7 +10,7 @@ import { MemcachedClient } from "@/lib/backends/memcached/client";
 import { redis as redisDescriptor } from "@/lib/backends/redis";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
-import type { Job } from "@/lib/jobs/registry";
+import { jobs, type Job } from "@/lib/jobs/registry";
 import { getContext } from "@/lib/server/context";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
@@ -267,6 +267,11 @@ describe("cancel through the API", () => {
     const started = await startProbe("default", TOKEN, { confirm: true, keys: 5000 });
     expect(started.status).toBe(202);
     const id = started.json<{ job: Job }>().job.id;
+    // Once the probe has its sizes it announces its total: from then on it writes (its first SET waits on the pause).
+    for (let i = 0; i < 2000 && jobs().get(id)?.total === undefined && jobs().get(id)?.state === "running"; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(jobs().get(id)?.total).toBe(5000 * 4 * 3);
     const cancel = await callRoute(jobRoute.DELETE, `/api/jobs/${id}`, { method: "DELETE", params: { id }, token: TOKEN });
     expect(cancel.status).toBe(200);
     const job = await finished(id);

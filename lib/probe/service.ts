@@ -10,7 +10,7 @@ import type { Job, JobRegistry } from "@/lib/jobs/registry";
 import { DomainError } from "@/lib/shared/errors";
 import type { ProbeRequest } from "./request";
 import { CLIENT_COUNTS, PROBE_TTL_SECONDS, fullReason, liveAtOnce, probeRawPrefix, runProbe } from "./run";
-import { probeSizes } from "./sizes";
+import { probeSizes, type ProbeSizes } from "./sizes";
 
 /**
  * The probe as a background job: refused before anything is written (409/429 beside another job, 503 without an audit
@@ -73,13 +73,19 @@ export async function startProbe(ctx: ProbeContext, req: ProbeRequest): Promise<
   }
   const job = slot.start(
     async (ctl) => {
-      const limits: EntryLimits = backend.limits ? await backend.limits().catch(() => ({})) : {};
-      const analysis = (analysisState(registry, cache.alias).job?.result as AnalysisResult | undefined) ?? null;
-      const sizes = await probeSizes(backend, cache, analysis, limits.itemSizeMax, ctl.signal);
-      const live = liveAtOnce(sizes.sizes);
-      const stats = backend.capabilities.serverStats ? await backend.stats().catch(() => null) : null;
-      const full = fullReason(limits, stats, live.bytes, live.keys);
-      if (full) throw new Error(`${full}: nothing was written`);
+      let sizes: ProbeSizes;
+      try {
+        const limits: EntryLimits = backend.limits ? await backend.limits().catch(() => ({})) : {};
+        const analysis = (analysisState(registry, cache.alias).job?.result as AnalysisResult | undefined) ?? null;
+        sizes = await probeSizes(backend, cache, analysis, limits.itemSizeMax, ctl.signal);
+        const live = liveAtOnce(sizes.sizes);
+        const stats = backend.capabilities.serverStats ? await backend.stats().catch(() => null) : null;
+        const full = fullReason(limits, stats, live.bytes, live.keys);
+        if (full) throw new Error(`${full}: nothing was written`);
+      } catch (e) {
+        if (ctl.signal.aborted) ctl.error("cancelled while sizing the values: nothing was written");
+        throw e;
+      }
       return runProbe(backend, cache, {
         jobId: slot.id,
         keys: req.keys,
