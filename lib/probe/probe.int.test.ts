@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +13,7 @@ import { redis as redisDescriptor } from "@/lib/backends/redis";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { jobs, type Job } from "@/lib/jobs/registry";
-import { getContext } from "@/lib/server/context";
+import { backendFor, findCache, getContext } from "@/lib/server/context";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
 import { callRoute, withServerEnv, type ServerEnv } from "@/test/routes";
@@ -256,6 +258,56 @@ describe("faults", () => {
     expect(job.state).toBe("failed");
     expect(job.errors.join("; ")).toMatch(/the cache is full: 9 entries of MAX_ENTRIES 10.*nothing was written/);
     expect((await readdir(fullDir)).length).toBe(9);
+  });
+});
+
+/** Reads keys back with a real Django (3.2, Debian's) configured on the same stores: what it gets, as md5 and length. */
+const DJANGO_READ = `
+import hashlib, json, sys
+from django.conf import settings
+args = json.loads(sys.argv[1])
+settings.configure(CACHES={
+  "files": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": args["dir"]},
+  "mc": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": args["mc"]},
+  "redis": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": args["redis"], "KEY_PREFIX": "site"},
+})
+import django
+django.setup()
+from django.core.cache import caches
+out = {}
+for alias in ("files", "mc", "redis"):
+  v = caches[alias].get(args["key"])
+  out[alias] = [type(v).__name__, len(v), hashlib.md5(v).hexdigest()] if isinstance(v, bytes) else repr(v)
+print(json.dumps(out))
+`;
+
+describe("the probe's values are Django's", () => {
+  it("a value a probe client wrote reads back with Django's own get() on Redis, memcached and FileBasedCache", async () => {
+    const payload = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    const clients = ["default", "mc", "files"].map((alias) => backendFor(findCache(alias))?.openProbeClient?.());
+    // "default" has KEY_PREFIX "site": Django's key there is site:1:…; the others ":1:…". Django reads with its own key function.
+    const raws = ["site:1:cachescope-probe:check:0", ":1:cachescope-probe:check:0", ":1:cachescope-probe:check:0"];
+    await Promise.all(clients.map((c, i) => c?.set(raws[i], payload, 60)));
+    try {
+      const out = execFileSync("/usr/bin/python3", [
+        "-c",
+        DJANGO_READ,
+        JSON.stringify({
+          dir,
+          mc: `127.0.0.1:${MEMCACHED_PORT}`,
+          redis: `redis://127.0.0.1:${REDIS_PORT}/0`,
+          key: "cachescope-probe:check:0",
+        }),
+      ]).toString();
+      const got = JSON.parse(out) as Record<string, unknown>;
+      const want = ["bytes", 3000, createHash("md5").update(payload).digest("hex")];
+      expect(got).toEqual({ files: want, mc: want, redis: want });
+    } finally {
+      await Promise.all(clients.map((c, i) => c?.delete(raws[i])));
+      await Promise.all(clients.map((c) => c?.close()));
+    }
+    expect(await redisProbeKeys()).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
