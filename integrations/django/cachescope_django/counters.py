@@ -162,27 +162,27 @@ class Counters:
         """One record line, docs/COUNTERS_FORMAT.md ("A record"). Zero counters are left out."""
         namespaces = {}
         for name, row in table.items():
-            hit_hist, miss_hist = row[HIT_HIST:HIT_HIST + BUCKETS], row[MISS_HIST:MISS_HIST + BUCKETS]
-            counts = row[:]
-            counts[HITS] += sum(hit_hist)
-            counts[MISSES] += sum(miss_hist)
-            for i in range(BUCKETS):
-                counts[GET_HIST + i] += hit_hist[i] + miss_hist[i]
+            # A plain get's hit or miss lives in its latency bucket: summed back into h, m and lg here, off the hot path.
+            hit_hist, miss_hist = row[HIT_HIST:MISS_HIST], row[MISS_HIST:COST_NS]
+            plain_hits, plain_misses = sum(hit_hist), sum(miss_hist)
             entry: dict[str, object] = {"k": self.kinds.get(name, KIND_OTHER)}
-            for letter, n in zip(LETTERS, counts):
+            values = (row[HITS] + plain_hits, row[MISSES] + plain_misses, *row[SETS:GET_HIST])
+            for letter, n in zip(LETTERS, values):
                 if n:
                     entry[letter] = n
-            for letter, start in HISTOGRAMS:
-                histogram = counts[start:start + BUCKETS]
-                while histogram and not histogram[-1]:
-                    histogram.pop()
-                if histogram:
+            get_hist = row[GET_HIST:SET_HIST]
+            if plain_hits or plain_misses:
+                get_hist = list(map(sum, zip(get_hist, hit_hist, miss_hist)))
+            for letter, histogram in (("lg", get_hist), ("ls", row[SET_HIST:OTHER_HIST]), ("lo", row[OTHER_HIST:HIT_HIST])):
+                if any(histogram):
+                    while not histogram[-1]:
+                        histogram.pop()
                     entry[letter] = histogram
-            if counts[COST_COUNT]:
-                entry["rs"] = counts[COST_NS] // 1000
-                entry["rn"] = counts[COST_COUNT]
-            if counts[UNSAVING_HITS]:
-                entry["sh"] = counts[HITS] - counts[UNSAVING_HITS]
+            if row[COST_COUNT]:
+                entry["rs"] = row[COST_NS] // 1000
+                entry["rn"] = row[COST_COUNT]
+            if row[UNSAVING_HITS]:
+                entry["sh"] = values[HITS] - row[UNSAVING_HITS]
             namespaces[name] = entry
         body = {"v": FORMAT_VERSION, "tv": TIMING_VERSION, "host": host, "pid": pid, "at": round(at, 3),
                 "alias": self.alias, "ns": namespaces}
