@@ -31,6 +31,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/" className="text-slate-300 hover:text-white">
               Caches
             </Link>
+            <Link href="/compare" className="text-slate-300 hover:text-white">
+              Compare
+            </Link>
             <Link href="/audit" className="text-slate-300 hover:text-white">
               Audit log
             </Link>

@@ -25,5 +25,6 @@ export const queryKeys = {
   jobs: (alias: string) => ["jobs", alias] as const,
   job: (id: string | null) => ["job", id] as const,
   analysis: (alias: string) => ["analysis", alias] as const,
+  compare: (windowSeconds: number) => ["compare", windowSeconds] as const,
   audit: (query: string) => ["audit", query] as const,
 };

@@ -9,6 +9,7 @@
 #        Django workers with the companion on 3111-3112 (e2e/companion.spec.ts starts and stops them)
 #        DatabaseCache on PostgreSQL: postgres 5444 and a console on 3122 (e2e/database.spec.ts starts and stops them)
 #        Sign in with Django: a console on 3113 and a Django worker on 3114 (e2e/django-login.spec.ts starts and stops them)
+#   probe (lib/probe/probe.int.test.ts): redis 6501 (6502: nothing listens), memcached 11501; e2e/compare.spec.ts: a Django worker with the companion on 3118
 #   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 #   timing (lib/namespaces/timing.int.test.ts): redis 6444 and a Django worker with the companion on 3116
 set -euo pipefail

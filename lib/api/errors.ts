@@ -35,6 +35,7 @@ const STATUS: Record<BackendErrorCode | DomainErrorCode, [number, string]> = {
   not_found: [404, "not_found"],
   not_inspectable: [400, "not_inspectable"],
   not_listable: [400, "not_listable"],
+  not_probeable: [400, "not_probeable"],
   job_running: [409, "job_running"],
   too_many_jobs: [429, "too_many_jobs"],
   audit_unavailable: [503, "audit_unavailable"],

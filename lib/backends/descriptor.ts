@@ -22,6 +22,8 @@ export interface BackendDescriptor<Kind extends string = string, Extra extends o
   readonly note?: string;
   /** Why this kind's store never holds the Django companion's counters (DummyCache: it stores nothing). */
   readonly noCounters?: string;
+  /** Why this kind is never probed (DummyCache: it stores nothing, so there is no latency to measure). */
+  readonly noProbe?: string;
   /** How a stored value's bytes decode; memcached passes the flags read with the value (null without them). */
   decodeHint(config: Pick<CacheConfig, "backendPath" | "options">, flags?: number): DecodeHint | null;
   /** The counters are the server's own (other databases and apps on it count too), not this alias's. */

@@ -180,6 +180,21 @@ export interface CounterBucketRead {
   unreadable?: string;
 }
 
+/**
+ * A connection of its own for the on-demand probe (lib/probe): it writes, reads and deletes under final keys the probe
+ * chose, storing each value the way Django's backend would store a Python `bytes` object (so the entries are
+ * recognisable in the key browser). One client per simulated Django process: the probe opens several at once.
+ */
+export interface ProbeClient {
+  /** Stores `payload` as a Python bytes value under the final key, expiring after ttlSeconds. Throws when not stored. */
+  set(raw: string, payload: Uint8Array, ttlSeconds: number): Promise<void>;
+  /** Reads the whole stored value back; false when the key is absent (a miss). */
+  get(raw: string): Promise<boolean>;
+  /** true when the key existed. */
+  delete(raw: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 export interface CacheBackend {
   readonly config: CacheConfig;
   readonly capabilities: Capabilities;
@@ -203,5 +218,7 @@ export interface CacheBackend {
   health?(): Promise<HealthReport>;
   /** Optional: the companion's counter buckets of `alias` held in this store; buckets that hold nothing are absent. */
   readCounterBuckets?(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>>;
+  /** Optional: a client for the probe (backends without it cannot be probed; lib/probe says why). */
+  openProbeClient?(): ProbeClient;
   close(): Promise<void>;
 }

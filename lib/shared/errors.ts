@@ -12,6 +12,8 @@ export type DomainErrorCode =
   | "audit_unavailable"
   | "not_inspectable"
   | "not_listable"
+  /** A cache the probe cannot measure (DummyCache stores nothing; a backend without a probe client). */
+  | "not_probeable"
   /** An alias that cannot name a counter directory. */
   | "bad_alias"
   /** The companion's counter directory cannot be read (a symlink, not a directory, refused). */

@@ -10,6 +10,7 @@ import type {
   KeyPage,
   KeyRow,
   ListOptions,
+  ProbeClient,
   RawEntry,
   HealthReport,
   StatsSnapshot,
@@ -26,6 +27,7 @@ import { fileHealthReport } from "./health-report";
 import { FILE_COUNTER_DIR } from "@/lib/namespaces/format";
 import { readBucketFiles } from "@/lib/namespaces/read-files";
 import { fileCacheHealth, unlinkIfStillExpired } from "./maintenance";
+import { fileProbeClient } from "./probe";
 
 const CAPABILITIES: Capabilities = {
   listKeys: true,
@@ -198,6 +200,10 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
     /** `<LOCATION>/.cachescope/<alias>/<bucket>.jsonl`: not "*.djcache", so never listed, culled or cleared as an entry. */
     async readCounterBuckets(alias: string, buckets: number[]) {
       return readBucketFiles(dir(), [FILE_COUNTER_DIR], alias, buckets);
+    },
+
+    openProbeClient(): ProbeClient {
+      return fileProbeClient(dir, forgetListings);
     },
 
     async close(): Promise<void> {

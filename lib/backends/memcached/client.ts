@@ -58,6 +58,35 @@ export class MemcachedClient {
     return this.conn.request(`mg ${checkKey(key)} v f t s${CRLF}`, new MetaGetParser(this.server));
   }
 
+  /**
+   * Stores a value the way the Python clients do (the classic `set`, which pymemcache sends). A full server answers
+   * SERVER_ERROR (out of memory, object too large), thrown as a MemcachedError with its words.
+   */
+  async set(key: string, value: Uint8Array, flags: number, exptime: number): Promise<void> {
+    const head = `set ${checkKey(key)} ${flags} ${exptime} ${value.length}${CRLF}`;
+    const payload = Buffer.concat([Buffer.from(head), value, Buffer.from(CRLF)]);
+    // The parser must answer something other than undefined (which means "not complete yet").
+    await this.conn.request(
+      payload,
+      new LineParser(this.server, (line) => {
+        if (line !== "STORED") throw new MemcachedError(`set not stored: the server answered ${line.slice(0, 80)}`, this.server);
+        return true;
+      }),
+    );
+  }
+
+  /** Deletes one key; true when it existed. */
+  delete(key: string): Promise<boolean> {
+    return this.conn.request(
+      `delete ${checkKey(key)}${CRLF}`,
+      new LineParser(this.server, (line) => {
+        if (line === "DELETED") return true;
+        if (line === "NOT_FOUND") return false;
+        throw new MemcachedError(`unexpected delete reply: ${line.slice(0, 80)}`, this.server);
+      }),
+    );
+  }
+
   /** Deletes keys with one pipeline of quiet meta deletes closed by mn. Every key is checked before anything is sent. */
   deleteMany(keys: string[]): Promise<DeleteResult> {
     for (const k of keys) checkKey(k);

@@ -12,6 +12,7 @@ import { BackendError, messageOf } from "../errors";
 import { failureOf, fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
 import { downServerStats } from "../server-stats";
 import { readMemcachedBuckets } from "./counter-buckets";
+import { memcachedProbeClient } from "./probe";
 import type {
   BackendStatus,
   CacheBackend,
@@ -23,6 +24,7 @@ import type {
   KeyPage,
   KeyRow,
   ListOptions,
+  ProbeClient,
   RawEntry,
   StatsSnapshot,
 } from "../types";
@@ -314,6 +316,10 @@ class MemcachedBackend implements CacheBackend {
   /** The companion writes to the first server of LOCATION, whatever the pool's hashing would pick. */
   async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
     return readMemcachedBuckets(this.servers[0].client, alias, buckets);
+  }
+
+  openProbeClient(): ProbeClient {
+    return memcachedProbeClient(this.servers.map((s) => s.client.address));
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   ListOptions,
   RawEntry,
   SampleOptions,
+  ProbeClient,
   StatsSnapshot,
 } from "../types";
 import type { DecodeHint } from "@/lib/codecs/types";
@@ -31,6 +32,7 @@ import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
 import { randomSample } from "./sample";
 import { readStructured } from "./structured";
 import { readRedisBuckets } from "./counter-buckets";
+import { redisProbeClient } from "./probe";
 
 /**
  * One Redis node: the backend of a standalone or sentinel alias, and of each shard of a sharded one (topology.ts).
@@ -370,6 +372,10 @@ class RedisNodeBackend implements CacheBackend {
 
   async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
     return this.connection().run((c) => readRedisBuckets(c, alias, buckets));
+  }
+
+  openProbeClient(): ProbeClient {
+    return redisProbeClient(this.connection().target);
   }
 
   async close(): Promise<void> {
