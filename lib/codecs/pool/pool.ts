@@ -65,7 +65,12 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   /** Set once the slot is given up (ended or crashed): late events from its worker are ignored. */
   gone: boolean;
+  /** The worker has started: until then a task's time limit waits, so a loaded machine's slow start is not the value's fault. */
+  online: boolean;
 }
+
+/** How long a new worker may take to start before its first task is given up (bounded, so a worker that never starts cannot hang a decode). */
+const STARTUP_MS = 15_000;
 
 export interface PoolStats {
   workers: number;
@@ -132,12 +137,17 @@ export class DecodePool {
       const task = this.queue.shift() as Task;
       slot.task = task;
       slot.worker.ref();
-      slot.timer = setTimeout(() => {
-        const message = `decoding took longer than ${task.timeoutMs} ms; the worker was ended`;
-        void this.retire(slot, `time limit: ${message}`, { kind: "time", message });
-      }, task.timeoutMs);
+      this.arm(slot, task, slot.online ? task.timeoutMs : STARTUP_MS + task.timeoutMs);
       slot.worker.postMessage(task.request, [task.request.bytes.buffer as ArrayBuffer]);
     }
+  }
+
+  private arm(slot: Slot, task: Task, ms: number): void {
+    if (slot.timer !== null) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      const message = `decoding took longer than ${task.timeoutMs} ms; the worker was ended`;
+      void this.retire(slot, `time limit: ${message}`, { kind: "time", message });
+    }, ms);
   }
 
   private spawn(): Slot {
@@ -151,7 +161,12 @@ export class DecodePool {
       stderr: false,
     };
     const worker = (this.options.spawn ?? spawnDecodeWorker)(options);
-    const slot: Slot = { worker, task: null, timer: null, gone: false };
+    const slot: Slot = { worker, task: null, timer: null, gone: false, online: false };
+    worker.once("online", () => {
+      slot.online = true;
+      // A task handed over while the worker was starting gets its whole time limit from now.
+      if (!slot.gone && slot.task !== null) this.arm(slot, slot.task, slot.task.timeoutMs);
+    });
     worker.on("message", (reply: DecodeReply) => {
       const task = slot.task;
       if (slot.gone || task === null || reply.id !== task.request.id) return;
