@@ -19,7 +19,7 @@ export interface RedisClusterHandle {
   primaryOf(slot: number, askPort?: number): Promise<number>;
   /** Stops one node by its pid (a crash, as far as the cluster can tell). */
   kill(port: number): Promise<void>;
-  /** Resolves once every live node says cluster_state:ok and agrees on who serves every slot. */
+  /** Resolves once every live node says cluster_state:ok, agrees on who serves every slot, and every replica has synced. */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,6 +40,20 @@ async function clusterInfo(port: number): Promise<Map<string, string> | null> {
     return new Map(text.split(/\r?\n/).flatMap((line) => (line.includes(":") ? [line.split(":", 2) as [string, string]] : [])));
   } catch {
     return null;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** True for a primary, or for a replica whose link to its primary is up (it has synced: it can be promoted). */
+async function synced(port: number): Promise<boolean> {
+  const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500 });
+  try {
+    await client.connect();
+    const text = await client.info("replication");
+    return /^role:master/m.test(text) || /^master_link_status:up/m.test(text);
+  } catch {
+    return false;
   } finally {
     client.disconnect();
   }
@@ -76,6 +90,9 @@ export async function startRedisCluster(opts: ClusterOptions): Promise<RedisClus
           "nodes.conf",
           "--cluster-node-timeout",
           String(opts.nodeTimeoutMs ?? 1000),
+          // Replicas sync at once (not after the default 5 s): one that never synced is not promoted.
+          "--repl-diskless-sync-delay",
+          "0",
           ...(opts.args ?? []),
         ],
       });
@@ -99,7 +116,9 @@ export async function startRedisCluster(opts: ClusterOptions): Promise<RedisClus
     for (;;) {
       const infos = await Promise.all(live().map(clusterInfo));
       const owners = await Promise.all(live().map(slotOwners));
-      const ok = infos.every((i) => i?.get("cluster_state") === "ok" && i.get("cluster_slots_assigned") === "16384");
+      const links = await Promise.all(live().map(synced));
+      const ok =
+        infos.every((i) => i?.get("cluster_state") === "ok" && i.get("cluster_slots_assigned") === "16384") && links.every(Boolean);
       if (ok && owners.every((o) => o !== null && o === owners[0])) return;
       if (Date.now() > deadline) throw new Error(`cluster on ${opts.ports.join(",")} did not settle`);
       await sleep(100);

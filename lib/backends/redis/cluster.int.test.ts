@@ -236,7 +236,6 @@ describe("resharding: MOVED and ASK followed", () => {
     try {
       const fromId = String(await from.call("CLUSTER", "MYID"));
       const toId = String(await to.call("CLUSTER", "MYID"));
-      // Only primaries can import: toPort may be a replica after an earlier test... not here, the kill test runs last.
       await to.call("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
       await from.call("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
       await from.call("MIGRATE", "127.0.0.1", toPort, "", 0, 5000, "KEYS", keys[0]);
@@ -262,7 +261,11 @@ describe("resharding: MOVED and ASK followed", () => {
 
   it("a reshard by redis-cli while the backend holds an old slot map: listing and purge stay exact", async () => {
     const backend = backendOf(config([seed(PORTS[0])]));
-    const keys = Array.from({ length: 3000 }, (_, i) => `site:1:reshard:${i}`);
+    // Hash tags put a third of the keys in slots 7-49 of PORTS[0]: redis-cli moves its first 50 slots.
+    const tags = ["t205", "t644", "t1153", "t2138", "t2365", "t2394", "t2579", "t2724"];
+    const keys = Array.from({ length: 3000 }, (_, i) =>
+      i % 3 === 0 ? `site:1:reshard:{${tags[i % tags.length]}}:${i}` : `site:1:reshard:${i}`,
+    );
     await load(keys);
     expect(await listAll(backend, "site:1:reshard:", 500)).toHaveLength(3000);
     const a = new Redis({ port: PORTS[0] });
@@ -279,10 +282,11 @@ describe("resharding: MOVED and ASK followed", () => {
       "--cluster-to",
       toId,
       "--cluster-slots",
-      "500",
+      "50",
       "--cluster-yes",
     ]);
     await cluster.settled();
+    expect(await cluster.primaryOf(7)).toBe(PORTS[1]);
     expect((await listAll(backend, "site:1:reshard:", 500)).map((r) => r.raw).sort()).toEqual([...keys].sort());
     const cfg = config([seed(PORTS[0])]);
     expect(await execute(backend, await plan(cfg, { target: { prefix: "reshard:" } }))).toMatchObject({ matched: 3000, deleted: 3000 });

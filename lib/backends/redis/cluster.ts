@@ -158,6 +158,7 @@ export class RedisClusterBackend implements CacheBackend {
   private topo: { value: ClusterTopology; at: number } | null = null;
   private discovering: Promise<ClusterTopology> | null = null;
   private cluster: Cluster | null = null;
+  private opening: Promise<Cluster> | null = null;
   private closed = false;
 
   constructor(
@@ -263,13 +264,21 @@ export class RedisClusterBackend implements CacheBackend {
   }
 
   /** ioredis's cluster client, opened on first use with the console's fail-fast settings. */
-  private async clusterClient(): Promise<Cluster> {
-    if (this.closed) throw new BackendError("unreachable", "the backend is closed", this.template.target.label);
+  private clusterClient(): Promise<Cluster> {
+    if (this.closed) return Promise.reject(new BackendError("unreachable", "the backend is closed", this.template.target.label));
     if (this.cluster && (this.cluster.status === "end" || this.cluster.status === "close")) {
       this.cluster.disconnect();
       this.cluster = null;
     }
-    if (this.cluster) return this.cluster;
+    if (this.cluster) return Promise.resolve(this.cluster);
+    // One client however many calls ask at once.
+    this.opening ??= this.openCluster().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async openCluster(): Promise<Cluster> {
     const t = this.template.target;
     const topo = await this.topology();
     const startup = servingPrimaries(topo.nodes).map((n) => ({ host: n.host, port: n.port }));
@@ -296,14 +305,13 @@ export class RedisClusterBackend implements CacheBackend {
       // migration the keys of one slot answer differently. Commands issued together still share the socket.
     });
     cluster.on("error", () => undefined);
-    this.cluster = cluster;
     try {
       await cluster.connect();
     } catch (err) {
-      this.cluster = null;
       cluster.disconnect();
       throw this.clusterError(err);
     }
+    this.cluster = cluster;
     return cluster;
   }
 
@@ -619,6 +627,7 @@ export class RedisClusterBackend implements CacheBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.opening?.catch(() => undefined);
     const cluster = this.cluster;
     this.cluster = null;
     if (cluster) await cluster.quit().catch(() => cluster.disconnect());
