@@ -4,13 +4,13 @@ import { promisify } from "node:util";
 import { Cluster } from "ioredis";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CacheBackend, KeyRow } from "@/lib/backends/types";
+import type { CacheBackend, KeyPage, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { planFor } from "@/lib/invalidate/plan";
 import { dryRun, execute, type Progress } from "@/lib/invalidate/run";
 import { parseInvalidateRequest } from "@/lib/invalidate/target";
 import { startRedisCluster, type RedisClusterHandle } from "@/test/redis-cluster";
-import type { ClusterNodeExtra } from "./cluster";
+import type { RedisExtra } from "./info";
 import { slotOf } from "./cluster-slot";
 import { testBackend } from "../contract";
 import { redis } from ".";
@@ -178,7 +178,7 @@ describe("browse", () => {
     const snap = await backend.stats();
     expect(snap.servers).toHaveLength(6);
     expect(snap.servers.every((s) => s.ok)).toBe(true);
-    const roles = snap.servers.map((s) => (s.extra as { cluster?: ClusterNodeExtra }).cluster?.role);
+    const roles = snap.servers.map((s) => (s.extra as RedisExtra).cluster?.role);
     expect(roles.filter((r) => r === "primary")).toHaveLength(3);
     expect(roles.filter((r) => r === "replica")).toHaveLength(3);
     const items = snap.servers.reduce((n, s) => n + (s.items ?? 0), 0);
@@ -335,4 +335,31 @@ describe("a primary killed mid-purge", () => {
     const status = await backend.status();
     expect(status.servers?.some((s) => s.server === `127.0.0.1:${victim}/0` && !s.ok)).toBe(true);
   }, 60_000);
+});
+
+describe("a cluster in cluster_state:fail", () => {
+  it("says so, names the node that is down, and still lists and opens what the others hold", async () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `site:1:still:${i}`);
+    await load(keys);
+    const backend = backendOf(config([seed(PORTS[1]), seed(PORTS[2])]));
+    // The primary serving slot 0 now is the replica promoted above: it has no replica of its own, so its slots go dark.
+    const lonely = await cluster.primaryOf(0);
+    const owners = await Promise.all(keys.map((k) => cluster.primaryOf(slotOf(k))));
+    const lit = keys.filter((_, i) => owners[i] !== lonely).sort();
+    expect(lit.length).toBeLessThan(keys.length);
+    await cluster.kill(lonely);
+    await expect.poll(async () => (await backend.status()).error ?? "", { timeout: 30_000 }).toMatch(/cluster_state:fail/);
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: KeyPage = await backend.listKeys({ prefix: "site:1:still:", cursor, count: 1000, withMeta: false });
+      expect(page.errors?.map((e) => e.server)).toEqual([`127.0.0.1:${lonely}/0`]);
+      listed.push(...page.keys.map((r) => r.raw ?? ""));
+      cursor = page.cursor;
+    } while (cursor !== null);
+    expect(listed.sort()).toEqual(lit);
+    // Keyed reads: Redis itself refuses them while the cluster is down (cluster-allow-reads-when-down is off): said plainly.
+    await expect(backend.readEntry({ raw: lit[0] }, 10)).rejects.toThrow(/CLUSTERDOWN|cluster_state:fail/);
+    expect((await backend.health?.())?.warnings.join(" ")).toMatch(/cluster_state:fail/);
+  }, 90_000);
 });

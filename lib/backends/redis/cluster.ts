@@ -35,7 +35,7 @@ import { slotOf } from "./cluster-slot";
 import { RedisConnection } from "./connection";
 import { toBackendError } from "./errors";
 import { redisDecodeHint } from "./hint";
-import type { RedisExtra } from "./info";
+import type { ClusterNodeExtra, RedisExtra } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
 import { createRedisNode } from "./node";
 import { readRedisEntry } from "./read-entry";
@@ -64,22 +64,12 @@ const TOPOLOGY_TTL_MS = 2_000;
 /** How long a walk or a delete waits for a replica to be promoted after its primary failed (cluster-node-timeout + election). */
 export const FAILOVER_WAIT_MS = 20_000;
 const FAILOVER_POLL_MS = 250;
+const READ_FAILOVER_WAIT_MS = 5_000;
 /** Keys per UNLINK call: bounds each command's work on the server. */
 const DELETE_BATCH = 500;
 const MAX_READ_BYTES = 512 * 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Role and slots of a node, in its stats extras (API addition: RedisExtra.cluster). */
-export interface ClusterNodeExtra {
-  role: "primary" | "replica";
-  /** "0-5460, 10923" */
-  slots: string;
-  /** A replica's primary, as named in rows and stats. */
-  primary: string | null;
-  /** The cluster's cluster_state as the console last read it. */
-  state: string;
-}
 
 interface NodeHandle {
   label: string;
@@ -238,8 +228,8 @@ export class RedisClusterBackend implements CacheBackend {
    * Waits until a primary that answers serves `slot` (a replica promoted after its primary failed), and returns it;
    * throws when none does within FAILOVER_WAIT_MS.
    */
-  private async awaitPrimaryFor(slot: number, failed: string, signal?: AbortSignal): Promise<ClusterNode> {
-    const deadline = Date.now() + FAILOVER_WAIT_MS;
+  private async awaitPrimaryFor(slot: number, failed: string, signal?: AbortSignal, waitMs = FAILOVER_WAIT_MS): Promise<ClusterNode> {
+    const deadline = Date.now() + waitMs;
     let last = "";
     while (Date.now() < deadline) {
       signal?.throwIfAborted();
@@ -258,7 +248,7 @@ export class RedisClusterBackend implements CacheBackend {
     }
     throw new BackendError(
       "unreachable",
-      `Redis Cluster: ${failed} failed and no replica took over its slots within ${FAILOVER_WAIT_MS / 1000} s (${last})`,
+      `Redis Cluster: ${failed} failed and no replica took over its slots within ${waitMs / 1000} s (${last})`,
       failed,
     );
   }
@@ -325,12 +315,12 @@ export class RedisClusterBackend implements CacheBackend {
   }
 
   /** Runs fn on the cluster client; a failure that looks like a failover waits for the new primary of `slot` once. */
-  private async keyed<T>(slot: number, fn: (c: Cluster) => Promise<T>): Promise<T> {
+  private async keyed<T>(slot: number, fn: (c: Cluster) => Promise<T>, waitMs = FAILOVER_WAIT_MS): Promise<T> {
     try {
       return await fn(await this.clusterClient());
     } catch (err) {
       if (!isFailoverError(this.clusterError(err))) throw this.clusterError(err);
-      const owner = await this.awaitPrimaryFor(slot, this.ownerLabel(slot));
+      const owner = await this.awaitPrimaryFor(slot, this.ownerLabel(slot), undefined, waitMs);
       try {
         const c = await this.clusterClient();
         await c.refreshSlotsCache();
@@ -431,7 +421,9 @@ export class RedisClusterBackend implements CacheBackend {
     if (!Number.isFinite(maxBytes)) throw new RangeError("maxBytes must be a number");
     const limit = Math.min(MAX_READ_BYTES, Math.max(1, Math.floor(maxBytes)));
     const slot = slotOf(ref.raw);
-    return this.keyed(slot, (c) => readRedisEntry(c, ref.raw, limit, this.hint));
+    // A person is waiting: a failover gets a few seconds, not a purge's patience. While the cluster is down
+    // (cluster_state:fail), Redis refuses keyed reads unless cluster-allow-reads-when-down is set: its CLUSTERDOWN is said.
+    return this.keyed(slot, (c) => readRedisEntry(c, ref.raw, limit, this.hint), READ_FAILOVER_WAIT_MS);
   }
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {
