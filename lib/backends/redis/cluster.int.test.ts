@@ -209,6 +209,26 @@ describe("invalidation", () => {
     for (const decoy of ["item*", "item?x", "item[1]"]) expect(await allKeys()).toContain(`site:1:${decoy}`);
   });
 
+  it("cancel mid-way: stops, and deleted is exactly what left the cluster", async () => {
+    const N = 20_000;
+    await load(Array.from({ length: N }, (_, i) => `site:1:cancel:${i}`));
+    const cfg = config([seed(PORTS[0])]);
+    const abort = new AbortController();
+    const progress: Progress = { scanned: 0, matched: 0, deleted: 0 };
+    const job = execute(
+      backendOf(cfg),
+      await plan(cfg, { target: { prefix: "cancel:" } }),
+      { signal: abort.signal, onProgress: (p) => p.deleted > 0 && abort.abort() },
+      progress,
+    );
+    await expect(job).rejects.toThrow(/abort/i);
+    expect(progress.deleted).toBeGreaterThan(0);
+    expect(progress.deleted).toBeLessThan(N);
+    const left = (await allKeys()).filter((k) => k.startsWith("site:1:cancel:")).length;
+    expect(left).toBe(N - progress.deleted);
+    await execute(backendOf(cfg), await plan(cfg, { target: { prefix: "cancel:" } }));
+  });
+
   it("old versions: version 1 purged, version 2 kept", async () => {
     const cfg = config([seed(PORTS[0])], "site", 2);
     const done = await execute(backendOf(cfg), await plan(cfg, { target: { oldVersions: true } }));
