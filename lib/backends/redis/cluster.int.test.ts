@@ -6,6 +6,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CacheBackend, KeyPage, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
+import { analyse } from "@/lib/analysis/run";
 import { planFor } from "@/lib/invalidate/plan";
 import { dryRun, execute, type Progress } from "@/lib/invalidate/run";
 import { parseInvalidateRequest } from "@/lib/invalidate/target";
@@ -191,6 +192,18 @@ describe("browse", () => {
     expect(sample?.rows.length).toBeGreaterThanOrEqual(50);
     expect(new Set(sample?.rows.map((r) => r.server)).size).toBe(3);
     expect(sample?.rows.every((r) => r.raw?.startsWith("site:1:item:"))).toBe(true);
+  });
+});
+
+describe("sizes", () => {
+  it("the full analysis walks every primary and gives per-node totals that add up", async () => {
+    const cfg = config([seed(PORTS[0])]);
+    const result = await analyse(backendOf(cfg), cfg);
+    const prefixed = (await allKeys()).filter((k) => k.startsWith("site:")).length;
+    expect(result.keys).toBe(prefixed);
+    expect(result.byServer).toHaveLength(3);
+    expect(result.byServer?.reduce((n, x) => n + x.keys, 0)).toBe(result.keys);
+    expect(result.byServer?.reduce((n, x) => n + x.bytes, 0)).toBe(result.bytes);
   });
 });
 
