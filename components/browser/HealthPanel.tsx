@@ -16,7 +16,8 @@ export function HealthPanel({ alias }: { alias: string }) {
     queryFn: () => api<HealthAnswer>(`/api/caches/${encodeURIComponent(alias)}/health`),
     refetchInterval: 15_000,
   });
-  if (!q.data?.supported) return null;
+  // A Redis alias asks its server whether it is a cluster before it knows whether it has facts to tell.
+  if (!q.data?.supported || (q.data.facts.length === 0 && q.data.warnings.length === 0)) return null;
   return (
     <div className="space-y-2 rounded border border-slate-200 bg-white p-2" data-testid="health-panel">
       <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Health</h2>

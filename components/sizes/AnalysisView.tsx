@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { analysisCsv, analysisJson } from "@/lib/analysis/export";
-import type { AnalysisResult, GroupRow, TopRow } from "@/lib/analysis/types";
+import type { AnalysisResult, GroupRow, ServerRow, TopRow } from "@/lib/analysis/types";
 import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { entryHref } from "../browser/entry-href";
 import { Notice } from "../ui";
@@ -106,6 +106,28 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
       <Section title="Namespaces" testId="namespaces">
         <Namespaces alias={alias} root={r.namespaces} namedKeys={r.namedKeys} />
       </Section>
+
+      {r.byServer ? (
+        <Section title="By node">
+          <SortableTable<ServerRow>
+            testId="server-size-table"
+            rows={r.byServer}
+            rowKey={(x) => x.server}
+            columns={[
+              { id: "server", label: "Node", sort: (x) => x.server, cell: (x) => <span className="mono">{x.server}</span> },
+              { id: "keys", label: "Keys", numeric: true, sort: (x) => x.keys, cell: (x) => formatCount(x.keys) },
+              { id: "bytes", label: "Bytes", numeric: true, sort: (x) => x.bytes, cell: (x) => formatBytes(x.bytes) },
+              {
+                id: "share",
+                label: "Share of bytes",
+                numeric: true,
+                sort: (x) => x.bytes,
+                cell: (x) => (r.bytes > 0 ? `${((x.bytes / r.bytes) * 100).toFixed(1)}%` : "—"),
+              },
+            ]}
+          />
+        </Section>
+      ) : null}
 
       {r.byVersion.length > 0 ? (
         <Section title="By version">

@@ -85,6 +85,17 @@ export function RedisDetails({ server, extra }: { server: ServerAnswer; extra: R
         </Notice>
       ) : null}
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-xs">
+        {extra.cluster ? (
+          <>
+            <dt className="text-slate-500">Cluster node</dt>
+            <dd data-testid="cluster-role">
+              {extra.cluster.role === "primary"
+                ? `primary · slots ${extra.cluster.slots || "none"}`
+                : `replica of ${extra.cluster.primary ?? "?"}`}
+              {" · "}cluster_state:{extra.cluster.state}
+            </dd>
+          </>
+        ) : null}
         <dt className="text-slate-500">Memory used / maxmemory</dt>
         <dd className="tabular-nums">
           {formatBytes(server.bytes)} /{" "}

@@ -63,6 +63,7 @@ export class Aggregator {
   private bytes = 0;
   private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number }>(KINDS.map((k) => [k, { keys: 0, bytes: 0 }]));
   private readonly versions = new Map<number | null, { keys: number; bytes: number }>();
+  private readonly servers = new Map<string, { keys: number; bytes: number }>();
   private readonly tree = new NamespaceTree({ maxDepth: 6, maxChildren: 50 });
   /**
    * Keys waiting to enter the tree, by namespace (the key up to its last separator, which has the same namespace
@@ -93,6 +94,13 @@ export class Aggregator {
 
     this.keys += 1;
     this.bytes += size;
+    if (row.server !== undefined) {
+      const t = this.servers.get(row.server);
+      if (t) {
+        t.keys += 1;
+        t.bytes += size;
+      } else this.servers.set(row.server, { keys: 1, bytes: size });
+    }
     const k = this.kinds.get(kind);
     if (k) {
       k.keys += 1;
@@ -242,6 +250,13 @@ export class Aggregator {
       ttlHistogram: this.ttls.result(scale),
       noTtl: s(this.noTtl),
       warnings,
+      ...(this.servers.size > 1
+        ? {
+            byServer: [...this.servers]
+              .map(([server, t]) => ({ server, keys: s(t.keys), bytes: s(t.bytes) }))
+              .sort((a, b) => a.server.localeCompare(b.server)),
+          }
+        : {}),
     };
   }
 }

@@ -18,6 +18,13 @@ export interface VersionRow {
   current: boolean;
 }
 
+/** Keys and bytes per server that listed them (Redis Cluster primaries, shards, pool servers): an unbalanced node shows. */
+export interface ServerRow {
+  server: string;
+  keys: number;
+  bytes: number;
+}
+
 export interface GroupRow {
   kind: "fragment" | "series";
   /** Fragment name, or the series pattern with its trailing number as "#" ("report:chunk:#"). */
@@ -81,6 +88,8 @@ export interface Aggregated {
   noTtl: number;
   /** Warnings drawn from the rows (the analysis adds the ones about the cache as a whole). */
   warnings: AnalysisWarning[];
+  /** Only when the rows came from more than one server. */
+  byServer?: ServerRow[];
 }
 
 export interface AnalysisResult extends Aggregated {

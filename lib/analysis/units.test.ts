@@ -178,3 +178,19 @@ describe("CSV export", () => {
     expect(JSON.parse(analysisJson(result)).keys).toBe(3);
   });
 });
+
+describe("per-server totals", () => {
+  it("are given when rows came from several servers (a cluster's primaries), scaled like the rest", () => {
+    const agg = new Aggregator({ keyPrefix: "", version: 1 });
+    agg.add({ raw: ":1:a", server: "n1:7000/0", size: 10 });
+    agg.add({ raw: ":1:b", server: "n2:7000/0", size: 30 });
+    agg.add({ raw: ":1:c", server: "n2:7000/0", size: 5 });
+    expect(agg.result(2).byServer).toEqual([
+      { server: "n1:7000/0", keys: 2, bytes: 20 },
+      { server: "n2:7000/0", keys: 4, bytes: 70 },
+    ]);
+    const one = new Aggregator({ keyPrefix: "", version: 1 });
+    one.add({ raw: ":1:a", server: "n1:7000/0", size: 10 });
+    expect(one.result().byServer).toBeUndefined();
+  });
+});

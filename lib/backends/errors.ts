@@ -39,6 +39,8 @@ export class BackendError extends Error {
     message: string,
     /** The server concerned, as shown (never with a password); "" when not tied to one. */
     server = "",
+    /** What a call over several servers still did before failing (keys deleted): counts stay exact. */
+    readonly done?: number,
   ) {
     super(redactText(message));
     this.name = "BackendError";

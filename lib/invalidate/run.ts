@@ -1,3 +1,4 @@
+import { BackendError } from "@/lib/backends/errors";
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 import { withoutCounterRows } from "@/lib/namespaces/format";
 import type { Plan, ScanSpec } from "./plan";
@@ -119,8 +120,14 @@ async function deleteChunked<T>(items: T[], del: (chunk: T[]) => Promise<number>
   const settled = await Promise.allSettled(
     chunks.map(async (chunk) => {
       // Not `progress.deleted += await ...`: that reads `deleted` before the await and loses concurrent chunks.
-      const n = await del(chunk);
-      progress.deleted += n;
+      try {
+        const n = await del(chunk);
+        progress.deleted += n;
+      } catch (err) {
+        // A chunk spread over several servers (a cluster's nodes) may have been deleted in part before one failed.
+        if (err instanceof BackendError && err.done !== undefined) progress.deleted += err.done;
+        throw err;
+      }
     }),
   );
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -49,6 +49,19 @@ export interface RedisExtra {
   connected_clients: number | null;
   total_commands_processed: number | null;
   keyspace: Record<string, KeyspaceDb>;
+  /** Redis Cluster only: the node's role and slots (redis/cluster.ts). */
+  cluster?: ClusterNodeExtra;
+}
+
+/** A Redis Cluster node's place in the cluster. */
+export interface ClusterNodeExtra {
+  role: "primary" | "replica";
+  /** "0-5460, 10923" */
+  slots: string;
+  /** A replica's primary, as named in rows and stats. */
+  primary: string | null;
+  /** The cluster's cluster_state as the console last read it ("ok", "fail"). */
+  state: string;
 }
 
 /** ServerStats for one server from its INFO text; items counts the keys of the alias's own db. */

@@ -27,10 +27,10 @@ import { toBackendError } from "./errors";
 import { redisDecodeHint } from "./hint";
 import { infoToStats } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
-import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
+import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce } from "./scan";
 import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
 import { randomSample } from "./sample";
-import { readStructured } from "./structured";
+import { readRedisEntry } from "./read-entry";
 import { readRedisBuckets } from "./counter-buckets";
 import { redisProbeClient } from "./probe";
 
@@ -51,9 +51,6 @@ const LIST_BUDGET_MS = 150;
 const ITERATE_FLUSH_MS = 250;
 /** Keys per UNLINK/DEL call: bounds each command's work on the server. */
 const DELETE_BATCH = 500;
-/** Members shown of a hash/set/zset/list/stream value, and bytes shown of each. */
-const STRUCTURED_LIMIT = 100;
-const MEMBER_BYTES = 4_096;
 
 /** A purge walk that meets this many failovers in a row gives up with the last error instead of starting over again. */
 const MAX_WALK_RESTARTS = 3;
@@ -169,53 +166,7 @@ class RedisNodeBackend implements CacheBackend {
   async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
     if (!("raw" in ref)) return null;
     const limit = clampInt(maxBytes, 1, 512 * 1024 * 1024, "maxBytes");
-    const key = ref.raw;
-    return this.connection().run(async (client) => {
-      // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
-      // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
-      const replies =
-        (await client
-          .pipeline()
-          .type(key)
-          .pttl(key)
-          .memory("USAGE", key, "SAMPLES", 5)
-          .strlen(key)
-          .getrangeBuffer(key, 0, limit - 1)
-          .exec()) ?? [];
-      const [typeErr, type] = replies[0] ?? [null, null];
-      if (typeErr) throw typeErr;
-      if (type === "none" || typeof type !== "string") return null;
-      const [, pttl] = replies[1] ?? [null, null];
-      const [sizeErr, size] = replies[2] ?? [null, null];
-      // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
-      const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
-      const base = {
-        raw: key,
-        type,
-        ttl: ttlSeconds(Number(pttl)) ?? null,
-        size: sizeErr || typeof size !== "number" ? null : size,
-      };
-
-      if (type === "string") {
-        const [lenErr, length] = replies[3] ?? [null, null];
-        const [bytesErr, bytes] = replies[4] ?? [null, null];
-        if (lenErr) throw lenErr;
-        if (bytesErr) throw bytesErr;
-        const valueLength = Number(length);
-        const data = bytes instanceof Buffer ? new Uint8Array(bytes) : new Uint8Array();
-        if (valueLength > data.length) notes.push(`showing the first ${data.length} of ${valueLength} bytes`);
-        return { ...base, bytes: data, valueLength, hint: this.hint, notes };
-      }
-
-      const read = await readStructured(client, key, type, { limit: STRUCTURED_LIMIT, memberBytes: MEMBER_BYTES });
-      if (!read) {
-        notes.push(`Redis type "${type}" is not shown`);
-        return { ...base, bytes: null, notes };
-      }
-      if (read.total > read.shown) notes.push(`showing ${read.shown} of ${read.total} members`);
-      if (read.membersCut) notes.push(`members longer than ${MEMBER_BYTES} bytes are cut`);
-      return { ...base, bytes: null, structured: read.value, hint: this.hint, notes };
-    });
+    return this.connection().run((client) => readRedisEntry(client, ref.raw, limit, this.hint));
   }
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {

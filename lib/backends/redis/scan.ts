@@ -57,10 +57,12 @@ export function keyText(key: Buffer): string {
  * Keys gone between SCAN and this call (TYPE "none") are left out: they no longer exist.
  * PTTL and TYPE count as keyspace hits on the server (MEMORY USAGE does not): two per row shown; Redis offers no
  * lookup of either that leaves the counters alone.
+ * The keys travel as arguments, not KEYS: a Redis Cluster node refuses declared keys of several slots (CROSSSLOT) but
+ * runs a script over undeclared keys of its own slots, which is what a node's SCAN returned.
  */
 const META_SCRIPT = `
 local out = {}
-for _, key in ipairs(KEYS) do
+for _, key in ipairs(ARGV) do
   out[#out + 1] = redis.call('PTTL', key)
   local ok, size = pcall(redis.call, 'MEMORY', 'USAGE', key, 'SAMPLES', '5')
   out[#out + 1] = ok and size or false
@@ -97,7 +99,7 @@ export class MetaFetcher {
     for (let i = 0; i < keys.length; i += META_CHUNK) chunks.push(keys.slice(i, i + META_CHUNK));
     try {
       // All chunks go out at once on the one connection: they queue on the server, not behind round trips.
-      const replies = await Promise.all(chunks.map((chunk) => client.eval(META_SCRIPT, chunk.length, ...chunk)));
+      const replies = await Promise.all(chunks.map((chunk) => client.eval(META_SCRIPT, 0, ...chunk)));
       return replies.flatMap((reply) => metaFromFlat(Array.isArray(reply) ? reply : []));
     } catch (err) {
       if (!isScriptRefusal(err)) throw err;

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { PyValue } from "@/lib/codecs/pyvalue";
 
 /**
@@ -64,7 +64,7 @@ async function scanMembers(scan: ScanFn, want: number): Promise<Buffer[]> {
 }
 
 export async function readStructured(
-  client: Redis,
+  client: Redis | Cluster,
   key: string,
   type: string,
   { limit, memberBytes }: StructuredLimits,

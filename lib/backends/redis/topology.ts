@@ -1,11 +1,12 @@
 import type { CacheConfig } from "@/lib/config/types";
 import type { CacheBackend } from "../types";
+import { createRedisNodeOrCluster } from "./cluster-detect";
 import { createRedisNode } from "./node";
 import { createShardedRedisBackend } from "./shards";
 
 /**
  * How an alias's keys are spread over Redis servers, one strategy per topology behind one interface: the first that
- * matches the alias's LOCATION and OPTIONS builds its backend. Redis Cluster is one more entry here. A topology whose
+ * matches the alias's LOCATION and OPTIONS builds its backend. A topology whose
  * primaries move (Sentinel, Cluster) finds them through a PrimaryFollower (failover.ts): it keeps the answer, asks
  * again when a call fails with a connection loss or READONLY (failoverCause), and answers "reconnecting" meanwhile.
  */
@@ -31,9 +32,10 @@ const sentinel: RedisTopology = {
 
 /**
  * One server. Django's RedisCache and django-redis's DefaultClient write every key to the first LOCATION and read
- * from the others as replicas, so the first holds the truth (redis/node.ts).
+ * from the others as replicas, so the first holds the truth (redis/node.ts). Unless the server answers
+ * cluster_enabled:1: then a Redis Cluster, the LOCATIONs its seeds (redis/cluster-detect.ts, redis/cluster.ts).
  */
-const standalone: RedisTopology = { name: "standalone", matches: () => true, create: createRedisNode };
+const standalone: RedisTopology = { name: "standalone", matches: () => true, create: createRedisNodeOrCluster };
 
 export const TOPOLOGIES: readonly RedisTopology[] = [shards, sentinel, standalone];
 
