@@ -18,7 +18,7 @@ import type { KeyRow } from "@/lib/backends/types";
 import { startMemcached } from "@/test/memcached-server";
 import { connect as connectTo, exchange, fill as fillItems, rawDump as rawDumpOf, timed } from "./memcached-raw";
 
-const PORT = 11297;
+const PORT = Number(process.env.BENCH_MEMCACHED_PORT ?? 11297);
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
 const DELETES = 10_000;
 const ROUNDS = 5;

@@ -3,7 +3,7 @@
 #   deps -> typecheck -> lint -> unit -> python -> integration -> build -> e2e
 # and ends with one line adding up all of them: "unit+python+integration+e2e: N passed, N failed".
 # Exits non-zero when any stage failed. Servers run on the suite's own ports (never 6379 / 11211):
-#   integration: redis 6389, 6397 + sentinel 26397, 6398-6399 (backend contract), 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6375 (job caps), 6376, 6377 (audit), 6378 (secrets), 6382, 6383 (hostile values), 6387-6388, 6394-6395 (namespaces; 6396: nothing listens) (fixed per test file), memcached 11286-11289 (backend contract), 11276, 11277 (secrets, SASL), 11278 (hostile values), 11282-11285, 11294 (namespaces; 11293: nothing listens), 11295-11299 (each started and stopped by its test file)
+#   integration: redis 6389, 6397 + sentinel 26397, 6398-6399 (backend contract), 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6375 (job caps), 6376, 6377 (audit), 6378 (secrets), 6382, 6383 (hostile values), 6387-6388, 6394-6395 (namespaces; 6396: nothing listens), 6498-6499 (page script) (fixed per test file), memcached 11286-11289 (backend contract), 11276, 11277 (secrets, SASL), 11278 (hostile values), 11282-11285, 11294 (namespaces; 11293: nothing listens), 11295-11299 (each started and stopped by its test file)
 #   e2e: redis 6391, memcached 11391 (started here, filled by the real Django site, stopped on exit by their pids);
 #        apps on 3107 (suite), 3108 (demo), 3109-3110 (e2e/security.spec.ts starts its own)
 #        Django workers with the companion on 3111-3112 (e2e/companion.spec.ts starts and stops them)

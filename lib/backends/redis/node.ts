@@ -26,6 +26,7 @@ import { infoToStats } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
 import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
+import { pageStep } from "./page-scan";
 import { randomSample } from "./sample";
 import { readStructured } from "./structured";
 import { readRedisBuckets } from "./counter-buckets";
@@ -78,6 +79,8 @@ class RedisNodeBackend implements CacheBackend {
   private readonly sized = new SizedScanner();
   /** Learnt on the first sized walk: the server refuses scripts, so sizes come from SCAN + pipelined metadata. */
   private sizedRefused = false;
+  /** Learnt on the first page: the server refuses scripts, so pages come from SCAN + pipelined metadata. */
+  private pageRefused = false;
 
   constructor(readonly config: CacheConfig) {
     this.hint = redisDecodeHint(config);
@@ -122,27 +125,67 @@ class RedisNodeBackend implements CacheBackend {
 
   async listKeys(opts: ListOptions): Promise<KeyPage> {
     const wanted = clampInt(opts.count, 1, MAX_SCAN_COUNT, "count");
-    let cursor = validCursor(opts.cursor);
+    const cursor = validCursor(opts.cursor);
     const conn = this.connection();
     return conn.run(async (client) => {
-      const deadline = performance.now() + LIST_BUDGET_MS;
-      const keys: Buffer[] = [];
-      let count = firstScanCount(opts.prefix, wanted);
-      let scanned = 0;
-      for (let calls = 1; ; calls++) {
-        const step = await scanOnce(client, cursor, opts.prefix, count);
-        // Every name of every call is kept, surplus included: the cursor has moved past them.
-        keys.push(...step.keys);
-        // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
-        scanned += count;
-        cursor = step.cursor;
-        if (cursor === "0" || keys.length >= wanted) break;
-        if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
-        count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
+      if (!this.pageRefused) {
+        try {
+          return await this.pageByScript(client, conn.target.label, opts, wanted, cursor);
+        } catch (err) {
+          if (!isScriptRefusal(err)) throw err;
+          this.pageRefused = true;
+        }
       }
-      const rows = opts.withMeta ? await this.meta.rows(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
-      return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+      return this.pageByScan(client, conn.target.label, opts, wanted, cursor);
     });
+  }
+
+  /** The page by page-scan.ts's script: usually one call, the walk and the metadata on the server. */
+  private async pageByScript(client: Redis, label: string, opts: ListOptions, wanted: number, from: string): Promise<KeyPage> {
+    const deadline = performance.now() + LIST_BUDGET_MS;
+    const rows: KeyRow[] = [];
+    let cursor = from;
+    let found = 0;
+    let scanned = 0;
+    for (let calls = 1; ; calls++) {
+      const step = await pageStep(client, cursor, opts.prefix, wanted - found, opts.withMeta, label);
+      scanned += step.walked;
+      cursor = step.cursor;
+      if (step.rows) {
+        found += step.rows.length;
+        for (const row of step.rows) rows.push(row);
+      } else {
+        // Every name of every call is kept, surplus included: the cursor has moved past them.
+        found += step.keys.length;
+        const more = opts.withMeta ? await this.meta.rows(client, step.keys, label) : step.keys.map((k) => this.bareRow(k));
+        for (const row of more) rows.push(row);
+      }
+      if (cursor === "0" || found >= wanted) break;
+      if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+    }
+    return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+  }
+
+  /** The page by plain SCAN calls and pipelined metadata: for servers that refuse scripts. */
+  private async pageByScan(client: Redis, label: string, opts: ListOptions, wanted: number, from: string): Promise<KeyPage> {
+    const deadline = performance.now() + LIST_BUDGET_MS;
+    const keys: Buffer[] = [];
+    let cursor = from;
+    let count = firstScanCount(opts.prefix, wanted);
+    let scanned = 0;
+    for (let calls = 1; ; calls++) {
+      const step = await scanOnce(client, cursor, opts.prefix, count);
+      // Every name of every call is kept, surplus included: the cursor has moved past them.
+      keys.push(...step.keys);
+      // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
+      scanned += count;
+      cursor = step.cursor;
+      if (cursor === "0" || keys.length >= wanted) break;
+      if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+      count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
+    }
+    const rows = opts.withMeta ? await this.meta.rows(client, keys, label) : keys.map((k) => this.bareRow(k));
+    return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
   }
 
   private bareRow(key: Buffer): KeyRow {
