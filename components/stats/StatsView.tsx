@@ -127,7 +127,7 @@ export function StatsView({ alias }: { alias: string }) {
           }
           if (s.kind === "memcached") {
             const extra = s.extra.byServer[x.server];
-            return extra ? <MemcachedDetails key={x.server} server={x} extra={extra} /> : null;
+            return extra ? <MemcachedDetails key={x.server} server={x} extra={extra} at={at} /> : null;
           }
           return null;
         })}

@@ -1,6 +1,8 @@
 import type { KeyRow } from "@/lib/backends/types";
 import { kindOfKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
 import { NamespaceTree, type NamespaceNode } from "@/lib/django/namespaces";
+import type { ColdBasis } from "@/lib/backends/types";
+import { ColdTally, coldWarnings, noColdBasis } from "./cold";
 import { GroupFinder } from "./groups";
 import { Histogram, SIZE_BOUNDS, TTL_BOUNDS } from "./histogram";
 import { TopN } from "./top";
@@ -40,6 +42,8 @@ export interface AggregatorOptions {
   version: number;
   /** Largest item the server stores, when it has such a limit (memcached item_size_max). */
   itemSizeMax?: number | null;
+  /** How cold entries are told apart (the backend's coldBasis()); none: never-expiring figures only. */
+  cold?: ColdBasis;
 }
 
 interface Tally {
@@ -61,7 +65,9 @@ function note(t: Tally, name: string, bytes: number): void {
 export class Aggregator {
   private keys = 0;
   private bytes = 0;
-  private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number }>(KINDS.map((k) => [k, { keys: 0, bytes: 0 }]));
+  private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number; coldKeys: number; coldBytes: number }>(
+    KINDS.map((k) => [k, { keys: 0, bytes: 0, coldKeys: 0, coldBytes: 0 }]),
+  );
   private readonly versions = new Map<number | null, { keys: number; bytes: number }>();
   private readonly tree = new NamespaceTree({ maxDepth: 6, maxChildren: 50 });
   /**
@@ -82,7 +88,13 @@ export class Aggregator {
   private readonly foreign = tally();
   private readonly sizeUnknown = tally();
 
-  constructor(private readonly opts: AggregatorOptions) {}
+  private readonly coldBasis: ColdBasis;
+  private readonly cold: ColdTally;
+
+  constructor(private readonly opts: AggregatorOptions) {
+    this.coldBasis = opts.cold ?? noColdBasis("This backend records no access times.");
+    this.cold = new ColdTally(this.coldBasis);
+  }
 
   add(row: KeyRow): void {
     const name = row.raw ?? row.file ?? "";
@@ -99,7 +111,13 @@ export class Aggregator {
       k.bytes += size;
     }
     // Keys outside the layout (and FileBasedCache files, which carry no key) count at the tree's root only.
-    this.addToTree(parsed ? namespaceOf(parsed.key) : "", size);
+    const ns = parsed ? namespaceOf(parsed.key) : "";
+    this.addToTree(ns, size);
+    const cold = this.cold.add(ns, row, size);
+    if (cold && k) {
+      k.coldKeys += 1;
+      k.coldBytes += size;
+    }
 
     if (row.raw !== null) {
       const version = parsed ? parsed.version : null;
@@ -112,7 +130,7 @@ export class Aggregator {
       if (!parsed) note(this.foreign, row.raw, size);
       else if (parsed.version !== this.opts.version) note(this.oldVersions, row.raw, size);
     }
-    if (parsed) this.groups.add(parsed.key, kind, size);
+    if (parsed) this.groups.add(parsed.key, kind, size, cold);
 
     if (!known) {
       note(this.sizeUnknown, name, 0);
@@ -228,19 +246,33 @@ export class Aggregator {
       });
     }
 
+    const hasCold = this.coldBasis.basis !== null;
+    const namespaces = scaleTree(this.tree.result(), scale);
+    const groups = this.groups.result(GROUPS_SHOWN, scale, hasCold);
+    const cold = this.cold.result(namespaces, scale, (raw) => parseRawKey(raw, this.opts.keyPrefix)?.key ?? null);
+    warnings.push(...coldWarnings(cold, this.coldBasis, groups, about));
+
     return {
       keys: s(this.keys),
       bytes: s(this.bytes),
-      byKind: [...this.kinds].map(([kind, t]) => ({ kind, keys: s(t.keys), bytes: s(t.bytes) })).filter((r) => r.keys > 0),
+      byKind: [...this.kinds]
+        .map(([kind, t]) => ({
+          kind,
+          keys: s(t.keys),
+          bytes: s(t.bytes),
+          ...(hasCold ? { cold: { keys: s(t.coldKeys), bytes: s(t.coldBytes) } } : {}),
+        }))
+        .filter((r) => r.keys > 0),
       byVersion: [...this.versions]
         .map(([version, t]) => ({ version, keys: s(t.keys), bytes: s(t.bytes), current: version === this.opts.version }))
         .sort((a, b) => (a.version ?? -Infinity) - (b.version ?? -Infinity)),
-      namespaces: scaleTree(this.tree.result(), scale),
-      groups: this.groups.result(GROUPS_SHOWN, scale),
+      namespaces,
+      groups,
       top: this.top.result(),
       sizeHistogram: this.sizes.result(scale),
       ttlHistogram: this.ttls.result(scale),
       noTtl: s(this.noTtl),
+      cold,
       warnings,
     };
   }

@@ -1,8 +1,10 @@
 import { itemCount } from "@/lib/backends/server-stats";
-import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
+import { messageOf } from "@/lib/backends/errors";
+import type { CacheBackend, ColdBasis, EntryLimits, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { withoutCounterRows } from "@/lib/namespaces/format";
 import { Aggregator } from "./aggregate";
+import { noColdBasis } from "./cold";
 import { Reservoir } from "./reservoir";
 import type { AnalysisResult, AnalysisWarning } from "./types";
 
@@ -37,12 +39,17 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
   // whose files carry no key) are walked whole.
   const prefix = backend.capabilities.invalidatePrefix ? `${config.keyPrefix}:` : "";
   const total = limits.entries ?? (await itemCount(backend));
-  const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null });
+  // A sample drawn without a walk (Redis RANDOMKEY) reads no access facts: its cold figures would all be warm.
+  const sample = opts.sample !== undefined && (total === null || total > opts.sample) ? opts.sample : undefined;
+  const drawn = sample !== undefined && backend.sample !== undefined;
+  const cold = drawn
+    ? noColdBasis("A sample drawn at random reads no access times: run a full analysis for the cold figures.")
+    : await coldBasisOf(backend);
+  const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null, cold });
   const progress = { scanned: 0, matched: 0, ...(total !== null ? { total } : {}) };
   const report = () => opts.onProgress?.({ ...progress });
 
-  // A sample as big as the cache would cost the same as the truth: analyse it all then.
-  const sample = opts.sample !== undefined && (total === null || total > opts.sample) ? opts.sample : undefined;
+  // A sample as big as the cache would cost the same as the truth: analyse it all then (`sample` above).
   let scale = 1;
   let exact: { keys: number; bytes: number } | null = null;
   let sampleSize: number | undefined;
@@ -54,7 +61,15 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
       progress.scanned += n;
       report();
     };
-    for await (const walked of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, sizesOnly: true, signal, onScanned })) {
+    for await (const walked of backend.iterate({
+      prefix,
+      batch: WALK_BATCH,
+      withSizes: true,
+      sizesOnly: true,
+      withAccess: cold.basis !== null,
+      signal,
+      onScanned,
+    })) {
       if (!reported) progress.scanned += walked.length;
       const rows = withoutCounterRows(walked);
       for (const row of rows) each(row);
@@ -128,4 +143,14 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
     namedKeys: backend.capabilities.invalidatePrefix,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** The backend's cold basis; a backend that fails to tell still gets its analysis, with the reason in the note. */
+async function coldBasisOf(backend: CacheBackend): Promise<ColdBasis> {
+  if (!backend.coldBasis) return noColdBasis("This backend records no access times: only entries that never expire are counted.");
+  try {
+    return await backend.coldBasis();
+  } catch (err) {
+    return noColdBasis(`Access times unavailable: ${messageOf(err)}`);
+  }
 }

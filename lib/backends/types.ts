@@ -54,6 +54,12 @@ export interface KeyRow {
   /** Short value preview where it is cheap (FileBasedCache). */
   preview?: string;
   expired?: boolean;
+  /** Seconds since the entry was last read or written (memcached la=, Redis OBJECT IDLETIME, file atime); undefined = not known. */
+  idle?: number;
+  /** memcached fetch=: false = never read since written; undefined = not known. */
+  fetched?: boolean;
+  /** Redis OBJECT FREQ (LFU policies): the logarithmic access counter, 0-255; undefined = not known. */
+  freq?: number;
 }
 
 export interface KeyPage {
@@ -109,6 +115,23 @@ export interface IterateOptions {
   signal?: AbortSignal;
   /** Told how many keys the server walked (matching or not) as the walk goes: progress against a key count. */
   onScanned?: (keys: number) => void;
+  /** With withSizes: also the access facts of `coldBasis()` (row.idle, row.fetched, row.freq). */
+  withAccess?: boolean;
+}
+
+/**
+ * What tells a cold entry from a warm one on this backend (the analysis's "cold" figures): memcached's fetch flag
+ * and last access, Redis's OBJECT IDLETIME or OBJECT FREQ, a file's atime; null where nothing can.
+ */
+export type ColdBasisKind = "fetched" | "idletime" | "lfu" | "atime";
+
+export interface ColdBasis {
+  basis: ColdBasisKind | null;
+  /** What the figures mean and their caveats, or why there are none. */
+  note: string;
+  /** Which idle figures the basis can tell (atime under relatime: over a day only). */
+  idle1h: boolean;
+  idle24h: boolean;
 }
 
 /** Limits of a backend that decide what a size analysis warns about (all optional: a backend says what it knows). */
@@ -192,6 +215,8 @@ export interface CacheBackend {
   /** Optional: a uniform random sample of keys without walking them all (size analysis "sample" mode). Backends
    * without it are sampled during a full walk. */
   sample?(opts: SampleOptions): Promise<KeySample>;
+  /** Optional: how cold entries are told apart (the analysis asks before its walk); absent = not at all. */
+  coldBasis?(): Promise<ColdBasis>;
   /** Optional: limits the size analysis checks entries against. */
   limits?(): Promise<EntryLimits>;
   /** Optional: health facts a person should see on the cache's page. */

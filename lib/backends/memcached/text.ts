@@ -6,7 +6,7 @@ import { memcachedDecodeHint } from "./hint";
 import { checkKey } from "./keys";
 import { GET_NOTE } from "./read-note";
 import { SNAPSHOT_MAX_ROWS, SnapshotStore, decodeCursor, encodeCursor, newListingId, type ListingCursor } from "./listing";
-import { DumpDeduper, dump, type DumpItem } from "./metadump";
+import { DumpDeduper, dump, type DumpItem, type Fetched } from "./metadump";
 import { serverStats } from "./stats";
 import { BackendError, messageOf } from "../errors";
 import { failureOf, fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
@@ -16,6 +16,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  ColdBasis,
   CounterBucketRead,
   EntryLimits,
   EntryRef,
@@ -270,8 +271,17 @@ class MemcachedBackend implements CacheBackend {
         const { prefix } = opts;
         const now = serverClock(clockOffset);
         // Rows are made as lines are parsed: the dump's batches are the batches to yield.
-        const make = (key: string, exp: number, size: number): KeyRow | null =>
-          key.startsWith(prefix) && dedup.fresh(key) ? this.row(server, key, exp, size, now()) : null;
+        const access = opts.withAccess === true;
+        const make = (key: string, exp: number, size: number, la: number, fetched: Fetched): KeyRow | null => {
+          if (!key.startsWith(prefix) || !dedup.fresh(key)) return null;
+          const serverNow = now();
+          const row = this.row(server, key, exp, size, serverNow);
+          if (access) {
+            if (la >= 0) row.idle = Math.max(0, Math.round(serverNow - la));
+            if (fetched !== -1) row.fetched = fetched === 1;
+          }
+          return row;
+        };
         yield* dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode);
       } catch (err) {
         if (opts.signal?.aborted) return;
@@ -280,6 +290,18 @@ class MemcachedBackend implements CacheBackend {
     }
     // The reachable servers were all walked; a purge must still learn that some keys could not be.
     if (failures.length > 0) throw new MemcachedError(`${failures.length} server(s) could not be listed: ${failures.join("; ")}`);
+  }
+
+  /** Every metadump line carries fetch= and la= (memcached 1.5.7+; older lines lack them and the figures stay unknown). */
+  async coldBasis(): Promise<ColdBasis> {
+    return {
+      basis: "fetched",
+      note:
+        "From the servers' own item metadata: fetch=no marks items never read since they were written; la= is the last access " +
+        "(read or write) in whole seconds. A read by this console (opening an entry) counts as a fetch.",
+      idle1h: true,
+      idle24h: true,
+    };
   }
 
   /** item_size_max of the pool (its smallest: a key may land on any server); servers that do not answer are skipped. */
