@@ -69,6 +69,8 @@ export class Aggregator {
     KINDS.map((k) => [k, { keys: 0, bytes: 0, coldKeys: 0, coldBytes: 0 }]),
   );
   private readonly versions = new Map<number | null, { keys: number; bytes: number }>();
+  private lastVersion: number | null | undefined = undefined;
+  private lastTally: { keys: number; bytes: number } | undefined = undefined;
   private readonly tree = new NamespaceTree({ maxDepth: 6, maxChildren: 50 });
   /**
    * Keys waiting to enter the tree, by namespace (the key up to its last separator, which has the same namespace
@@ -121,8 +123,13 @@ export class Aggregator {
 
     if (row.raw !== null) {
       const version = parsed ? parsed.version : null;
-      let v = this.versions.get(version);
+      // Nearly every key is at the current version: the last tally found is tried before the map.
+      let v = version === this.lastVersion ? this.lastTally : this.versions.get(version);
       if (!v && this.versions.size < MAX_VERSIONS) this.versions.set(version, (v = { keys: 0, bytes: 0 }));
+      if (v) {
+        this.lastVersion = version;
+        this.lastTally = v;
+      }
       if (v) {
         v.keys += 1;
         v.bytes += size;
