@@ -8,7 +8,15 @@ function keyOf(i: number): string {
   return `:1:app.item:${i}`;
 }
 async function main() {
-  const cfg = { alias: "b", backendPath: "django.core.cache.backends.memcached.PyMemcacheCache", locations: [`127.0.0.1:${PORT}`], keyPrefix: "", version: 1, options: {}, timeout: 300 } as any;
+  const cfg = {
+    alias: "b",
+    backendPath: "django.core.cache.backends.memcached.PyMemcacheCache",
+    locations: [`127.0.0.1:${PORT}`],
+    keyPrefix: "",
+    version: 1,
+    options: {},
+    timeout: 300,
+  } as any;
   const be = d.create(cfg);
   if (process.argv[2] === "fill") {
     const s = await connect(PORT);
@@ -19,8 +27,12 @@ async function main() {
     const raw = await timed(() => rawDump(PORT, "hash"));
     const a = await timed(() => analyse(be, cfg));
     let n = 0;
-    const l = await timed(async () => { for await (const b of be.iterate({ prefix: "", batch: 1000, withSizes: true })) n += b.length; });
-    console.log(`raw hash ${raw.ms.toFixed(0)}ms cpu ${raw.cpuMs.toFixed(0)} | analyse ${a.ms.toFixed(0)}ms cpu ${a.cpuMs.toFixed(0)} keys ${a.result.keys} | iterate ${l.ms.toFixed(0)} cpu ${l.cpuMs.toFixed(0)}`);
+    const l = await timed(async () => {
+      for await (const b of be.iterate({ prefix: "", batch: 1000, withSizes: true })) n += b.length;
+    });
+    console.log(
+      `raw hash ${raw.ms.toFixed(0)}ms cpu ${raw.cpuMs.toFixed(0)} | analyse ${a.ms.toFixed(0)}ms cpu ${a.cpuMs.toFixed(0)} keys ${a.result.keys} | iterate ${l.ms.toFixed(0)} cpu ${l.cpuMs.toFixed(0)}`,
+    );
   }
   await be.close();
 }

@@ -27,6 +27,7 @@ import { planFor } from "../lib/invalidate/plan";
 import { execute } from "../lib/invalidate/run";
 import { parseInvalidateRequest } from "../lib/invalidate/target";
 import { startRedisServer } from "../test/redis-server";
+import { result } from "./common";
 
 const PORT = Number(process.env.BENCH_REDIS_PORT ?? 6389);
 const TOTAL = 1_000_000;
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
       );
     }
     console.log("(SCANs / in Redis: SCAN calls of the median run and the time Redis itself spent in them, INFO commandstats)");
+    result({ work: "Redis purge of 50k of 1M, vs SCAN 5000 + UNLINK loop", ours: m.app, theirs: m.plain, unit: "ms", target: "≤ 1.00×" });
     const okPlain = m.app <= 1.0 * m.plain;
     const okCli = m.redisCli >= 7 * m.app;
     console.log(
