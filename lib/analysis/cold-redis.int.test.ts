@@ -5,6 +5,7 @@ import { hasNoTouch } from "@/lib/backends/redis/access";
 import type { CacheBackend } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { startRedisServer, type RedisServerHandle } from "@/test/redis-server";
+import { listKeys } from "@/lib/browse/list-keys";
 import { analyse } from "./run";
 import type { AnalysisResult } from "./types";
 
@@ -113,6 +114,18 @@ describe("Redis cold figures", () => {
     expect(r.cold.histogram).toBeNull();
     expect(r.cold.namespaces.find((n) => n.name === "idle")?.noExpiry.keys).toBe(6);
     expect(r.warnings.find((w) => w.code === "cold_unavailable")?.message).toMatch(/NOPERM/);
+  });
+
+  it("the key listing filters entries that never expire (noExpiry), under a prefix or across versions", async () => {
+    await seed();
+    await raw.set(":2:idle:old", "x");
+    const list = async (prefix: string, allVersions: boolean) =>
+      (await listKeys(backend(), config(), { prefix, cursor: null, count: 100, allVersions, raw: false, noExpiry: true })).keys
+        .map((k) => k.raw)
+        .sort();
+    expect(await list("", false)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `:1:idle:${i}`));
+    expect(await list("hot:", false)).toEqual([]);
+    expect(await list("idle:", true)).toEqual([...[0, 1, 2, 3, 4, 5].map((i) => `:1:idle:${i}`), ":2:idle:old"].sort());
   });
 
   it("the console's entry read says whether it warmed the entry (CLIENT NO-TOUCH is Redis 7.2+)", async () => {
