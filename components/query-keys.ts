@@ -10,6 +10,8 @@ export interface KeyFilters {
   raw: boolean;
   cursor: string | null;
   sort: string | null;
+  /** Only entries that never expire (noExpiry=1). */
+  noExpiry: boolean;
 }
 
 export const queryKeys = {

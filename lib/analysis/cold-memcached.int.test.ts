@@ -7,6 +7,7 @@ import type { MemcachedExtra } from "@/lib/backends/memcached/stats";
 import type { CacheBackend, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { startMemcached, type MemcachedServerHandle } from "@/test/memcached-server";
+import { listKeys } from "@/lib/browse/list-keys";
 import { analyse } from "./run";
 
 /**
@@ -87,6 +88,18 @@ describe("memcached cold figures, written and read by Django", () => {
     expect(r.cold.top.every((t) => t.fetched === false && t.key !== null && !t.key.startsWith("users:"))).toBe(true);
     expect(r.warnings.map((w) => w.message)).toContain(`100% of \`reports\` bytes were never read (12 entries).`);
     expect(r.warnings.some((w) => w.message.includes("`users`"))).toBe(false);
+  });
+
+  it("lists only the entries that never expire with noExpiry, page after page", async () => {
+    const cfg = config(servers.map((s) => s.location));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await listKeys(backend, cfg, { prefix: "", cursor, count: 5, allVersions: false, raw: false, noExpiry: true });
+      seen.push(...page.keys.map((k) => k.raw ?? ""));
+      cursor = page.cursor;
+    } while (cursor !== null);
+    expect(seen.sort()).toEqual([...rawKeys.reports].sort());
   });
 
   it("reports evicted and expired unfetched items per slab class", async () => {

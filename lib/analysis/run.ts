@@ -130,6 +130,7 @@ export async function analyse(backend: CacheBackend, config: CacheConfig, opts: 
       keys: limits.entries,
     });
   }
+  if (backend.coldBasis && cold.basis === null && !drawn) warnings.push({ code: "cold_unavailable", message: cold.note });
   warnings.push(...figures.warnings);
 
   return {

@@ -2,6 +2,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  ColdBasis,
   CounterBucketRead,
   EntryRef,
   IterateOptions,
@@ -25,7 +26,8 @@ import { redisDecodeHint } from "./hint";
 import { infoToStats } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
-import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
+import { SIZED_SCAN_COUNT, SizedScanner, type AccessMode } from "./sized-scan";
+import { accessOf, coldBasisOf, NO_TOUCH_READ, TOUCHING_READ } from "./access";
 import { pageStep } from "./page-scan";
 import { randomSample } from "./sample";
 import { readStructured } from "./structured";
@@ -199,22 +201,28 @@ class RedisNodeBackend implements CacheBackend {
     return this.connection().run(async (client) => {
       // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
       // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
+      // NO-TOUCH first (Redis 7.2+; older servers answer an error, left in its slot): reading must not warm the entry.
       const replies =
         (await client
           .pipeline()
+          .call("CLIENT", "NO-TOUCH", "ON")
           .type(key)
           .pttl(key)
           .memory("USAGE", key, "SAMPLES", 5)
           .strlen(key)
           .getrangeBuffer(key, 0, limit - 1)
           .exec()) ?? [];
-      const [typeErr, type] = replies[0] ?? [null, null];
+      const [noTouchErr] = replies[0] ?? [null, null];
+      const [typeErr, type] = replies[1] ?? [null, null];
       if (typeErr) throw typeErr;
       if (type === "none" || typeof type !== "string") return null;
-      const [, pttl] = replies[1] ?? [null, null];
-      const [sizeErr, size] = replies[2] ?? [null, null];
+      const [, pttl] = replies[2] ?? [null, null];
+      const [sizeErr, size] = replies[3] ?? [null, null];
       // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
-      const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
+      const notes: string[] = [
+        "reading this entry counted as keyspace hits on the server (INFO keyspace_hits)",
+        noTouchErr ? TOUCHING_READ : NO_TOUCH_READ,
+      ];
       const base = {
         raw: key,
         type,
@@ -223,8 +231,8 @@ class RedisNodeBackend implements CacheBackend {
       };
 
       if (type === "string") {
-        const [lenErr, length] = replies[3] ?? [null, null];
-        const [bytesErr, bytes] = replies[4] ?? [null, null];
+        const [lenErr, length] = replies[4] ?? [null, null];
+        const [bytesErr, bytes] = replies[5] ?? [null, null];
         if (lenErr) throw lenErr;
         if (bytesErr) throw bytesErr;
         const valueLength = Number(length);
@@ -302,8 +310,9 @@ class RedisNodeBackend implements CacheBackend {
     const { prefix, signal } = opts;
     const conn = this.connection();
     const label = conn.target.label;
+    const access: AccessMode = opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const step = (cursor: string) => {
-      const next = conn.run((c) => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly));
+      const next = conn.run((c) => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly, access));
       next.catch(() => undefined);
       return next;
     };
@@ -330,6 +339,7 @@ class RedisNodeBackend implements CacheBackend {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, withSizes, signal } = opts;
     const conn = this.connection();
+    const access: AccessMode = withSizes && opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const scan = (cursor: string) => {
       const step = conn.run((c) => scanOnce(c, cursor, prefix, batch));
       // The next SCAN runs while the caller works on the last batch; if the caller stops early, nobody awaits it.
@@ -352,9 +362,21 @@ class RedisNodeBackend implements CacheBackend {
       const keys = pending;
       pending = [];
       lastFlush = performance.now();
-      yield withSizes ? await conn.run((c) => this.meta.rows(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
+      if (!withSizes) {
+        yield keys.map((k) => this.bareRow(k));
+      } else {
+        const rows = await conn.run((c) => this.meta.rows(c, keys, conn.target.label));
+        if (access) await conn.run((c) => addAccess(c, rows, access));
+        yield rows;
+      }
       signal?.throwIfAborted();
     }
+  }
+
+  /** OBJECT IDLETIME or OBJECT FREQ by the eviction policy, or why neither can be read (redis/access.ts). */
+  async coldBasis(): Promise<ColdBasis> {
+    const conn = this.connection();
+    return coldBasisOf(await conn.run(accessOf), conn.target.label);
   }
 
   async sample(opts: SampleOptions): Promise<KeySample> {
@@ -386,6 +408,21 @@ class RedisNodeBackend implements CacheBackend {
 
   async close(): Promise<void> {
     await this.conn?.close();
+  }
+}
+
+/** OBJECT IDLETIME or FREQ for rows walked without the sized script (a server that refuses scripts), pipelined. */
+async function addAccess(client: Redis, rows: KeyRow[], access: "idle" | "freq"): Promise<void> {
+  const pipeline = client.pipeline();
+  for (const row of rows) if (row.raw !== null) pipeline.call("OBJECT", access === "idle" ? "IDLETIME" : "FREQ", row.raw);
+  const replies = (await pipeline.exec()) ?? [];
+  let i = 0;
+  for (const row of rows) {
+    if (row.raw === null) continue;
+    const [err, value] = replies[i++] ?? [null, null];
+    if (err || typeof value !== "number") continue;
+    if (access === "idle") row.idle = value;
+    else row.freq = value;
   }
 }
 

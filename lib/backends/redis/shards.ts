@@ -7,6 +7,7 @@ import type {
   BackendStatus,
   Capabilities,
   CacheBackend,
+  ColdBasis,
   CounterBucketRead,
   EntryRef,
   IterateOptions,
@@ -99,6 +100,19 @@ class ShardedRedisBackend implements CacheBackend {
 
   async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     for (const shard of this.shards) yield* shard.backend.iterate(opts);
+  }
+
+  /** Each shard's own basis; where they differ (mixed versions or policies), the first shard's, with every note. */
+  async coldBasis(): Promise<ColdBasis> {
+    const each = await Promise.all(
+      this.shards.map(async (s) => ({ label: s.label, basis: s.backend.coldBasis ? await s.backend.coldBasis().catch(() => null) : null })),
+    );
+    const known = each.filter((e): e is { label: string; basis: ColdBasis } => e.basis !== null);
+    const first = known[0]?.basis;
+    if (!first) return { basis: null, note: "No shard can tell idle times.", idle1h: false, idle24h: false };
+    if (known.every((e) => e.basis.basis === first.basis)) return first;
+    const notes = known.map((e) => `${e.label}: ${e.basis.note}`).join(" ");
+    return { ...first, note: `The shards differ; the figures follow the first shard's basis. ${notes}` };
   }
 
   async stats(): Promise<StatsSnapshot> {
