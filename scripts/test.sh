@@ -8,6 +8,8 @@
 #        apps on 3107 (suite), 3108 (demo), 3109-3110 (e2e/security.spec.ts starts its own)
 #        Django workers with the companion on 3111-3112 (e2e/companion.spec.ts starts and stops them)
 #        Sign in with Django: a console on 3113 and a Django worker on 3114 (e2e/django-login.spec.ts starts and stops them)
+#   cold entries (#18): redis 6481-6482, memcached 11481-11482 (lib/analysis/cold-*.int.test.ts); e2e/cold.spec.ts: console 3124;
+#        bench comparisons of #18: redis 6489, memcached 11489
 #   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 set -euo pipefail
 

@@ -44,9 +44,13 @@ describe("Redis cold figures", () => {
 
   beforeAll(async () => {
     // lfu-log-factor 0: every read adds one to the counter; lfu-decay-time 0: no decay mid-test.
-    server = await startRedisServer({ port: PORT, args: ["--lfu-log-factor", "0", "--lfu-decay-time", "0"] });
+    server = await startRedisServer({
+      port: PORT,
+      args: ["--lfu-log-factor", "0", "--lfu-decay-time", "0", "--enable-debug-command", "yes", "--latency-monitor-threshold", "10"],
+    });
     raw = new Redis({ port: PORT });
     await raw.call("ACL", "SETUSER", "noobject", "on", ">pw", "~*", "+@all", "-object");
+    await raw.call("ACL", "SETUSER", "nohealth", "on", ">pw", "~*", "+@all", "-slowlog", "-latency");
     version = /redis_version:(\S+)/.exec(await raw.info("server"))?.[1] ?? "";
   });
 
@@ -142,5 +146,53 @@ describe("Redis cold figures", () => {
       expect(entry?.notes?.some((n) => n.includes("has no CLIENT NO-TOUCH"))).toBe(true);
       expect(idle).toBeLessThanOrEqual(1);
     }
+  });
+
+  describe("health panel", () => {
+    it("shows a slow command with its Django namespace, DEBUG SLEEP in the slow log and latency, doctors and top commands", async () => {
+      await raw.config("SET", "slowlog-log-slower-than", "0");
+      await raw.call("SLOWLOG", "RESET");
+      await raw.set(":1:reports:daily:1", "x".repeat(50));
+      await raw.call("DEBUG", "SLEEP", "0.05");
+      await raw.config("SET", "slowlog-log-slower-than", "10000");
+      const [h] = (await backend().serverHealth?.()) ?? [];
+      expect(h.server).toBe(`127.0.0.1:${PORT}/0`);
+      if (!h.slowlog.ok) throw new Error(h.slowlog.reason);
+      const set = h.slowlog.value.find((e) => e.command === "SET");
+      expect(set).toMatchObject({ rawKey: ":1:reports:daily:1", key: "reports:daily:1", namespace: "reports:daily:", args: 2 });
+      // The value is not passed on: only the command, its key and how many arguments it had.
+      expect(JSON.stringify(h.slowlog.value)).not.toContain("xxxxx");
+      const sleep = h.slowlog.value.find((e) => e.command === "DEBUG");
+      expect(sleep?.micros).toBeGreaterThanOrEqual(50_000);
+      expect(sleep?.namespace).toBeNull();
+      if (!h.latency.ok) throw new Error(h.latency.reason);
+      expect(h.latency.value.find((e) => e.event === "command")?.maxMs).toBeGreaterThanOrEqual(50);
+      expect(h.latencyDoctor).toMatchObject({ ok: true, value: expect.stringMatching(/\w/) });
+      expect(h.memoryDoctor).toMatchObject({ ok: true, value: expect.stringMatching(/\w/) });
+      if (!h.commands.ok) throw new Error(h.commands.reason);
+      expect(h.commands.value.map((c) => c.command)).toContain("DEBUG");
+    });
+
+    it("a user whose ACL denies SLOWLOG and LATENCY: those sections unavailable with the reason, the others given", async () => {
+      const [h] = (await backend("nohealth:pw@").serverHealth?.()) ?? [];
+      expect(h.slowlog).toMatchObject({ ok: false, reason: expect.stringMatching(/NOPERM/) });
+      expect(h.latency).toMatchObject({ ok: false, reason: expect.stringMatching(/NOPERM/) });
+      expect(h.latencyDoctor.ok).toBe(false);
+      expect(h.memoryDoctor.ok).toBe(true);
+      expect(h.commands.ok).toBe(true);
+    });
+
+    it("a server that renamed SLOWLOG away: unavailable, the server's own words", async () => {
+      const renamed = await startRedisServer({ port: PORT + 1, args: ["--rename-command", "SLOWLOG", ""] });
+      const b = redisDescriptor.create({ ...config(), locations: [`redis://127.0.0.1:${PORT + 1}/0`] });
+      try {
+        const [h] = (await b.serverHealth?.()) ?? [];
+        expect(h.slowlog).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown command/i) });
+        expect(h.memoryDoctor.ok).toBe(true);
+      } finally {
+        await b.close();
+        await renamed.stop();
+      }
+    });
   });
 });

@@ -25,6 +25,7 @@ describe("cold figures", () => {
     expect(r.cold.namespaces).toEqual([
       {
         name: "reports",
+        prefix: "reports:",
         keys: 1,
         bytes: 1000,
         neverRead: { keys: 1, bytes: 1000 },
@@ -35,6 +36,7 @@ describe("cold figures", () => {
       },
       {
         name: "app",
+        prefix: "app:",
         keys: 3,
         bytes: 600,
         neverRead: { keys: 1, bytes: 100 },
@@ -45,6 +47,7 @@ describe("cold figures", () => {
       },
       {
         name: "",
+        prefix: "",
         keys: 1,
         bytes: 7,
         neverRead: { keys: 0, bytes: 0 },
@@ -104,7 +107,16 @@ describe("cold figures", () => {
     const r = a.result(10);
     expect(r.cold).toMatchObject({ basis: null, note: "why", histogram: null, top: [] });
     expect(r.cold.namespaces).toEqual([
-      { name: "a", keys: 20, bytes: 300, neverRead: null, idleOver1h: null, idleOver24h: null, noExpiry: { keys: 10, bytes: 100 } },
+      {
+        name: "a",
+        prefix: "a:",
+        keys: 20,
+        bytes: 300,
+        neverRead: null,
+        idleOver1h: null,
+        idleOver24h: null,
+        noExpiry: { keys: 10, bytes: 100 },
+      },
     ]);
     expect(r.byKind[0].cold).toBeUndefined();
   });

@@ -194,8 +194,9 @@ export class ColdTally {
     const s = (n: number) => Math.round(n * scale);
     const pair = (keys: number, bytes: number): KeysBytes => ({ keys: s(keys), bytes: s(bytes) });
     const idle = this.idle;
-    const row = (name: string, keys: number, bytes: number, c: Counts): ColdNamespace => ({
+    const row = (name: string, prefix: string, keys: number, bytes: number, c: Counts): ColdNamespace => ({
       name,
+      prefix,
       keys,
       bytes,
       neverRead: this.fetched ? pair(c.neverKeys, c.neverBytes) : null,
@@ -212,14 +213,15 @@ export class ColdTally {
       seen.add(child.name);
       childKeys += child.keys;
       childBytes += child.bytes;
-      namespaces.push(row(child.name, child.keys, child.bytes, this.names.get(child.name) ?? counts()));
+      namespaces.push(row(child.name, child.prefix, child.keys, child.bytes, this.names.get(child.name) ?? counts()));
     }
     // Names the tree folded into "other", and keys with no separator (the tree's root): their own rows.
     const other = counts();
     for (const [name, c] of this.names) if (!seen.has(name) && name !== "") addInto(other, c);
-    if (tree.otherKeys) namespaces.push(row(OTHER, tree.otherKeys, tree.otherBytes ?? 0, other));
+    if (tree.otherKeys) namespaces.push(row(OTHER, "", tree.otherKeys, tree.otherBytes ?? 0, other));
     const rootKeys = tree.keys - childKeys - (tree.otherKeys ?? 0);
-    if (rootKeys > 0) namespaces.push(row("", rootKeys, tree.bytes - childBytes - (tree.otherBytes ?? 0), this.names.get("") ?? counts()));
+    if (rootKeys > 0)
+      namespaces.push(row("", "", rootKeys, tree.bytes - childBytes - (tree.otherBytes ?? 0), this.names.get("") ?? counts()));
 
     const histogram = this.histogram
       ? { unit: this.lfu ? ("lfu" as const) : ("seconds" as const), buckets: this.histogram.result(scale) }

@@ -58,6 +58,8 @@ export interface HistogramBucket {
 /** One top-level namespace's cold figures; null where the basis cannot tell. */
 export interface ColdNamespace {
   name: string;
+  /** The Django key prefix of the namespace ("reports:"); "" for keys without one and for "(other)". */
+  prefix: string;
   keys: number;
   bytes: number;
   neverRead: KeysBytes | null;

@@ -25,6 +25,37 @@ export interface Capabilities {
 export interface HealthReport {
   facts: { label: string; value: string; warn?: boolean }[];
   warnings: string[];
+  /** Per server (Redis): the health panel of the Stats tab, asked for on demand (GET .../health?servers=1). */
+  servers?: RedisServerHealth[];
+}
+
+/** One figure of a health panel: its value, or why the server would not give it (ACL, renamed command). */
+export type HealthSection<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface SlowlogEntry {
+  id: number;
+  /** Unix ms. */
+  at: number;
+  micros: number;
+  /** The command's name; its values are not shown (anyone's data), only how many arguments it had. */
+  command: string;
+  args: number;
+  rawKey: string | null;
+  /** The Django key and its namespace (the key up to its last separator) where the key follows the alias's layout. */
+  key: string | null;
+  namespace: string | null;
+  client: string | null;
+}
+
+export interface RedisServerHealth {
+  server: string;
+  at: number;
+  slowlog: HealthSection<SlowlogEntry[]>;
+  latency: HealthSection<{ event: string; at: number; latestMs: number; maxMs: number }[]>;
+  latencyDoctor: HealthSection<string>;
+  memoryDoctor: HealthSection<string>;
+  /** INFO commandstats, the commands with the most total time first. */
+  commands: HealthSection<{ command: string; calls: number; usec: number; usecPerCall: number }[]>;
 }
 
 export interface BackendStatus {
@@ -221,6 +252,8 @@ export interface CacheBackend {
   limits?(): Promise<EntryLimits>;
   /** Optional: health facts a person should see on the cache's page. */
   health?(): Promise<HealthReport>;
+  /** Optional: each server's health panel (Redis: slow log, latency, doctors, top commands), one cheap command each. */
+  serverHealth?(): Promise<RedisServerHealth[]>;
   /** Optional: the companion's counter buckets of `alias` held in this store; buckets that hold nothing are absent. */
   readCounterBuckets?(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type {
   Capabilities,
   ColdBasis,
   CounterBucketRead,
+  RedisServerHealth,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -27,6 +28,7 @@ import { infoToStats } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce, ttlSeconds } from "./scan";
 import { SIZED_SCAN_COUNT, SizedScanner, type AccessMode } from "./sized-scan";
+import { downHealth, redisServerHealth } from "./health";
 import { accessOf, coldBasisOf, NO_TOUCH_READ, TOUCHING_READ } from "./access";
 import { pageStep } from "./page-scan";
 import { randomSample } from "./sample";
@@ -370,6 +372,15 @@ class RedisNodeBackend implements CacheBackend {
         yield rows;
       }
       signal?.throwIfAborted();
+    }
+  }
+
+  async serverHealth(): Promise<RedisServerHealth[]> {
+    try {
+      const conn = this.connection();
+      return [await conn.run((c) => redisServerHealth(c, conn.target.label, this.config.keyPrefix))];
+    } catch (err) {
+      return [downHealth(this.server, toBackendError(err, this.server).message)];
     }
   }
 

@@ -2,12 +2,14 @@ import { BackendError } from "../errors";
 import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { failureOf, fanOut, poolStatus, rowsByServer, sumOrThrow } from "../pool";
+import { downHealth } from "./health";
 import { parseRedisLocation } from "./location";
 import type {
   BackendStatus,
   Capabilities,
   CacheBackend,
   ColdBasis,
+  RedisServerHealth,
   CounterBucketRead,
   EntryRef,
   IterateOptions,
@@ -113,6 +115,12 @@ class ShardedRedisBackend implements CacheBackend {
     if (known.every((e) => e.basis.basis === first.basis)) return first;
     const notes = known.map((e) => `${e.label}: ${e.basis.note}`).join(" ");
     return { ...first, note: `The shards differ; the figures follow the first shard's basis. ${notes}` };
+  }
+
+  /** Every shard's panel; a shard that cannot be reached is named with the reason in each of its sections. */
+  async serverHealth(): Promise<RedisServerHealth[]> {
+    const each = await fanOut(this.shards, (s) => s.backend.serverHealth?.() ?? Promise.resolve([]));
+    return each.flatMap((o) => (o.ok ? o.value : [downHealth(o.server, o.error)]));
   }
 
   async stats(): Promise<StatsSnapshot> {
