@@ -75,6 +75,12 @@ function withoutCredentials(text: string): string {
 class RedisNodeBackend implements CacheBackend {
   readonly capabilities = CAPABILITIES;
   private readonly conn: RedisConnection | null;
+  /**
+   * A second connection for the long walks (analyses, purges: iterate() and the deletes of listed rows). Redis answers
+   * one connection's commands in order, so on a shared one a page of keys would queue behind every step a job has
+   * already sent; on its own it waits at most for the one command running (bench/load.ts). Opened on first use.
+   */
+  private readonly bulk: RedisConnection | null;
   private readonly configError: BackendError | null;
   private readonly hint: DecodeHint;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
@@ -102,6 +108,7 @@ class RedisNodeBackend implements CacheBackend {
       configError = new BackendError("config", withoutCredentials(message), withoutCredentials(config.locations[0] ?? ""));
     }
     this.conn = target ? new RedisConnection(target) : null;
+    this.bulk = target ? new RedisConnection(target) : null;
     this.configError = configError;
   }
 
@@ -112,6 +119,11 @@ class RedisNodeBackend implements CacheBackend {
   private connection(): RedisConnection {
     if (!this.conn) throw this.configError ?? new BackendError("config", "no usable LOCATION");
     return this.conn;
+  }
+
+  private bulkConnection(): RedisConnection {
+    if (!this.bulk) throw this.configError ?? new BackendError("config", "no usable LOCATION");
+    return this.bulk;
   }
 
   async status(): Promise<BackendStatus> {
@@ -256,17 +268,18 @@ class RedisNodeBackend implements CacheBackend {
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {
     const keys = refs.flatMap((ref) => ("raw" in ref ? [ref.raw] : []));
-    return this.deleteKeys(keys);
+    return this.deleteKeys(this.connection(), keys);
   }
 
+  /** Rows a walk listed: a purge's batches, on the walk's connection. */
   async deleteListed(rows: KeyRow[]): Promise<number> {
     const keys = rows.flatMap((row) => (row.raw === null ? [] : [row.raw]));
-    return this.deleteKeys(keys);
+    return this.deleteKeys(this.bulkConnection(), keys);
   }
 
-  private async deleteKeys(keys: string[]): Promise<number> {
+  private async deleteKeys(conn: RedisConnection, keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return this.connection().run(async (client) => {
+    return conn.run(async (client) => {
       let deleted = 0;
       for (let i = 0; i < keys.length; i += DELETE_BATCH) {
         const batch = keys.slice(i, i + DELETE_BATCH);
@@ -310,7 +323,7 @@ class RedisNodeBackend implements CacheBackend {
   private async *iterateSized(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, signal } = opts;
-    const conn = this.connection();
+    const conn = this.bulkConnection();
     const label = conn.target.label;
     const access: AccessMode = opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const step = (cursor: string) => {
@@ -340,7 +353,7 @@ class RedisNodeBackend implements CacheBackend {
   private async *iterateScan(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, withSizes, signal } = opts;
-    const conn = this.connection();
+    const conn = this.bulkConnection();
     const access: AccessMode = withSizes && opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const scan = (cursor: string) => {
       const step = conn.run((c) => scanOnce(c, cursor, prefix, batch));
@@ -418,7 +431,7 @@ class RedisNodeBackend implements CacheBackend {
   }
 
   async close(): Promise<void> {
-    await this.conn?.close();
+    await Promise.all([this.conn?.close(), this.bulk?.close()]);
   }
 }
 
