@@ -6,7 +6,7 @@
  *   npm run bench:all -- --only redis-browse
  *   npm run bench:all -- --table               (no run: the table from the last saved outputs)
  *
- * Each bench runs as its own process on its own ports (redis 6491, 6494-6495, memcached 11491, 11493-11494) and its whole
+ * Each bench runs as its own process on its own ports (redis 6491, 6494-6495, memcached 11493-11495) and its whole
  * output is kept in .run/bench/<name>.txt, with the date and load average of its run; the table is made from the
  * RESULT lines those outputs hold (bench/common.ts result()), so every ratio comes from one run of one script, both
  * sides measured back to back on the same data.
@@ -31,7 +31,7 @@ const BENCHES: Bench[] = [
   { name: "memcached-list", args: [], env: { BENCH_MEMCACHED_PORT: "11494" } },
   { name: "load", args: [], env: { BENCH_REDIS_PORT: "6495" } },
   { name: "redis-10m", args: [], env: { BENCH_REDIS_PORT: "6491" } },
-  { name: "memcached-5m", args: [], env: { BENCH_MEMCACHED_PORT: "11491" } },
+  { name: "memcached-5m", args: [], env: { BENCH_MEMCACHED_PORT: "11495" } },
 ];
 
 const OUT = path.join(process.cwd(), ".run", "bench");
