@@ -119,8 +119,10 @@ function table(names: string[]): string {
     if (r.rows.length === 0)
       lines.push(`| ${name}: no result (see .run/bench/${name}.txt) | | | | | | ${r.when.slice(0, 16)}, ${r.load} |`);
     for (const row of r.rows) {
-      const versus = row.unit === "ms" ? fmt(row.theirs, row.unit) : "";
-      const ratio = row.unit === "ms" ? `${row.ratio.toFixed(2)}×` : "";
+      // A row whose target is a bound (300 ms, 400 MiB) has no other tool: its "theirs" is that bound.
+      const compared = row.unit === "ms" && !/\d\s*(ms|MiB)/.test(row.target ?? "");
+      const versus = compared ? fmt(row.theirs, row.unit) : "";
+      const ratio = compared ? `${row.ratio.toFixed(2)}×` : "";
       const note = row.note ? ` (${row.note})` : "";
       lines.push(
         `| ${row.work}${note} | ${fmt(row.ours, row.unit)} | ${versus} | ${ratio} | ${row.target ?? ""} | ${meets(row)} | ${r.when.slice(0, 16).replace("T", " ")}, ${r.load} |`,
