@@ -131,6 +131,18 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
               { id: "name", label: "Name", sort: (g) => g.name, cell: (g) => <span className="mono break-all">{g.name}</span> },
               { id: "keys", label: "Keys", numeric: true, sort: (g) => g.keys, cell: (g) => formatCount(g.keys) },
               { id: "bytes", label: "Bytes", numeric: true, sort: (g) => g.bytes, cell: (g) => formatBytes(g.bytes) },
+              ...(r.cold?.basis
+                ? [
+                    {
+                      id: "cold",
+                      label: "Cold",
+                      numeric: true,
+                      sort: (g: GroupRow) => g.cold?.bytes ?? -1,
+                      cell: (g: GroupRow) =>
+                        g.cold ? `${formatBytes(g.cold.bytes)} (${g.bytes > 0 ? Math.round((100 * g.cold.bytes) / g.bytes) : 0}%)` : "—",
+                    },
+                  ]
+                : []),
               {
                 id: "examples",
                 label: "Examples",

@@ -2,7 +2,7 @@ import type { KeyRow } from "@/lib/backends/types";
 import { kindOfKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
 import { NamespaceTree, type NamespaceNode } from "@/lib/django/namespaces";
 import type { ColdBasis } from "@/lib/backends/types";
-import { ColdTally, coldWarnings, noColdBasis } from "./cold";
+import { ColdTally, coldWarnings, noColdBasis, type ColdSlot } from "./cold";
 import { GroupFinder } from "./groups";
 import { Histogram, SIZE_BOUNDS, TTL_BOUNDS } from "./histogram";
 import { TopN } from "./top";
@@ -35,6 +35,11 @@ function namespaceOf(key: string): string {
     if (c === 58 || c === 46) return key.slice(0, i + 1);
   }
   return "";
+}
+
+interface PendingNs extends ColdSlot {
+  keys: number;
+  bytes: number;
 }
 
 export interface AggregatorOptions {
@@ -77,7 +82,7 @@ export class Aggregator {
    * parts as the key): the tree walks its levels once per namespace instead of once per key. Insertion order is kept,
    * so the tree sees namespaces in the order keys arrived and its "other" buckets come out the same.
    */
-  private readonly pendingNs = new Map<string, { keys: number; bytes: number }>();
+  private readonly pendingNs = new Map<string, PendingNs>();
   private readonly groups = new GroupFinder();
   private readonly top = new TopN<TopRow>(TOP_N, (r) => r.size);
   private readonly sizes = new Histogram(SIZE_BOUNDS);
@@ -114,8 +119,7 @@ export class Aggregator {
     }
     // Keys outside the layout (and FileBasedCache files, which carry no key) count at the tree's root only.
     const ns = parsed ? namespaceOf(parsed.key) : "";
-    this.addToTree(ns, size);
-    const cold = this.cold.add(ns, row, size);
+    const cold = this.cold.add(this.addToTree(ns, size), row, size);
     if (cold && k) {
       k.coldKeys += 1;
       k.coldBytes += size;
@@ -168,19 +172,25 @@ export class Aggregator {
     }
   }
 
-  private addToTree(ns: string, size: number): void {
+  /** Counts the key under its namespace; returns the namespace's pending entry (the cold figures count there too). */
+  private addToTree(ns: string, size: number): PendingNs {
     const p = this.pendingNs.get(ns);
     if (p) {
       p.keys += 1;
       p.bytes += size;
-      return;
+      return p;
     }
     if (this.pendingNs.size >= PENDING_NAMESPACES) this.flushTree();
-    this.pendingNs.set(ns, { keys: 1, bytes: size });
+    const fresh: PendingNs = { keys: 1, bytes: size, cold: null };
+    this.pendingNs.set(ns, fresh);
+    return fresh;
   }
 
   private flushTree(): void {
-    for (const [ns, p] of this.pendingNs) this.tree.add(ns, p.bytes, p.keys);
+    for (const [ns, p] of this.pendingNs) {
+      this.tree.add(ns, p.bytes, p.keys);
+      if (p.cold) this.cold.fold(ns, p.cold);
+    }
     this.pendingNs.clear();
   }
 

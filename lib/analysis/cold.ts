@@ -17,13 +17,11 @@ export const COLD_TOP_N = 50;
 export const IDLE_BOUNDS = [1, 10, 60, 600, HOUR, 6 * HOUR, DAY, 7 * DAY];
 /** LFU counters (logarithmic, 0-255; a new key starts at 5 and decays by 1 per lfu-decay-time minutes unread). */
 export const FREQ_BOUNDS = [0, 4, 5, 10, 20, 50, 100];
-/** Namespaces (the key up to its last separator) held before they are folded into their top level. */
-const PENDING = 10_000;
 /** Top-level names tracked (the tree keeps 50; names it folds into "other" are folded here when the figures are made). */
 const MAX_NAMES = 1_000;
 export const OTHER = "(other)";
 
-interface Counts {
+export interface Counts {
   keys: number;
   bytes: number;
   neverKeys: number;
@@ -37,6 +35,14 @@ interface Counts {
   /** Never expiring and idle over a day: kept for nothing until evicted. */
   staleKeys: number;
   staleBytes: number;
+}
+
+/**
+ * Where a namespace's cold counts are kept while its keys arrive: the Aggregator's own pending entry of the
+ * namespace (the key up to its last separator), so a row costs no lookup of its own; folded in by fold().
+ */
+export interface ColdSlot {
+  cold: Counts | null;
 }
 
 function counts(): Counts {
@@ -95,7 +101,6 @@ export function coldWords(basis: ColdBasis): string {
 }
 
 export class ColdTally {
-  private readonly pending = new Map<string, Counts>();
   private readonly names = new Map<string, Counts>();
   private readonly histogram: Histogram | null;
   private readonly top = new TopN<ColdTopRow>(COLD_TOP_N, (r) => r.size);
@@ -114,10 +119,10 @@ export class ColdTally {
   }
 
   /**
-   * Counts one row under `ns` (its key up to the last separator); returns whether it is cold by this basis (never
-   * read; idle past the basis's threshold; LFU counter 0), for the caller's kind and group figures.
+   * Counts one row in `slot` (its namespace's); returns whether it is cold by this basis (never read; idle past the
+   * basis's threshold; LFU counter 0), for the caller's kind and group figures.
    */
-  add(ns: string, row: KeyRow, size: number): boolean {
+  add(slot: ColdSlot, row: KeyRow, size: number): boolean {
     const idle = row.idle;
     const never = this.fetched && row.fetched === false;
     const noExpiry = row.ttl === null;
@@ -131,11 +136,8 @@ export class ColdTally {
     }
     if (!cold && !noExpiry && (idle === undefined || idle <= HOUR)) return false;
 
-    let c = this.pending.get(ns);
-    if (!c) {
-      if (this.pending.size >= PENDING) this.flush();
-      this.pending.set(ns, (c = counts()));
-    }
+    let c = slot.cold;
+    if (c === null) c = slot.cold = counts();
     if (never) {
       c.neverKeys += 1;
       c.neverBytes += size;
@@ -171,26 +173,24 @@ export class ColdTally {
     return cold;
   }
 
-  private flush(): void {
-    for (const [ns, c] of this.pending) {
-      let name = topLevelOf(ns);
-      let into = this.names.get(name);
-      if (!into) {
-        if (this.names.size >= MAX_NAMES) name = OTHER;
-        into = this.names.get(name);
-        if (!into) this.names.set(name, (into = counts()));
-      }
-      addInto(into, c);
+  /** Adds a namespace's counts (`ns`: the key up to its last separator) to its top level's. */
+  fold(ns: string, c: Counts): void {
+    let name = topLevelOf(ns);
+    let into = this.names.get(name);
+    if (!into) {
+      if (this.names.size >= MAX_NAMES) name = OTHER;
+      into = this.names.get(name);
+      if (!into) this.names.set(name, (into = counts()));
     }
-    this.pending.clear();
+    addInto(into, c);
   }
 
   /**
    * The figures, per top level of `tree` (the analysis's namespace tree, for each name's keys and bytes); `keyOf`
-   * names a top row's Django key. Counts are multiplied by `scale` (a sample standing for the whole).
+   * names a top row's Django key. Counts are multiplied by `scale` (a sample standing for the whole). Every slot
+   * must have been folded in first.
    */
   result(tree: NamespaceNode, scale: number, keyOf: (raw: string) => string | null): ColdFigures {
-    this.flush();
     const s = (n: number) => Math.round(n * scale);
     const pair = (keys: number, bytes: number): KeysBytes => ({ keys: s(keys), bytes: s(bytes) });
     const idle = this.idle;
