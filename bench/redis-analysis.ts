@@ -26,6 +26,7 @@ import { redis as redisDescriptor } from "@/lib/backends/redis";
 const createRedisBackend = redisDescriptor.create;
 import type { CacheConfig } from "../lib/config/types";
 import { startRedisServer } from "../test/redis-server";
+import { result } from "./common";
 
 const PORT = Number(process.env.BENCH_REDIS_PORT ?? 6378);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
@@ -137,6 +138,13 @@ async function main() {
       `app byte total ${appBytes} = sum of MEMORY USAGE ${truthBytes}; target app <= 0.35x memkeys: ${median(app) / median(cli) <= 0.35 ? "met" : "NOT met"}`,
     );
     console.log(`rounds (ms): app ${app.map(Math.round).join(", ")}; memkeys ${cli.map(Math.round).join(", ")}`);
+    result({
+      work: "Redis size analysis of 1M keys, vs redis-cli --memkeys",
+      ours: median(app),
+      theirs: median(cli),
+      unit: "ms",
+      target: "≤ 0.20×",
+    });
 
     if (process.env.BENCH_SKIP_10M !== "1") {
       await client.flushall();

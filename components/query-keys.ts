@@ -10,6 +10,8 @@ export interface KeyFilters {
   raw: boolean;
   cursor: string | null;
   sort: string | null;
+  /** Only entries that never expire (noExpiry=1). */
+  noExpiry: boolean;
 }
 
 export const queryKeys = {
@@ -18,6 +20,7 @@ export const queryKeys = {
   keys: (alias: string, filters: KeyFilters) => ["keys", alias, filters] as const,
   entry: (alias: string, query: string) => ["entry", alias, query] as const,
   health: (alias: string) => ["health", alias] as const,
+  serverHealth: (alias: string) => ["server-health", alias] as const,
   stats: (alias: string, windowSeconds: number) => ["stats", alias, windowSeconds] as const,
   statsHistory: (alias: string, server: string | null, seconds: number) => ["stats-history", alias, server ?? "", seconds] as const,
   namespaces: (alias: string, windowSeconds: number) => ["namespaces", alias, windowSeconds] as const,

@@ -3,7 +3,7 @@
  * the server is bundled). Answers the routes assemble are named once in lib/api/responses.ts.
  */
 export type { CacheAnswer, CachesAnswer } from "@/lib/api/responses";
-export type { HealthReport } from "@/lib/backends/types";
+export type { HealthReport, HealthSection, RedisServerHealth } from "@/lib/backends/types";
 export type { CacheView } from "@/lib/browse/list-caches";
 export type { ListKeysResult } from "@/lib/browse/list-keys";
 export type { EntryView } from "@/lib/browse/read-entry";

@@ -3,7 +3,7 @@
 #   deps -> typecheck -> lint -> unit -> python -> integration -> build -> e2e
 # and ends with one line adding up all of them: "unit+python+integration+e2e: N passed, N failed".
 # Exits non-zero when any stage failed. Servers run on the suite's own ports (never 6379 / 11211):
-#   integration: redis 6389, 6397 + sentinel 26397, 6398-6399 (backend contract), 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6375 (job caps), 6376, 6377 (audit), 6378 (secrets), 6382, 6383 (hostile values), 6387-6388, 6394-6395 (namespaces; 6396: nothing listens) (fixed per test file), memcached 11286-11289 (backend contract), postgres 5441 + mariadb 3341 (DatabaseCache contract; 5442, 3342: nothing listens), postgres 5443 + mariadb 3343 (DatabaseCache backend, jobs, faults), 11276, 11277 (secrets, SASL), 11278 (hostile values), 11282-11285, 11294 (namespaces; 11293: nothing listens), 11295-11299 (each started and stopped by its test file), redis 6471-6473 + sentinels 26471-26474 (Sentinel failover: lib/backends/redis/failover.int.test.ts)
+#   integration: redis 6389, 6397 + sentinel 26397, 6398-6399 (backend contract), 6392 (+1 for its password server), 6372-6373 (shards), 6374 + sentinel 26374, 6375 (job caps), 6376, 6377 (audit), 6378 (secrets), 6382, 6383 (hostile values), 6387-6388, 6394-6395 (namespaces; 6396: nothing listens), 6498-6499 (page script) (fixed per test file), memcached 11286-11289 (backend contract), postgres 5441 + mariadb 3341 (DatabaseCache contract; 5442, 3342: nothing listens), postgres 5443 + mariadb 3343 (DatabaseCache backend, jobs, faults), 11276, 11277 (secrets, SASL), 11278 (hostile values), 11282-11285, 11294 (namespaces; 11293: nothing listens), 11295-11299 (each started and stopped by its test file), redis 6471-6473 + sentinels 26471-26474 (Sentinel failover: lib/backends/redis/failover.int.test.ts)
 #   Redis Cluster: 6451-6456 (+10000 cluster buses; lib/backends/redis/cluster.int.test.ts), 6461-6466 (e2e/cluster.spec.ts, console on 3120),
 #                  6457-6459 (bench/redis-cluster.ts)
 #   e2e: redis 6391, memcached 11391 (started here, filled by the real Django site, stopped on exit by their pids);
@@ -12,6 +12,8 @@
 #        DatabaseCache on PostgreSQL: postgres 5444 and a console on 3122 (e2e/database.spec.ts starts and stops them)
 #        Sign in with Django: a console on 3113 and a Django worker on 3114 (e2e/django-login.spec.ts starts and stops them)
 #   probe (lib/probe/probe.int.test.ts): redis 6501 (6502: nothing listens), memcached 11501; e2e/compare.spec.ts: a Django worker with the companion on 3118
+#   cold entries (#18): redis 6481-6482, memcached 11481-11482 (lib/analysis/cold-*.int.test.ts); e2e/cold.spec.ts: console 3124;
+#        bench comparisons of #18: redis 6489, memcached 11489
 #   python (the Django companion's tests): redis 6441-6443, memcached 11441-11442; bench/companion-overhead.py: redis 6449
 #   timing (lib/namespaces/timing.int.test.ts): redis 6444 and a Django worker with the companion on 3116
 set -euo pipefail

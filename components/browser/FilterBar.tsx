@@ -20,7 +20,7 @@ export function PrefixFilterBar({
   set: Set;
   inputRef: RefObject<HTMLInputElement | null>;
 }) {
-  const { prefix, allVersions, raw } = filters;
+  const { prefix, allVersions, raw, noExpiry } = filters;
   const [draft, setDraft] = useState(prefix);
   // The filter box follows the URL (back/forward, namespace clicks): adjust during render, React's pattern for derived state.
   const [draftFor, setDraftFor] = useState(prefix);
@@ -62,6 +62,15 @@ export function PrefixFilterBar({
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={raw} onChange={(e) => set({ raw: e.target.checked ? "1" : null, cursor: null })} />
           raw keys
+        </label>
+        <label className="flex items-center gap-1" title="Only entries stored with timeout=None: they stay until deleted or evicted">
+          <input
+            type="checkbox"
+            checked={noExpiry}
+            onChange={(e) => set({ noExpiry: e.target.checked ? "1" : null, cursor: null })}
+            data-testid="no-expiry-filter"
+          />
+          no expiry
         </label>
         <span className="text-xs text-slate-500">
           {raw
@@ -109,6 +118,15 @@ export function FileFilterBar({ cache, filters, set }: { cache: CacheAnswer; fil
             </select>
           </label>
         ) : null}
+        <label className="flex items-center gap-1 text-xs" title="Only entries stored with timeout=None: they stay until deleted or culled">
+          <input
+            type="checkbox"
+            checked={filters.noExpiry}
+            onChange={(e) => set({ noExpiry: e.target.checked ? "1" : null, cursor: null })}
+            data-testid="no-expiry-filter"
+          />
+          no expiry
+        </label>
       </div>
     </div>
   );

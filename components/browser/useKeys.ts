@@ -10,7 +10,7 @@ const PAGE = 100;
 
 /** The listing under the filters, page after page from the URL's cursor, with the rows, per-server errors and work summed. */
 export function useKeys(alias: string, filters: KeyFilters, { enabled }: { enabled: boolean }) {
-  const { prefix, allVersions, raw, cursor, sort } = filters;
+  const { prefix, allVersions, raw, cursor, sort, noExpiry } = filters;
   const keys = useInfiniteQuery({
     queryKey: queryKeys.keys(alias, filters),
     enabled,
@@ -22,6 +22,7 @@ export function useKeys(alias: string, filters: KeyFilters, { enabled }: { enabl
       if (raw) q.set("raw", "1");
       if (pageParam) q.set("cursor", pageParam);
       if (sort) q.set("sort", sort);
+      if (noExpiry) q.set("noExpiry", "1");
       return api<ListKeysResult>(`/api/caches/${encodeURIComponent(alias)}/keys?${q}`);
     },
     getNextPageParam: (last) => last.cursor,

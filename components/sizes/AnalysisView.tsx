@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { entryHref } from "../browser/entry-href";
 import { Notice } from "../ui";
 import { HistogramBars, KindBars, sizeLabel, ttlLabel } from "./Charts";
+import { Cold } from "./Cold";
 import { browseHref } from "./links";
 import { Namespaces } from "./Namespaces";
 import { Versions } from "./OldVersions";
@@ -75,8 +76,8 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
 
       {r.warnings.length > 0 ? (
         <div className="space-y-2" data-testid="warnings">
-          {r.warnings.map((w) => (
-            <Notice key={w.code} tone={w.code === "sampled" ? "info" : "warn"} title={w.message}>
+          {r.warnings.map((w, i) => (
+            <Notice key={`${w.code}:${i}`} tone={w.code === "sampled" ? "info" : "warn"} title={w.message}>
               {w.examples && w.examples.length > 0 ? (
                 <ul className="mono list-disc pl-5 text-xs">
                   {w.examples.map((e) => (
@@ -97,6 +98,12 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
             </Notice>
           ))}
         </div>
+      ) : null}
+
+      {r.cold ? (
+        <Section title="Cold: cached and not read" testId="cold-section">
+          <Cold alias={alias} cold={r.cold} namedKeys={r.namedKeys} />
+        </Section>
       ) : null}
 
       <Section title="By kind">
@@ -146,6 +153,18 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
               { id: "name", label: "Name", sort: (g) => g.name, cell: (g) => <span className="mono break-all">{g.name}</span> },
               { id: "keys", label: "Keys", numeric: true, sort: (g) => g.keys, cell: (g) => formatCount(g.keys) },
               { id: "bytes", label: "Bytes", numeric: true, sort: (g) => g.bytes, cell: (g) => formatBytes(g.bytes) },
+              ...(r.cold?.basis
+                ? [
+                    {
+                      id: "cold",
+                      label: "Cold",
+                      numeric: true,
+                      sort: (g: GroupRow) => g.cold?.bytes ?? -1,
+                      cell: (g: GroupRow) =>
+                        g.cold ? `${formatBytes(g.cold.bytes)} (${g.bytes > 0 ? Math.round((100 * g.cold.bytes) / g.bytes) : 0}%)` : "—",
+                    },
+                  ]
+                : []),
               {
                 id: "examples",
                 label: "Examples",

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { formatBytes, formatCount, formatTtl } from "@/lib/format";
 import { Notice } from "../ui";
 import { formatRate, formatRatio, formatSince, usedShare } from "./format";
@@ -156,8 +157,39 @@ function slabLoss(s: SlabClassStats): number {
   return Math.max(0, s.memUsed - s.memRequested);
 }
 
-export function MemcachedDetails({ server, extra }: { server: ServerAnswer; extra: MemcachedExtra }) {
+/**
+ * Per-class rates of items evicted or expired unread: from the counters' change since the previous answer, or
+ * averaged over the server's uptime on the first one (the counters are totals since start).
+ */
+function useUnfetchedRates(server: ServerAnswer, extra: MemcachedExtra, at: number) {
+  type Seen = { at: number; slabs: SlabClassStats[] };
+  // The answer before this one: state updated while rendering a new answer (React's pattern for "previous props").
+  const [seen, setSeen] = useState<{ current: Seen; previous: Seen | null }>({ current: { at, slabs: extra.slabs }, previous: null });
+  if (seen.current.at !== at) setSeen({ current: { at, slabs: extra.slabs }, previous: seen.current });
+  const last = seen.current.at === at ? seen.previous : seen.current;
+  const since = last && at > last.at ? (at - last.at) / 1000 : null;
+  const rates = new Map<number, { evicted: number | null; expired: number | null }>();
+  for (const s of extra.slabs) {
+    const before = last?.slabs.find((b) => b.slabClass === s.slabClass);
+    if (since !== null && before && s.evictedUnfetched >= before.evictedUnfetched && s.expiredUnfetched >= before.expiredUnfetched) {
+      rates.set(s.slabClass, {
+        evicted: (s.evictedUnfetched - before.evictedUnfetched) / since,
+        expired: (s.expiredUnfetched - before.expiredUnfetched) / since,
+      });
+    } else {
+      const up = server.uptimeSeconds;
+      rates.set(
+        s.slabClass,
+        up ? { evicted: s.evictedUnfetched / up, expired: s.expiredUnfetched / up } : { evicted: null, expired: null },
+      );
+    }
+  }
+  return { rates, measured: since !== null };
+}
+
+export function MemcachedDetails({ server, extra, at }: { server: ServerAnswer; extra: MemcachedExtra; at: number }) {
   const slabs = extra.slabs.filter((s) => s.usedChunks > 0 || s.items > 0 || s.totalPages > 0);
+  const unfetched = useUnfetchedRates(server, extra, at);
   // Per-class get hits come from "stats slabs" where the backend passes them on.
   const hitsOf = (s: SlabClassStats) => (s as SlabClassStats & { getHits?: number | null }).getHits;
   const withHits = slabs.some((s) => typeof hitsOf(s) === "number");
@@ -199,6 +231,16 @@ export function MemcachedDetails({ server, extra }: { server: ServerAnswer; extr
               <th className="pr-3">Pages</th>
               <th className="pr-3">Requested / held</th>
               <th className="pr-3">Lost</th>
+              <th
+                className="pr-3"
+                title={
+                  unfetched.measured
+                    ? "Items of the class evicted / expired without ever being read, per second since the previous refresh"
+                    : "Items of the class evicted / expired without ever being read, per second averaged since the server started"
+                }
+              >
+                Unread evicted / expired{unfetched.measured ? "" : " (avg)"}
+              </th>
               {withHits ? <th>Get hits</th> : null}
             </tr>
           </thead>
@@ -217,6 +259,9 @@ export function MemcachedDetails({ server, extra }: { server: ServerAnswer; extr
                 </td>
                 <td className="pr-3">
                   {formatBytes(slabLoss(s))} ({formatRatio(s.fragmentation)})
+                </td>
+                <td className="pr-3" data-testid="slab-unfetched">
+                  {formatRate(unfetched.rates.get(s.slabClass)?.evicted)} / {formatRate(unfetched.rates.get(s.slabClass)?.expired)}
                 </td>
                 {withHits ? <td>{typeof hitsOf(s) === "number" ? formatCount(hitsOf(s) as number) : "—"}</td> : null}
               </tr>

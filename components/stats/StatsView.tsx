@@ -6,6 +6,7 @@ import { useUrlState } from "../ui/url-state";
 import { DjangoFigures } from "../namespaces/DjangoRatio";
 import { Figure, Notice, Spinner } from "../ui";
 import { RANGES, formatRate, formatRatio, formatSince, parseRange, type RangeName } from "./format";
+import { RedisHealthPanel } from "./RedisHealth";
 import { MemcachedDetails, RedisDetails, ServerTable } from "./ServerDetails";
 import { StatsCharts } from "./StatsCharts";
 import { useHistory } from "./useHistory";
@@ -119,6 +120,8 @@ export function StatsView({ alias }: { alias: string }) {
 
       <ServerTable servers={s.servers} selected={server} onSelect={(x) => set({ server: x })} at={at} />
 
+      {s.kind === "redis" ? <RedisHealthPanel alias={alias} server={server} /> : null}
+
       <div className="grid gap-3 xl:grid-cols-2">
         {(selected ? [selected] : s.servers).map((x) => {
           if (s.kind === "redis") {
@@ -127,7 +130,7 @@ export function StatsView({ alias }: { alias: string }) {
           }
           if (s.kind === "memcached") {
             const extra = s.extra.byServer[x.server];
-            return extra ? <MemcachedDetails key={x.server} server={x} extra={extra} /> : null;
+            return extra ? <MemcachedDetails key={x.server} server={x} extra={extra} at={at} /> : null;
           }
           return null;
         })}

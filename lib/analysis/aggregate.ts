@@ -1,6 +1,8 @@
 import type { KeyRow } from "@/lib/backends/types";
 import { kindOfKey, parseRawKey, type DjangoKind } from "@/lib/django/keys";
 import { NamespaceTree, type NamespaceNode } from "@/lib/django/namespaces";
+import type { ColdBasis } from "@/lib/backends/types";
+import { ColdTally, coldWarnings, noColdBasis, type ColdSlot } from "./cold";
 import { GroupFinder } from "./groups";
 import { Histogram, SIZE_BOUNDS, TTL_BOUNDS } from "./histogram";
 import { TopN } from "./top";
@@ -35,11 +37,18 @@ function namespaceOf(key: string): string {
   return "";
 }
 
+interface PendingNs extends ColdSlot {
+  keys: number;
+  bytes: number;
+}
+
 export interface AggregatorOptions {
   keyPrefix: string;
   version: number;
   /** Largest item the server stores, when it has such a limit (memcached item_size_max). */
   itemSizeMax?: number | null;
+  /** How cold entries are told apart (the backend's coldBasis()); none: never-expiring figures only. */
+  cold?: ColdBasis;
 }
 
 interface Tally {
@@ -61,16 +70,20 @@ function note(t: Tally, name: string, bytes: number): void {
 export class Aggregator {
   private keys = 0;
   private bytes = 0;
-  private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number }>(KINDS.map((k) => [k, { keys: 0, bytes: 0 }]));
+  private readonly kinds = new Map<DjangoKind, { keys: number; bytes: number; coldKeys: number; coldBytes: number }>(
+    KINDS.map((k) => [k, { keys: 0, bytes: 0, coldKeys: 0, coldBytes: 0 }]),
+  );
   private readonly versions = new Map<number | null, { keys: number; bytes: number }>();
   private readonly servers = new Map<string, { keys: number; bytes: number }>();
+  private lastVersion: number | null | undefined = undefined;
+  private lastTally: { keys: number; bytes: number } | undefined = undefined;
   private readonly tree = new NamespaceTree({ maxDepth: 6, maxChildren: 50 });
   /**
    * Keys waiting to enter the tree, by namespace (the key up to its last separator, which has the same namespace
    * parts as the key): the tree walks its levels once per namespace instead of once per key. Insertion order is kept,
    * so the tree sees namespaces in the order keys arrived and its "other" buckets come out the same.
    */
-  private readonly pendingNs = new Map<string, { keys: number; bytes: number }>();
+  private readonly pendingNs = new Map<string, PendingNs>();
   private readonly groups = new GroupFinder();
   private readonly top = new TopN<TopRow>(TOP_N, (r) => r.size);
   private readonly sizes = new Histogram(SIZE_BOUNDS);
@@ -83,7 +96,13 @@ export class Aggregator {
   private readonly foreign = tally();
   private readonly sizeUnknown = tally();
 
-  constructor(private readonly opts: AggregatorOptions) {}
+  private readonly coldBasis: ColdBasis;
+  private readonly cold: ColdTally;
+
+  constructor(private readonly opts: AggregatorOptions) {
+    this.coldBasis = opts.cold ?? noColdBasis("This backend records no access times.");
+    this.cold = new ColdTally(this.coldBasis);
+  }
 
   add(row: KeyRow): void {
     const name = row.raw ?? row.file ?? "";
@@ -107,12 +126,22 @@ export class Aggregator {
       k.bytes += size;
     }
     // Keys outside the layout (and FileBasedCache files, which carry no key) count at the tree's root only.
-    this.addToTree(parsed ? namespaceOf(parsed.key) : "", size);
+    const ns = parsed ? namespaceOf(parsed.key) : "";
+    const cold = this.cold.add(this.addToTree(ns, size), row, size);
+    if (cold && k) {
+      k.coldKeys += 1;
+      k.coldBytes += size;
+    }
 
     if (row.raw !== null) {
       const version = parsed ? parsed.version : null;
-      let v = this.versions.get(version);
+      // Nearly every key is at the current version: the last tally found is tried before the map.
+      let v = version === this.lastVersion ? this.lastTally : this.versions.get(version);
       if (!v && this.versions.size < MAX_VERSIONS) this.versions.set(version, (v = { keys: 0, bytes: 0 }));
+      if (v) {
+        this.lastVersion = version;
+        this.lastTally = v;
+      }
       if (v) {
         v.keys += 1;
         v.bytes += size;
@@ -120,7 +149,7 @@ export class Aggregator {
       if (!parsed) note(this.foreign, row.raw, size);
       else if (parsed.version !== this.opts.version) note(this.oldVersions, row.raw, size);
     }
-    if (parsed) this.groups.add(parsed.key, kind, size);
+    if (parsed) this.groups.add(parsed.key, kind, size, cold);
 
     if (!known) {
       note(this.sizeUnknown, name, 0);
@@ -151,19 +180,25 @@ export class Aggregator {
     }
   }
 
-  private addToTree(ns: string, size: number): void {
+  /** Counts the key under its namespace; returns the namespace's pending entry (the cold figures count there too). */
+  private addToTree(ns: string, size: number): PendingNs {
     const p = this.pendingNs.get(ns);
     if (p) {
       p.keys += 1;
       p.bytes += size;
-      return;
+      return p;
     }
     if (this.pendingNs.size >= PENDING_NAMESPACES) this.flushTree();
-    this.pendingNs.set(ns, { keys: 1, bytes: size });
+    const fresh: PendingNs = { keys: 1, bytes: size, cold: null };
+    this.pendingNs.set(ns, fresh);
+    return fresh;
   }
 
   private flushTree(): void {
-    for (const [ns, p] of this.pendingNs) this.tree.add(ns, p.bytes, p.keys);
+    for (const [ns, p] of this.pendingNs) {
+      this.tree.add(ns, p.bytes, p.keys);
+      if (p.cold) this.cold.fold(ns, p.cold);
+    }
     this.pendingNs.clear();
   }
 
@@ -236,19 +271,33 @@ export class Aggregator {
       });
     }
 
+    const hasCold = this.coldBasis.basis !== null;
+    const namespaces = scaleTree(this.tree.result(), scale);
+    const groups = this.groups.result(GROUPS_SHOWN, scale, hasCold);
+    const cold = this.cold.result(namespaces, scale, (raw) => parseRawKey(raw, this.opts.keyPrefix)?.key ?? null);
+    warnings.push(...coldWarnings(cold, this.coldBasis, groups, about));
+
     return {
       keys: s(this.keys),
       bytes: s(this.bytes),
-      byKind: [...this.kinds].map(([kind, t]) => ({ kind, keys: s(t.keys), bytes: s(t.bytes) })).filter((r) => r.keys > 0),
+      byKind: [...this.kinds]
+        .map(([kind, t]) => ({
+          kind,
+          keys: s(t.keys),
+          bytes: s(t.bytes),
+          ...(hasCold ? { cold: { keys: s(t.coldKeys), bytes: s(t.coldBytes) } } : {}),
+        }))
+        .filter((r) => r.keys > 0),
       byVersion: [...this.versions]
         .map(([version, t]) => ({ version, keys: s(t.keys), bytes: s(t.bytes), current: version === this.opts.version }))
         .sort((a, b) => (a.version ?? -Infinity) - (b.version ?? -Infinity)),
-      namespaces: scaleTree(this.tree.result(), scale),
-      groups: this.groups.result(GROUPS_SHOWN, scale),
+      namespaces,
+      groups,
       top: this.top.result(),
       sizeHistogram: this.sizes.result(scale),
       ttlHistogram: this.ttls.result(scale),
       noTtl: s(this.noTtl),
+      cold,
       warnings,
       ...(this.servers.size > 1
         ? {

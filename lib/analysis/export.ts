@@ -40,6 +40,11 @@ export function analysisCsv(r: AnalysisResult): string {
   for (const b of r.sizeHistogram) rows.push(["size_histogram", bound(b.le), "bytes", b.count, 0]);
   for (const b of r.ttlHistogram) rows.push(["ttl_histogram", bound(b.le), "seconds", b.count, 0]);
   rows.push(["ttl_histogram", "no expiry", "", r.noTtl, 0]);
+  // Cold figures (issue #18): one row per namespace and figure the basis can tell.
+  for (const ns of r.cold?.namespaces ?? []) {
+    const figures = { never_read: ns.neverRead, idle_over_1h: ns.idleOver1h, idle_over_24h: ns.idleOver24h, no_expiry: ns.noExpiry };
+    for (const [detail, f] of Object.entries(figures)) if (f) rows.push(["cold", ns.name, detail, f.keys, f.bytes]);
+  }
   return [COLUMNS.join(","), ...rows.map((row) => row.map(csvField).join(","))].join("\r\n") + "\r\n";
 }
 

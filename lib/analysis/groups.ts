@@ -19,6 +19,8 @@ interface Group {
   prefix: string;
   keys: number;
   bytes: number;
+  coldKeys: number;
+  coldBytes: number;
   examples: string[];
 }
 
@@ -60,10 +62,11 @@ export class GroupFinder {
 
   constructor(private readonly maxGroups = 20_000) {}
 
-  add(key: string, kind: DjangoKind, bytes: number): void {
+  /** `cold`: the entry is cold by the analysis's basis (cold.ts). */
+  add(key: string, kind: DjangoKind, bytes: number, cold = false): void {
     if (kind === "fragment") {
       const name = fragmentName(key);
-      if (name !== null) this.count("fragment", name, key, bytes);
+      if (name !== null) this.count("fragment", name, key, bytes, cold);
       return;
     }
     // Pages, headers and sessions end in hashes or random ids: any trailing digits there are noise, not a series.
@@ -71,11 +74,11 @@ export class GroupFinder {
     const start = trailingDigits(key);
     if (start < 1 || start === key.length) return;
     // Looked up by the prefix (a slice): the "#" name is built only for a new group.
-    this.count("series", key.slice(0, start), key, bytes);
+    this.count("series", key.slice(0, start), key, bytes, cold);
   }
 
   /** `id`: the fragment name, or the series prefix. */
-  private count(kind: Group["kind"], id: string, key: string, bytes: number): void {
+  private count(kind: Group["kind"], id: string, key: string, bytes: number, cold: boolean): void {
     const table = this.groups[kind];
     let g = table.get(id);
     if (!g) {
@@ -85,12 +88,16 @@ export class GroupFinder {
       }
       g =
         kind === "fragment"
-          ? { kind, name: id, prefix: `${FRAGMENT_KEY_START}${id}.`, keys: 0, bytes: 0, examples: [] }
-          : { kind, name: `${id}#`, prefix: id, keys: 0, bytes: 0, examples: [] };
+          ? { kind, name: id, prefix: `${FRAGMENT_KEY_START}${id}.`, keys: 0, bytes: 0, coldKeys: 0, coldBytes: 0, examples: [] }
+          : { kind, name: `${id}#`, prefix: id, keys: 0, bytes: 0, coldKeys: 0, coldBytes: 0, examples: [] };
       table.set(id, g);
     }
     g.keys += 1;
     g.bytes += bytes;
+    if (cold) {
+      g.coldKeys += 1;
+      g.coldBytes += bytes;
+    }
     if (g.examples.length < EXAMPLES) g.examples.push(key);
   }
 
@@ -115,7 +122,7 @@ export class GroupFinder {
   }
 
   /** Every fragment and the series of two keys or more, largest first; counts and bytes multiplied by `scale` (sampled analyses). */
-  result(limit: number, scale = 1): GroupRow[] {
+  result(limit: number, scale = 1, withCold = false): GroupRow[] {
     return [...this.groups.fragment.values(), ...this.groups.series.values()]
       .filter((g) => g.kind === "fragment" || g.keys >= 2)
       .sort((a, b) => b.bytes - a.bytes || b.keys - a.keys || a.name.localeCompare(b.name))
@@ -127,6 +134,7 @@ export class GroupFinder {
         keys: Math.round(g.keys * scale),
         bytes: Math.round(g.bytes * scale),
         examples: g.examples,
+        ...(withCold ? { cold: { keys: Math.round(g.coldKeys * scale), bytes: Math.round(g.coldBytes * scale) } } : {}),
       }));
   }
 }

@@ -1,9 +1,11 @@
 import { BackendError } from "@/lib/backends/errors";
 import { itemCount } from "@/lib/backends/server-stats";
-import type { CacheBackend, EntryLimits, KeyRow } from "@/lib/backends/types";
+import { messageOf } from "@/lib/backends/errors";
+import type { CacheBackend, ColdBasis, EntryLimits, KeyRow } from "@/lib/backends/types";
 import type { CacheConfig } from "@/lib/config/types";
 import { withoutCounterRows } from "@/lib/namespaces/format";
 import { Aggregator } from "./aggregate";
+import { noColdBasis } from "./cold";
 import { Reservoir } from "./reservoir";
 import type { AnalysisResult, AnalysisWarning } from "./types";
 
@@ -56,12 +58,17 @@ async function analyseOnce(backend: CacheBackend, config: CacheConfig, opts: Ana
   // whose files carry no key) are walked whole.
   const prefix = backend.capabilities.invalidatePrefix ? `${config.keyPrefix}:` : "";
   const total = limits.entries ?? (await itemCount(backend));
-  const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null });
+  // A sample drawn without a walk (Redis RANDOMKEY) reads no access facts: its cold figures would all be warm.
+  const sample = opts.sample !== undefined && (total === null || total > opts.sample) ? opts.sample : undefined;
+  const drawn = sample !== undefined && backend.sample !== undefined;
+  const cold = drawn
+    ? noColdBasis("A sample drawn at random reads no access times: run a full analysis for the cold figures.")
+    : await coldBasisOf(backend);
+  const agg = new Aggregator({ keyPrefix: config.keyPrefix, version: config.version, itemSizeMax: limits.itemSizeMax ?? null, cold });
   const progress = { scanned: 0, matched: 0, ...(total !== null ? { total } : {}) };
   const report = () => opts.onProgress?.({ ...progress });
 
-  // A sample as big as the cache would cost the same as the truth: analyse it all then.
-  const sample = opts.sample !== undefined && (total === null || total > opts.sample) ? opts.sample : undefined;
+  // A sample as big as the cache would cost the same as the truth: analyse it all then (`sample` above).
   let scale = 1;
   let exact: { keys: number; bytes: number } | null = null;
   let sampleSize: number | undefined;
@@ -73,7 +80,15 @@ async function analyseOnce(backend: CacheBackend, config: CacheConfig, opts: Ana
       progress.scanned += n;
       report();
     };
-    for await (const walked of backend.iterate({ prefix, batch: WALK_BATCH, withSizes: true, sizesOnly: true, signal, onScanned })) {
+    for await (const walked of backend.iterate({
+      prefix,
+      batch: WALK_BATCH,
+      withSizes: true,
+      sizesOnly: true,
+      withAccess: cold.basis !== null,
+      signal,
+      onScanned,
+    })) {
       if (!reported) progress.scanned += walked.length;
       const rows = withoutCounterRows(walked);
       for (const row of rows) each(row);
@@ -134,6 +149,7 @@ async function analyseOnce(backend: CacheBackend, config: CacheConfig, opts: Ana
       keys: limits.entries,
     });
   }
+  if (backend.coldBasis && cold.basis === null && !drawn) warnings.push({ code: "cold_unavailable", message: cold.note });
   warnings.push(...figures.warnings);
 
   return {
@@ -147,4 +163,14 @@ async function analyseOnce(backend: CacheBackend, config: CacheConfig, opts: Ana
     namedKeys: backend.capabilities.invalidatePrefix,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** The backend's cold basis; a backend that fails to tell still gets its analysis, with the reason in the note. */
+async function coldBasisOf(backend: CacheBackend): Promise<ColdBasis> {
+  if (!backend.coldBasis) return noColdBasis("This backend records no access times: only entries that never expire are counted.");
+  try {
+    return await backend.coldBasis();
+  } catch (err) {
+    return noColdBasis(`Access times unavailable: ${messageOf(err)}`);
+  }
 }

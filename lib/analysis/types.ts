@@ -1,12 +1,20 @@
 import type { DjangoKind } from "@/lib/django/keys";
+import type { ColdBasisKind } from "@/lib/backends/types";
 import type { NamespaceNode } from "@/lib/django/namespaces";
 
 /** Job.result of an analysis (shared/API.md Sizes), plus a few additive fields the page uses. */
+
+export interface KeysBytes {
+  keys: number;
+  bytes: number;
+}
 
 export interface KindRow {
   kind: DjangoKind;
   keys: number;
   bytes: number;
+  /** Cold entries of the kind, by the analysis's cold basis (cold.note); absent where it has none. */
+  cold?: KeysBytes;
 }
 
 export interface VersionRow {
@@ -35,6 +43,8 @@ export interface GroupRow {
   prefix: string;
   /** A few member keys. */
   examples: string[];
+  /** Cold members, by the analysis's cold basis; absent where it has none. */
+  cold?: KeysBytes;
 }
 
 export interface TopRow {
@@ -52,6 +62,39 @@ export interface HistogramBucket {
   count: number;
 }
 
+/** One top-level namespace's cold figures; null where the basis cannot tell. */
+export interface ColdNamespace {
+  name: string;
+  /** The Django key prefix of the namespace ("reports:"); "" for keys without one and for "(other)". */
+  prefix: string;
+  keys: number;
+  bytes: number;
+  neverRead: KeysBytes | null;
+  idleOver1h: KeysBytes | null;
+  idleOver24h: KeysBytes | null;
+  noExpiry: KeysBytes;
+  /** Never expiring and idle over a day; absent where the basis cannot tell idle days. */
+  staleNoExpiry?: KeysBytes;
+}
+
+export interface ColdTopRow extends TopRow {
+  /** Seconds since last access; null where the basis has none (LFU). */
+  idleSeconds: number | null;
+  freq?: number;
+  fetched?: boolean;
+}
+
+/** shared/API.md issue #18: what is cached and not read. */
+export interface ColdFigures {
+  basis: ColdBasisKind | null;
+  note: string;
+  namespaces: ColdNamespace[];
+  /** The biggest cold entries (never read; idle past the basis's threshold; LFU counter 0). */
+  top: ColdTopRow[];
+  /** Idle seconds, or LFU counters ("lfu"), of every entry walked; null where the basis has neither. */
+  histogram: { unit: "seconds" | "lfu"; buckets: HistogramBucket[] } | null;
+}
+
 export type WarningCode =
   | "sampled"
   | "old_versions"
@@ -62,7 +105,10 @@ export type WarningCode =
   | "foreign_keys"
   | "size_unknown"
   | "groups_incomplete"
-  | "partial";
+  | "partial"
+  | "never_read"
+  | "idle_no_expiry"
+  | "cold_unavailable";
 
 export interface AnalysisWarning {
   code: WarningCode;
@@ -86,6 +132,7 @@ export interface Aggregated {
   sizeHistogram: HistogramBucket[];
   ttlHistogram: HistogramBucket[];
   noTtl: number;
+  cold: ColdFigures;
   /** Warnings drawn from the rows (the analysis adds the ones about the cache as a whole). */
   warnings: AnalysisWarning[];
   /** Only when the rows came from more than one server. */

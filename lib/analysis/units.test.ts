@@ -175,6 +175,7 @@ describe("CSV export", () => {
     expect(lines).toContain("group,app:users:#,series,2,30");
     expect(lines).toContain("top,:1:old,old,1,30");
     expect(lines).toContain("ttl_histogram,no expiry,,2,0");
+    expect(lines).toContain("cold,app,no_expiry,1,20");
     expect(JSON.parse(analysisJson(result)).keys).toBe(3);
   });
 });

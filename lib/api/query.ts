@@ -17,6 +17,7 @@ export const keysQuery = z.object({
   allVersions: flag,
   raw: flag,
   sort: z.enum(["name", "size", "expiry"], { error: "sort: expected name, size or expiry" }).optional(),
+  noExpiry: flag,
 });
 
 export const entryQuery = z.object({

@@ -25,6 +25,37 @@ export interface Capabilities {
 export interface HealthReport {
   facts: { label: string; value: string; warn?: boolean }[];
   warnings: string[];
+  /** Per server (Redis): the health panel of the Stats tab, asked for on demand (GET .../health?servers=1). */
+  servers?: RedisServerHealth[];
+}
+
+/** One figure of a health panel: its value, or why the server would not give it (ACL, renamed command). */
+export type HealthSection<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface SlowlogEntry {
+  id: number;
+  /** Unix ms. */
+  at: number;
+  micros: number;
+  /** The command's name; its values are not shown (anyone's data), only how many arguments it had. */
+  command: string;
+  args: number;
+  rawKey: string | null;
+  /** The Django key and its namespace (the key up to its last separator) where the key follows the alias's layout. */
+  key: string | null;
+  namespace: string | null;
+  client: string | null;
+}
+
+export interface RedisServerHealth {
+  server: string;
+  at: number;
+  slowlog: HealthSection<SlowlogEntry[]>;
+  latency: HealthSection<{ event: string; at: number; latestMs: number; maxMs: number }[]>;
+  latencyDoctor: HealthSection<string>;
+  memoryDoctor: HealthSection<string>;
+  /** INFO commandstats, the commands with the most total time first. */
+  commands: HealthSection<{ command: string; calls: number; usec: number; usecPerCall: number }[]>;
 }
 
 export interface BackendStatus {
@@ -54,6 +85,12 @@ export interface KeyRow {
   /** Short value preview where it is cheap (FileBasedCache). */
   preview?: string;
   expired?: boolean;
+  /** Seconds since the entry was last read or written (memcached la=, Redis OBJECT IDLETIME, file atime); undefined = not known. */
+  idle?: number;
+  /** memcached fetch=: false = never read since written; undefined = not known. */
+  fetched?: boolean;
+  /** Redis OBJECT FREQ (LFU policies): the logarithmic access counter, 0-255; undefined = not known. */
+  freq?: number;
 }
 
 export interface KeyPage {
@@ -114,6 +151,23 @@ export interface IterateOptions {
    * failing: right for a purge (what it deleted is gone), wrong for a count (keys would be counted twice).
    */
   restartOnFailover?: boolean;
+  /** With withSizes: also the access facts of `coldBasis()` (row.idle, row.fetched, row.freq). */
+  withAccess?: boolean;
+}
+
+/**
+ * What tells a cold entry from a warm one on this backend (the analysis's "cold" figures): memcached's fetch flag
+ * and last access, Redis's OBJECT IDLETIME or OBJECT FREQ, a file's atime; null where nothing can.
+ */
+export type ColdBasisKind = "fetched" | "idletime" | "lfu" | "atime";
+
+export interface ColdBasis {
+  basis: ColdBasisKind | null;
+  /** What the figures mean and their caveats, or why there are none. */
+  note: string;
+  /** Which idle figures the basis can tell (atime under relatime: over a day only). */
+  idle1h: boolean;
+  idle24h: boolean;
 }
 
 /** Limits of a backend that decide what a size analysis warns about (all optional: a backend says what it knows). */
@@ -212,10 +266,14 @@ export interface CacheBackend {
   /** Optional: a uniform random sample of keys without walking them all (size analysis "sample" mode). Backends
    * without it are sampled during a full walk. */
   sample?(opts: SampleOptions): Promise<KeySample>;
+  /** Optional: how cold entries are told apart (the analysis asks before its walk); absent = not at all. */
+  coldBasis?(): Promise<ColdBasis>;
   /** Optional: limits the size analysis checks entries against. */
   limits?(): Promise<EntryLimits>;
   /** Optional: health facts a person should see on the cache's page. */
   health?(): Promise<HealthReport>;
+  /** Optional: each server's health panel (Redis: slow log, latency, doctors, top commands), one cheap command each. */
+  serverHealth?(): Promise<RedisServerHealth[]>;
   /** Optional: the companion's counter buckets of `alias` held in this store; buckets that hold nothing are absent. */
   readCounterBuckets?(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>>;
   /** Optional: a client for the probe (backends without it cannot be probed; lib/probe says why). */

@@ -37,6 +37,16 @@ describe("parseRawKey", () => {
     expect(parseRawKey("shop:1", "shop")).toBeNull();
     expect(parseRawKey("plainkey", "")).toBeNull();
   });
+  it("reads versions as Django prints them: decimal digits, optionally negative, 1 to 15 of them", () => {
+    expect(parseRawKey("shop:-3:x", "shop")).toEqual({ key: "x", version: -3 });
+    expect(parseRawKey(":123456789012345:x", "")).toEqual({ key: "x", version: 123456789012345 });
+    expect(parseRawKey(":1234567890123456:x", "")).toBeNull();
+    expect(parseRawKey(":-:x", "")).toBeNull();
+    expect(parseRawKey(":+1:x", "")).toBeNull();
+    expect(parseRawKey("::x", "")).toBeNull();
+    expect(parseRawKey("shopx1:x", "shop")).toBeNull();
+    expect(parseRawKey("shop:", "shop")).toBeNull();
+  });
   it("builds the raw prefix for one version or all", () => {
     expect(rawPrefixFor("shop", 3, "cart.")).toBe("shop:3:cart.");
     expect(rawPrefixFor("shop", null)).toBe("shop:");

@@ -16,17 +16,28 @@ export interface ParsedKey {
   version: number;
 }
 
-/** Splits a stored key into Django key and version; null when it does not follow the alias's layout. */
+/**
+ * Splits a stored key into Django key and version; null when it does not follow the alias's layout. The version is
+ * what Django formats with %s: an int prints as plain decimal digits, optionally negative (1 to 15 of them here).
+ * Runs for every key of an analysis (millions): one pass over the characters, no regex and no intermediate slices.
+ */
 export function parseRawKey(raw: string, keyPrefix: string): ParsedKey | null {
-  const head = `${keyPrefix}:`;
-  if (!raw.startsWith(head)) return null;
-  const rest = raw.slice(head.length);
-  const colon = rest.indexOf(":");
-  if (colon <= 0) return null;
-  const versionText = rest.slice(0, colon);
-  // Django formats the version with %s: an int prints as plain decimal digits, optionally negative.
-  if (!/^-?\d{1,15}$/.test(versionText)) return null;
-  return { key: rest.slice(colon + 1), version: Number(versionText) };
+  const start = keyPrefix.length + 1;
+  if (raw.length <= start || raw.charCodeAt(keyPrefix.length) !== 58 || !raw.startsWith(keyPrefix)) return null;
+  let i = start;
+  const negative = raw.charCodeAt(i) === 45;
+  if (negative) i++;
+  const digitsFrom = i;
+  let version = 0;
+  for (; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 58) break;
+    if (c < 48 || c > 57) return null;
+    version = version * 10 + (c - 48);
+  }
+  const digits = i - digitsFrom;
+  if (i >= raw.length || digits < 1 || digits > 15) return null;
+  return { key: raw.slice(i + 1), version: negative ? -version : version };
 }
 
 const PAGE = "views.decorators.cache.cache_page.";

@@ -17,7 +17,15 @@ export interface NamespaceNode {
 export interface TreeLimits {
   maxDepth: number;
   maxChildren: number;
+  /**
+   * Nodes in the whole tree, at most: depth × width alone allows 50^6 nodes, and a keyspace of millions of distinct
+   * names (ids inside namespaces: "user:42:cart:") would fill that. New namespaces past it go to their parent's "other".
+   */
+  maxNodes?: number;
 }
+
+/** The default node cap: a few MB however many distinct names a keyspace has. */
+export const MAX_TREE_NODES = 10_000;
 
 /** Splits a key into namespace levels, keeping each separator with the part before it. */
 export function namespaceParts(key: string, maxDepth: number): string[] {
@@ -47,8 +55,17 @@ function newBuilding(name: string, prefix: string): Building {
  */
 export class NamespaceTree {
   private readonly root = newBuilding("", "");
+  private nodes = 1;
+  private readonly maxNodes: number;
 
-  constructor(private readonly limits: TreeLimits = { maxDepth: 6, maxChildren: 50 }) {}
+  constructor(private readonly limits: TreeLimits = { maxDepth: 6, maxChildren: 50 }) {
+    this.maxNodes = limits.maxNodes ?? MAX_TREE_NODES;
+  }
+
+  /** Nodes held, the root included. */
+  get size(): number {
+    return this.nodes;
+  }
 
   /** Adds `count` keys that share this key's namespaces (the size analysis adds keys grouped by namespace), `bytes` in all. */
   add(key: string, bytes = 0, count = 1): void {
@@ -60,12 +77,13 @@ export class NamespaceTree {
       prefix += part;
       let next = at.index.get(part);
       if (!next) {
-        if (at.index.size >= this.limits.maxChildren) {
+        if (at.index.size >= this.limits.maxChildren || this.nodes >= this.maxNodes) {
           at.node.otherKeys = (at.node.otherKeys ?? 0) + count;
           at.node.otherBytes = (at.node.otherBytes ?? 0) + bytes;
           return;
         }
         next = newBuilding(part.slice(0, -1), prefix);
+        this.nodes++;
         at.index.set(part, next);
         at.node.children.push(next.node);
       }

@@ -9,8 +9,12 @@ import type { Plan, ScanSpec } from "./plan";
  * batch of matches with deleteListed (Redis: UNLINK, DEL before 4.0) while the next SCAN is already under way.
  */
 
-/** Keys per SCAN call / listing batch: large enough that a purge is a few hundred round trips per million keys. */
-export const SCAN_BATCH = 5000;
+/**
+ * Keys per SCAN call / listing batch: a purge is a hundred round trips per million keys. Redis's SCAN walk is most of
+ * a purge's time whatever the COUNT; a bigger COUNT halves the round trips around it (bench/redis-purge.ts), and
+ * MAX_SCAN_COUNT (redis/scan.ts) is the most one call may walk.
+ */
+export const SCAN_BATCH = 10_000;
 /** Keys per delete call. The calls of one batch are pipelined; each counts on its own, so a failure leaves `deleted` exact. */
 export const DELETE_CHUNK = 500;
 const SAMPLE = 20;

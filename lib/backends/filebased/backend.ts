@@ -3,6 +3,7 @@ import type { CacheConfig } from "@/lib/config/types";
 import type {
   BackendStatus,
   CacheBackend,
+  ColdBasis,
   Capabilities,
   EntryLimits,
   EntryRef,
@@ -15,6 +16,7 @@ import type {
   HealthReport,
   StatsSnapshot,
 } from "../types";
+import { atimeBasis, atimeOfDirectory } from "./atime";
 import { directoryError, forgetScan, scanDirectory } from "./directory";
 import { readEntryFile } from "./entry-file";
 import { FileCacheError } from "./errors";
@@ -170,8 +172,10 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
         }
         return;
       }
+      const mount = opts.withAccess ? await atimeOfDirectory(where).catch(() => null) : null;
+      const atime = mount && mount.mode !== "noatime" ? mount.mode : null;
       // Two batches in flight: the reader threads never wait for the caller, and memory stays at two batches.
-      const fetch = (k: number) => headRows(where, files.slice(k * batch, (k + 1) * batch));
+      const fetch = (k: number) => headRows(where, files.slice(k * batch, (k + 1) * batch), atime);
       const pending: Promise<KeyRow[]>[] = [];
       for (let k = 0; k < Math.min(2, batches); k++) pending.push(fetch(k));
       for (let k = 0; k < batches; k++) {
@@ -181,6 +185,10 @@ export function createFileBasedBackend(config: CacheConfig): CacheBackend {
         opts.onScanned?.(Math.min(batch, files.length - k * batch));
         yield rows;
       }
+    },
+
+    async coldBasis(): Promise<ColdBasis> {
+      return atimeBasis(await atimeOfDirectory(dir()));
     },
 
     async stats(): Promise<StatsSnapshot> {

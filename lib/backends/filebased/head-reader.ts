@@ -26,14 +26,17 @@ export interface HeadBatch {
   status: Uint8Array;
   /** File size in bytes. */
   sizes: Float64Array;
-  /** mode "stat" only: mtime in ms. */
+  /** modes "stat" and "access": mtime in ms. */
   mtimes: Float64Array;
+  /** mode "access" only: atime in ms, taken before the file is read. */
+  atimes: Float64Array;
   /** mode "head" only: HEAD_BYTES per file, of which headLens[i] are valid. */
   heads: Uint8Array;
   headLens: Uint8Array;
 }
 
-export type ReadMode = "head" | "stat";
+/** "access": "head" plus atime and mtime, from an fstat before the read, the file opened O_NOATIME where allowed. */
+export type ReadMode = "head" | "stat" | "access";
 
 interface Request {
   dir: string;
@@ -50,14 +53,30 @@ const HEAD = ${HEAD_BYTES};
 const BLOCK = 4096;
 // O_NOFOLLOW: an entry name that is a symlink (to /etc/passwd, say) is never read through; it counts as absent.
 const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK || 0) | fs.constants.O_NOFOLLOW;
+// O_NOATIME (Linux, owner or CAP_FOWNER only): measuring access times must not change them; EPERM: opened without.
+const NOATIME = fs.constants.O_NOATIME || 0;
+let noatime = NOATIME !== 0;
+function openRead(file, access) {
+  if (access && noatime) {
+    try {
+      return fs.openSync(file, FLAGS | NOATIME);
+    } catch (err) {
+      if (!err || err.code !== "EPERM") throw err;
+      noatime = false;
+    }
+  }
+  return fs.openSync(file, FLAGS);
+}
 const block = Buffer.allocUnsafe(BLOCK);
 parentPort.on("message", ({ dir, names, mode }) => {
   const n = names.length;
+  const access = mode === "access";
   const status = new Uint8Array(n);
   const sizes = new Float64Array(n);
-  const mtimes = new Float64Array(mode === "stat" ? n : 0);
-  const heads = new Uint8Array(mode === "head" ? n * HEAD : 0);
-  const headLens = new Uint8Array(mode === "head" ? n : 0);
+  const mtimes = new Float64Array(mode !== "head" ? n : 0);
+  const atimes = new Float64Array(access ? n : 0);
+  const heads = new Uint8Array(mode !== "stat" ? n * HEAD : 0);
+  const headLens = new Uint8Array(mode !== "stat" ? n : 0);
   for (let i = 0; i < n; i++) {
     const file = dir + "/" + names[i];
     try {
@@ -71,8 +90,13 @@ parentPort.on("message", ({ dir, names, mode }) => {
         mtimes[i] = st.mtimeMs;
         continue;
       }
-      const fd = fs.openSync(file, FLAGS);
+      const fd = openRead(file, access);
       try {
+        if (access) {
+          const st = fs.fstatSync(fd);
+          atimes[i] = st.atimeMs;
+          mtimes[i] = st.mtimeMs;
+        }
         let size = fs.readSync(fd, block, 0, BLOCK, 0);
         const kept = size < HEAD ? size : HEAD;
         heads.set(block.subarray(0, kept), i * HEAD);
@@ -86,8 +110,8 @@ parentPort.on("message", ({ dir, names, mode }) => {
       status[i] = err && (err.code === "ENOENT" || err.code === "ELOOP") ? ${STATUS_MISSING} : ${STATUS_ERROR};
     }
   }
-  parentPort.postMessage({ status, sizes, mtimes, heads, headLens },
-    [status.buffer, sizes.buffer, mtimes.buffer, heads.buffer, headLens.buffer]);
+  parentPort.postMessage({ status, sizes, mtimes, atimes, heads, headLens },
+    [status.buffer, sizes.buffer, mtimes.buffer, atimes.buffer, heads.buffer, headLens.buffer]);
 });
 `;
 
@@ -166,16 +190,18 @@ export async function readFileBatch(dir: string, names: string[], mode: ReadMode
   const out: HeadBatch = {
     status: new Uint8Array(n),
     sizes: new Float64Array(n),
-    mtimes: new Float64Array(mode === "stat" ? n : 0),
-    heads: new Uint8Array(mode === "head" ? n * HEAD_BYTES : 0),
-    headLens: new Uint8Array(mode === "head" ? n : 0),
+    mtimes: new Float64Array(mode !== "head" ? n : 0),
+    atimes: new Float64Array(mode === "access" ? n : 0),
+    heads: new Uint8Array(mode !== "stat" ? n * HEAD_BYTES : 0),
+    headLens: new Uint8Array(mode !== "stat" ? n : 0),
   };
   done.forEach((part, k) => {
     const at = k * chunk;
     out.status.set(part.status, at);
     out.sizes.set(part.sizes, at);
-    if (mode === "stat") out.mtimes.set(part.mtimes, at);
-    else {
+    if (mode !== "head") out.mtimes.set(part.mtimes, at);
+    if (mode === "access") out.atimes.set(part.atimes, at);
+    if (mode !== "stat") {
       out.heads.set(part.heads, at * HEAD_BYTES);
       out.headLens.set(part.headLens, at);
     }

@@ -66,21 +66,22 @@ export function headOf(file: string, bytes: Uint8Array, size: number | null): Fi
 export async function mapHeads<T>(
   dir: string,
   files: string[],
-  make: (file: string, size: number | null, state: HeadState, expiry: number | null) => T,
+  make: (file: string, size: number | null, state: HeadState, expiry: number | null, atimeMs: number, mtimeMs: number) => T,
   named = false,
+  access = false,
 ): Promise<(T | null)[]> {
   if (files.length === 0) return [];
   const names = named ? files : files.map((f) => f + SUFFIX);
-  const batch = await readFileBatch(dir, names, "head");
+  const batch = await readFileBatch(dir, names, access ? "access" : "head");
   const view = new DataView(batch.heads.buffer, batch.heads.byteOffset, batch.heads.byteLength);
   const out: (T | null)[] = new Array(files.length);
   for (let i = 0; i < files.length; i++) {
     const status = batch.status[i];
     if (status === STATUS_MISSING) out[i] = null;
-    else if (status !== STATUS_OK) out[i] = make(files[i], null, "unreadable", null);
+    else if (status !== STATUS_OK) out[i] = make(files[i], null, "unreadable", null, -1, -1);
     else {
       const head = parseHead(batch.heads, i * HEAD_BYTES, batch.headLens[i], view);
-      out[i] = make(files[i], batch.sizes[i], head.state, head.expiry);
+      out[i] = make(files[i], batch.sizes[i], head.state, head.expiry, access ? batch.atimes[i] : -1, access ? batch.mtimes[i] : -1);
     }
   }
   return out;

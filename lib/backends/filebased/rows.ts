@@ -2,6 +2,7 @@ import { decodePool } from "@/lib/codecs/pool/pool";
 import type { DecodeLimits } from "@/lib/codecs/types";
 import type { KeyRow } from "@/lib/backends/types";
 import { readEntryFile } from "./entry-file";
+import { idleOf, type AtimeMode } from "./atime";
 import { headOf, isExpired, mapHeads, ttlOf, type FileHead } from "./heads";
 import { kindFromValue, previewOf } from "./summary";
 
@@ -34,10 +35,24 @@ export function rowFromHead(head: FileHead, nowSeconds: number): KeyRow {
   };
 }
 
-/** Cheap rows (head and size) for many files, straight from the reader threads' answer; vanished files left out. */
-export async function headRows(dir: string, files: string[]): Promise<KeyRow[]> {
-  const now = Date.now() / 1000;
-  const rows = await mapHeads(dir, files, (file, size, state, expiry) => rowFromHead({ file, size, state, expiry }, now));
+/**
+ * Cheap rows (head and size) for many files, straight from the reader threads' answer; vanished files left out.
+ * With `atime`: row.idle from the files' access times under that mount mode (atime.ts).
+ */
+export async function headRows(dir: string, files: string[], atime: AtimeMode | null = null): Promise<KeyRow[]> {
+  const nowMs = Date.now();
+  const now = nowMs / 1000;
+  const rows = await mapHeads(
+    dir,
+    files,
+    (file, size, state, expiry, atimeMs, mtimeMs) => {
+      const row = rowFromHead({ file, size, state, expiry }, now);
+      if (atime && atimeMs >= 0) row.idle = idleOf(atime, nowMs, atimeMs, mtimeMs);
+      return row;
+    },
+    false,
+    atime !== null,
+  );
   return rows.filter((r): r is KeyRow => r !== null);
 }
 

@@ -45,6 +45,16 @@ let scratch = Buffer.allocUnsafe(1024);
  * stays as it is; bytes that are not valid UTF-8 become U+FFFD.
  */
 export function decodeDumpKey(buf: Buffer, start: number, end: number): string {
+  // Most keys have no escape and are ASCII: one read-only pass, then the string straight from the dump's bytes.
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x25 || b >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return buf.toString("latin1", start, end);
   if (end - start > scratch.length) scratch = Buffer.allocUnsafe(end - start);
   let n = 0;
   let ascii = true;

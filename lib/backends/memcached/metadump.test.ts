@@ -31,6 +31,22 @@ describe("metadump line parser", () => {
     expect(parse("key=k la=1\n").out).toEqual([["k", -1, 0]]);
   });
 
+  it("reads la= and fetch= in place on 1.6 lines and by name otherwise (-1 where a line has neither)", () => {
+    const access: [string, number, number][] = [];
+    const out: null[] = [];
+    const lines =
+      "key=a exp=-1 la=1795610930 cas=3 fetch=no cls=1 size=71\nkey=b exp=5 la=17 cas=4 fetch=yes cls=2 size=65\n" +
+      "key=c size=61 fetch=yes la=9\nkey=d exp=-1 size=60\n";
+    parseLines(Buffer.from(lines, "latin1"), 0, (key, _exp, _size, la, fetched) => (access.push([key, la, fetched]), null), out);
+    expect(access).toEqual([
+      ["a", 1795610930, 0],
+      ["b", 17, 1],
+      ["c", 9, 1],
+      ["d", -1, -1],
+    ]);
+    expect(out).toEqual([]);
+  });
+
   it("leaves an incomplete last line for the next chunk", () => {
     const text = "key=a exp=-1 la=1 cas=1 fetch=no cls=1 size=60\nkey=b exp=-1 la=1 cas=2 fetch=no cls=1 si";
     const { out, pos, stop } = parse(text);

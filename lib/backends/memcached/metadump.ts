@@ -48,7 +48,10 @@ function refusalOf(line: string): Refusal | MemcachedError {
  * Makes the caller's row from one dump line, or null to leave it out. Called synchronously for every line, before
  * anything is queued: filtering here (a prefix) means skipped lines never cost an allocation.
  */
-export type MakeRow<T> = (key: string, exp: number, size: number) => T | null;
+export type MakeRow<T> = (key: string, exp: number, size: number, la: number, fetched: Fetched) => T | null;
+
+/** fetch= of a dump line: 1 = read since written, 0 = never, -1 = the line has no such field. */
+export type Fetched = 1 | 0 | -1;
 
 /** The signed decimal at buf[start..end), or NaN if it is not one. */
 function intAt(buf: Buffer, start: number, end: number): number {
@@ -63,6 +66,13 @@ function intAt(buf: Buffer, start: number, end: number): number {
     n = n * 10 + d;
   }
   return negative ? -n : n;
+}
+
+/** The fetch= flag among the fields in buf[start..end): for field orders other than 1.6's. */
+function fetchField(buf: Buffer, start: number, end: number): Fetched {
+  const at = buf.indexOf(" fetch=", start, "latin1");
+  if (at === -1 || at >= end) return -1;
+  return buf[at + 7] === 0x79 ? 1 : buf[at + 7] === 0x6e ? 0 : -1;
 }
 
 /** The value of " name=" among the fields in buf[start..end), or NaN: for field orders other than 1.6's. */
@@ -97,12 +107,25 @@ export function parseLines<T>(buf: Buffer, pos: number, make: MakeRow<T>, out: T
     const keyEnd = i;
 
     let exp = NaN;
+    let la = NaN;
+    let fetched: Fetched = -1;
     if (buf[i + 1] === 0x65 && buf[i + 2] === 0x78 && buf[i + 3] === 0x70 && buf[i + 4] === 0x3d) {
       let j = i + 5;
       while (j < end && buf[j] !== 0x20) j++;
       exp = intAt(buf, i + 5, j);
+      // 1.6 goes on " la=… cas=… fetch=yes|no": read in place, as exp is.
+      if (buf[j + 1] === 0x6c && buf[j + 2] === 0x61 && buf[j + 3] === 0x3d) {
+        let k = j + 4;
+        while (k < end && buf[k] !== 0x20) k++;
+        la = intAt(buf, j + 4, k);
+        let m = k + 1;
+        while (m < end && buf[m] !== 0x20) m++;
+        if (buf[m + 1] === 0x66 && buf[m + 6] === 0x3d) fetched = buf[m + 7] === 0x79 ? 1 : buf[m + 7] === 0x6e ? 0 : -1;
+      }
     }
     if (Number.isNaN(exp)) exp = fieldValue(buf, keyEnd, end, "exp");
+    if (Number.isNaN(la)) la = fieldValue(buf, keyEnd, end, "la");
+    if (fetched === -1) fetched = fetchField(buf, keyEnd, end);
 
     let size = NaN;
     let d = end;
@@ -120,7 +143,13 @@ export function parseLines<T>(buf: Buffer, pos: number, make: MakeRow<T>, out: T
     }
     if (Number.isNaN(size)) size = fieldValue(buf, keyEnd, end, "size");
 
-    const row = make(decodeDumpKey(buf, keyStart, keyEnd), Number.isNaN(exp) ? -1 : exp, Number.isNaN(size) ? 0 : size);
+    const row = make(
+      decodeDumpKey(buf, keyStart, keyEnd),
+      Number.isNaN(exp) ? -1 : exp,
+      Number.isNaN(size) ? 0 : size,
+      Number.isNaN(la) ? -1 : la,
+      fetched,
+    );
     if (row !== null) out.push(row);
     lines++;
     pos = nl + 1;

@@ -22,6 +22,8 @@ describe("memcached stats", () => {
     "items:1:mem_requested": "720",
     "items:5:number": "2",
     "items:5:mem_requested": "480",
+    "items:5:evicted_unfetched": "7",
+    "items:5:expired_unfetched": "3",
   });
 
   it("reads slab classes with the memory lost to chunk rounding", () => {
@@ -36,6 +38,8 @@ describe("memcached stats", () => {
         memRequested: 720,
         memUsed: 960,
         fragmentation: 0.25,
+        evictedUnfetched: 0,
+        expiredUnfetched: 0,
       },
       {
         slabClass: 5,
@@ -47,6 +51,8 @@ describe("memcached stats", () => {
         memRequested: 480,
         memUsed: 480,
         fragmentation: 0,
+        evictedUnfetched: 7,
+        expiredUnfetched: 3,
       },
     ]);
   });

@@ -14,6 +14,9 @@ export interface SlabClassStats {
   memUsed: number;
   /** 1 - memRequested / memUsed: 0 = no loss. */
   fragmentation: number;
+  /** Items of this class evicted, or expired, without ever being read (counters since start: the page shows rates). */
+  evictedUnfetched: number;
+  expiredUnfetched: number;
 }
 
 export interface MemcachedExtra {
@@ -71,6 +74,8 @@ export function slabClasses(slabs: Map<string, string>, items: Map<string, strin
       memRequested,
       memUsed,
       fragmentation: memUsed > 0 ? Math.max(0, 1 - memRequested / memUsed) : 0,
+      evictedUnfetched: num(it, "evicted_unfetched") ?? 0,
+      expiredUnfetched: num(it, "expired_unfetched") ?? 0,
     });
   }
   return out;

@@ -6,7 +6,7 @@ import { memcachedDecodeHint } from "./hint";
 import { checkKey } from "./keys";
 import { GET_NOTE } from "./read-note";
 import { SNAPSHOT_MAX_ROWS, SnapshotStore, decodeCursor, encodeCursor, newListingId, type ListingCursor } from "./listing";
-import { DumpDeduper, dump, type DumpItem } from "./metadump";
+import { DumpDeduper, dump, type DumpItem, type Fetched } from "./metadump";
 import { serverStats } from "./stats";
 import { BackendError, messageOf } from "../errors";
 import { failureOf, fanOut, probeStatus, rowsByServer, sumOrThrow } from "../pool";
@@ -17,6 +17,7 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  ColdBasis,
   CounterBucketRead,
   EntryLimits,
   EntryRef,
@@ -272,8 +273,14 @@ class MemcachedBackend implements CacheBackend {
         const { prefix } = opts;
         const now = serverClock(clockOffset);
         // Rows are made as lines are parsed: the dump's batches are the batches to yield.
-        const make = (key: string, exp: number, size: number): KeyRow | null =>
-          key.startsWith(prefix) && dedup.fresh(key) ? this.row(server, key, exp, size, now()) : null;
+        const access = opts.withAccess === true;
+        const make = (key: string, exp: number, size: number, la: number, fetched: Fetched): KeyRow | null => {
+          if (!key.startsWith(prefix) || !dedup.fresh(key)) return null;
+          const serverNow = now();
+          if (!access) return this.row(server, key, exp, size, serverNow);
+          const idle = la >= 0 ? Math.max(0, Math.round(serverNow - la)) : undefined;
+          return this.row(server, key, exp, size, serverNow, idle, fetched === -1 ? undefined : fetched === 1);
+        };
         yield* dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode);
       } catch (err) {
         if (opts.signal?.aborted) return;
@@ -282,6 +289,18 @@ class MemcachedBackend implements CacheBackend {
     }
     // The reachable servers were all walked; a purge must still learn that some keys could not be.
     if (failures.length > 0) throw new MemcachedError(`${failures.length} server(s) could not be listed: ${failures.join("; ")}`);
+  }
+
+  /** Every metadump line carries fetch= and la= (memcached 1.5.7+; older lines lack them and the figures stay unknown). */
+  async coldBasis(): Promise<ColdBasis> {
+    return {
+      basis: "fetched",
+      note:
+        "From the servers' own item metadata: fetch=no marks items never read since they were written; la= is the last access " +
+        "(read or write) in whole seconds. A read by this console (opening an entry) counts as a fetch.",
+      idle1h: true,
+      idle24h: true,
+    };
   }
 
   /** item_size_max of the pool (its smallest: a key may land on any server); servers that do not answer are skipped. */
@@ -346,14 +365,20 @@ class MemcachedBackend implements CacheBackend {
   }
 
   /** serverNow: the current time in the server's clock (unix seconds). */
-  private row(server: Server, key: string, exp: number, size: number, serverNow: number): KeyRow {
-    const row: KeyRow = { raw: key, server: server.label, ttl: null, size, type: "item" };
-    if (exp !== -1) {
-      const ttl = Math.round(exp - serverNow);
-      row.ttl = Math.max(0, ttl);
-      if (ttl <= 0) row.expired = true;
-    }
-    return row;
+  private row(server: Server, key: string, exp: number, size: number, serverNow: number, idle?: number, fetched?: boolean): KeyRow {
+    const ttl = exp === -1 ? null : Math.round(exp - serverNow);
+    // One literal with every field (unset ones undefined): a million rows of one shape keep the analysis's reads of
+    // them monomorphic; fields added later would give each combination its own hidden class.
+    return {
+      raw: key,
+      server: server.label,
+      ttl: ttl === null ? null : Math.max(0, ttl),
+      size,
+      type: "item",
+      expired: ttl !== null && ttl <= 0 ? true : undefined,
+      idle,
+      fetched,
+    };
   }
 }
 

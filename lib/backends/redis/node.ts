@@ -2,7 +2,9 @@ import type {
   BackendStatus,
   CacheBackend,
   Capabilities,
+  ColdBasis,
   CounterBucketRead,
+  RedisServerHealth,
   EntryRef,
   IterateOptions,
   KeyPage,
@@ -28,7 +30,10 @@ import { redisDecodeHint } from "./hint";
 import { infoToStats } from "./info";
 import { parseRedisLocation, type RedisTarget } from "./location";
 import { MAX_SCAN_COUNT, MetaFetcher, firstScanCount, isScriptRefusal, keyText, nextScanCount, scanOnce } from "./scan";
-import { SIZED_SCAN_COUNT, SizedScanner } from "./sized-scan";
+import { SIZED_SCAN_COUNT, SizedScanner, type AccessMode } from "./sized-scan";
+import { downHealth, redisServerHealth } from "./health";
+import { accessOf, coldBasisOf } from "./access";
+import { pageStep } from "./page-scan";
 import { randomSample } from "./sample";
 import { readRedisEntry } from "./read-entry";
 import { readRedisBuckets } from "./counter-buckets";
@@ -54,6 +59,11 @@ const DELETE_BATCH = 500;
 
 /** A purge walk that meets this many failovers in a row gives up with the last error instead of starting over again. */
 const MAX_WALK_RESTARTS = 3;
+
+/** A connection to the node's primary: through the sentinels where the LOCATION names them. */
+function nodeConnection(target: RedisTarget): NodeConnection {
+  return target.sentinels ? new SentinelConnection(target) : new RedisConnection(target);
+}
 
 /** Keeps a walk's SCAN calls on the server of its first call: a call that would run elsewhere throws PrimaryMoved. */
 function sameServer(label: string): <T>(epoch: number, fn: () => Promise<T>) => Promise<T> {
@@ -84,6 +94,12 @@ function withoutCredentials(text: string): string {
 class RedisNodeBackend implements CacheBackend {
   readonly capabilities = CAPABILITIES;
   private readonly conn: NodeConnection | null;
+  /**
+   * A second connection for the long walks (analyses, purges: iterate() and the deletes of listed rows). Redis answers
+   * one connection's commands in order, so on a shared one a page of keys would queue behind every step a job has
+   * already sent; on its own it waits at most for the one command running (bench/load.ts). Opened on first use.
+   */
+  private readonly bulk: NodeConnection | null;
   private readonly configError: BackendError | null;
   private readonly hint: DecodeHint;
   /** Learnt on the first delete: servers before Redis 4 have no UNLINK. */
@@ -92,6 +108,8 @@ class RedisNodeBackend implements CacheBackend {
   private readonly sized = new SizedScanner();
   /** Learnt on the first sized walk: the server refuses scripts, so sizes come from SCAN + pipelined metadata. */
   private sizedRefused = false;
+  /** Learnt on the first page: the server refuses scripts, so pages come from SCAN + pipelined metadata. */
+  private pageRefused = false;
 
   constructor(readonly config: CacheConfig) {
     this.hint = redisDecodeHint(config);
@@ -108,7 +126,8 @@ class RedisNodeBackend implements CacheBackend {
       const message = err instanceof Error ? err.message : String(err);
       configError = new BackendError("config", withoutCredentials(message), withoutCredentials(config.locations[0] ?? ""));
     }
-    this.conn = target ? (target.sentinels ? new SentinelConnection(target) : new RedisConnection(target)) : null;
+    this.conn = target ? nodeConnection(target) : null;
+    this.bulk = target ? nodeConnection(target) : null;
     this.configError = configError;
   }
 
@@ -119,6 +138,11 @@ class RedisNodeBackend implements CacheBackend {
   private connection(): NodeConnection {
     if (!this.conn) throw this.configError ?? new BackendError("config", "no usable LOCATION");
     return this.conn;
+  }
+
+  private bulkConnection(): NodeConnection {
+    if (!this.bulk) throw this.configError ?? new BackendError("config", "no usable LOCATION");
+    return this.bulk;
   }
 
   async status(): Promise<BackendStatus> {
@@ -136,27 +160,67 @@ class RedisNodeBackend implements CacheBackend {
 
   async listKeys(opts: ListOptions): Promise<KeyPage> {
     const wanted = clampInt(opts.count, 1, MAX_SCAN_COUNT, "count");
-    let cursor = validCursor(opts.cursor);
+    const cursor = validCursor(opts.cursor);
     const conn = this.connection();
     return conn.run(async (client) => {
-      const deadline = performance.now() + LIST_BUDGET_MS;
-      const keys: Buffer[] = [];
-      let count = firstScanCount(opts.prefix, wanted);
-      let scanned = 0;
-      for (let calls = 1; ; calls++) {
-        const step = await scanOnce(client, cursor, opts.prefix, count);
-        // Every name of every call is kept, surplus included: the cursor has moved past them.
-        keys.push(...step.keys);
-        // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
-        scanned += count;
-        cursor = step.cursor;
-        if (cursor === "0" || keys.length >= wanted) break;
-        if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
-        count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
+      if (!this.pageRefused) {
+        try {
+          return await this.pageByScript(client, conn.target.label, opts, wanted, cursor);
+        } catch (err) {
+          if (!isScriptRefusal(err)) throw err;
+          this.pageRefused = true;
+        }
       }
-      const rows = opts.withMeta ? await this.meta.rows(client, keys, conn.target.label) : keys.map((k) => this.bareRow(k));
-      return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+      return this.pageByScan(client, conn.target.label, opts, wanted, cursor);
     });
+  }
+
+  /** The page by page-scan.ts's script: usually one call, the walk and the metadata on the server. */
+  private async pageByScript(client: Redis, label: string, opts: ListOptions, wanted: number, from: string): Promise<KeyPage> {
+    const deadline = performance.now() + LIST_BUDGET_MS;
+    const rows: KeyRow[] = [];
+    let cursor = from;
+    let found = 0;
+    let scanned = 0;
+    for (let calls = 1; ; calls++) {
+      const step = await pageStep(client, cursor, opts.prefix, wanted - found, opts.withMeta, label);
+      scanned += step.walked;
+      cursor = step.cursor;
+      if (step.rows) {
+        found += step.rows.length;
+        for (const row of step.rows) rows.push(row);
+      } else {
+        // Every name of every call is kept, surplus included: the cursor has moved past them.
+        found += step.keys.length;
+        const more = opts.withMeta ? await this.meta.rows(client, step.keys, label) : step.keys.map((k) => this.bareRow(k));
+        for (const row of more) rows.push(row);
+      }
+      if (cursor === "0" || found >= wanted) break;
+      if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+    }
+    return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
+  }
+
+  /** The page by plain SCAN calls and pipelined metadata: for servers that refuse scripts. */
+  private async pageByScan(client: Redis, label: string, opts: ListOptions, wanted: number, from: string): Promise<KeyPage> {
+    const deadline = performance.now() + LIST_BUDGET_MS;
+    const keys: Buffer[] = [];
+    let cursor = from;
+    let count = firstScanCount(opts.prefix, wanted);
+    let scanned = 0;
+    for (let calls = 1; ; calls++) {
+      const step = await scanOnce(client, cursor, opts.prefix, count);
+      // Every name of every call is kept, surplus included: the cursor has moved past them.
+      keys.push(...step.keys);
+      // SCAN reports no exact count of keys visited; COUNT is the server's own measure of the work asked.
+      scanned += count;
+      cursor = step.cursor;
+      if (cursor === "0" || keys.length >= wanted) break;
+      if (calls >= LIST_MAX_SCAN_CALLS || performance.now() >= deadline) break;
+      count = nextScanCount(scanned, keys.length, count, wanted - keys.length);
+    }
+    const rows = opts.withMeta ? await this.meta.rows(client, keys, label) : keys.map((k) => this.bareRow(k));
+    return { keys: rows, cursor: cursor === "0" ? null : cursor, scanned };
   }
 
   private bareRow(key: Buffer): KeyRow {
@@ -171,17 +235,17 @@ class RedisNodeBackend implements CacheBackend {
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {
     const keys = refs.flatMap((ref) => ("raw" in ref ? [ref.raw] : []));
-    return this.deleteKeys(keys);
+    return this.deleteKeys(this.connection(), keys);
   }
 
+  /** Rows a walk listed: a purge's batches, on the walk's connection. */
   async deleteListed(rows: KeyRow[]): Promise<number> {
     const keys = rows.flatMap((row) => (row.raw === null ? [] : [row.raw]));
-    return this.deleteKeys(keys);
+    return this.deleteKeys(this.bulkConnection(), keys);
   }
 
-  private async deleteKeys(keys: string[]): Promise<number> {
+  private async deleteKeys(conn: NodeConnection, keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    const conn = this.connection();
     let deleted = 0;
     // One call per batch: after a failover the batch that failed is made again on the new primary, not the ones before.
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
@@ -239,11 +303,12 @@ class RedisNodeBackend implements CacheBackend {
   private async *iterateSized(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, signal } = opts;
-    const conn = this.connection();
+    const conn = this.bulkConnection();
     const label = conn.target.label;
     const onOneServer = sameServer(label);
+    const access: AccessMode = opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const step = (cursor: string) => {
-      const next = conn.run((c, epoch) => onOneServer(epoch, () => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly)));
+      const next = conn.run((c, epoch) => onOneServer(epoch, () => this.sized.step(c, cursor, prefix, label, !opts.sizesOnly, access)));
       next.catch(() => undefined);
       return next;
     };
@@ -269,8 +334,9 @@ class RedisNodeBackend implements CacheBackend {
   private async *iterateScan(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     const batch = clampInt(opts.batch, 1, MAX_SCAN_COUNT, "batch");
     const { prefix, withSizes, signal } = opts;
-    const conn = this.connection();
+    const conn = this.bulkConnection();
     const onOneServer = sameServer(conn.target.label);
+    const access: AccessMode = withSizes && opts.withAccess ? (await conn.run(accessOf)).mode : null;
     const scan = (cursor: string) => {
       const step = conn.run((c, epoch) => onOneServer(epoch, () => scanOnce(c, cursor, prefix, batch)));
       // The next SCAN runs while the caller works on the last batch; if the caller stops early, nobody awaits it.
@@ -293,9 +359,30 @@ class RedisNodeBackend implements CacheBackend {
       const keys = pending;
       pending = [];
       lastFlush = performance.now();
-      yield withSizes ? await conn.run((c) => this.meta.rows(c, keys, conn.target.label)) : keys.map((k) => this.bareRow(k));
+      if (!withSizes) {
+        yield keys.map((k) => this.bareRow(k));
+      } else {
+        const rows = await conn.run((c) => this.meta.rows(c, keys, conn.target.label));
+        if (access) await conn.run((c) => addAccess(c, rows, access));
+        yield rows;
+      }
       signal?.throwIfAborted();
     }
+  }
+
+  async serverHealth(): Promise<RedisServerHealth[]> {
+    try {
+      const conn = this.connection();
+      return [await conn.run((c) => redisServerHealth(c, conn.target.label, this.config.keyPrefix))];
+    } catch (err) {
+      return [downHealth(this.server, toBackendError(err, this.server).message)];
+    }
+  }
+
+  /** OBJECT IDLETIME or OBJECT FREQ by the eviction policy, or why neither can be read (redis/access.ts). */
+  async coldBasis(): Promise<ColdBasis> {
+    const conn = this.connection();
+    return coldBasisOf(await conn.run(accessOf), conn.target.label);
   }
 
   async sample(opts: SampleOptions): Promise<KeySample> {
@@ -330,7 +417,22 @@ class RedisNodeBackend implements CacheBackend {
   }
 
   async close(): Promise<void> {
-    await this.conn?.close();
+    await Promise.all([this.conn?.close(), this.bulk?.close()]);
+  }
+}
+
+/** OBJECT IDLETIME or FREQ for rows walked without the sized script (a server that refuses scripts), pipelined. */
+async function addAccess(client: Redis, rows: KeyRow[], access: "idle" | "freq"): Promise<void> {
+  const pipeline = client.pipeline();
+  for (const row of rows) if (row.raw !== null) pipeline.call("OBJECT", access === "idle" ? "IDLETIME" : "FREQ", row.raw);
+  const replies = (await pipeline.exec()) ?? [];
+  let i = 0;
+  for (const row of rows) {
+    if (row.raw === null) continue;
+    const [err, value] = replies[i++] ?? [null, null];
+    if (err || typeof value !== "number") continue;
+    if (access === "idle") row.idle = value;
+    else row.freq = value;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from "ioredis";
 import type { DecodeHint } from "@/lib/codecs/types";
 import type { RawEntry } from "../types";
+import { NO_TOUCH_READ, TOUCHING_READ } from "./access";
 import { ttlSeconds } from "./scan";
 import { readStructured } from "./structured";
 
@@ -15,22 +16,28 @@ const MEMBER_BYTES = 4_096;
 export async function readRedisEntry(client: Redis | Cluster, key: string, limit: number, hint: DecodeHint): Promise<RawEntry | null> {
   // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
   // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
+  // NO-TOUCH first (Redis 7.2+; older servers answer an error, left in its slot): reading must not warm the entry.
   const replies =
     (await client
       .pipeline()
+      .call("CLIENT", "NO-TOUCH", "ON")
       .type(key)
       .pttl(key)
       .memory("USAGE", key, "SAMPLES", 5)
       .strlen(key)
       .getrangeBuffer(key, 0, limit - 1)
       .exec()) ?? [];
-  const [typeErr, type] = replies[0] ?? [null, null];
+  const [noTouchErr] = replies[0] ?? [null, null];
+  const [typeErr, type] = replies[1] ?? [null, null];
   if (typeErr) throw typeErr;
   if (type === "none" || typeof type !== "string") return null;
-  const [, pttl] = replies[1] ?? [null, null];
-  const [sizeErr, size] = replies[2] ?? [null, null];
+  const [, pttl] = replies[2] ?? [null, null];
+  const [sizeErr, size] = replies[3] ?? [null, null];
   // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
-  const notes: string[] = ["reading this entry counted as keyspace hits on the server (INFO keyspace_hits)"];
+  const notes: string[] = [
+    "reading this entry counted as keyspace hits on the server (INFO keyspace_hits)",
+    noTouchErr ? TOUCHING_READ : NO_TOUCH_READ,
+  ];
   const base = {
     raw: key,
     type,
@@ -39,8 +46,8 @@ export async function readRedisEntry(client: Redis | Cluster, key: string, limit
   };
 
   if (type === "string") {
-    const [lenErr, length] = replies[3] ?? [null, null];
-    const [bytesErr, bytes] = replies[4] ?? [null, null];
+    const [lenErr, length] = replies[4] ?? [null, null];
+    const [bytesErr, bytes] = replies[5] ?? [null, null];
     if (lenErr) throw lenErr;
     if (bytesErr) throw bytesErr;
     const valueLength = Number(length);

@@ -2,11 +2,14 @@ import { BackendError } from "../errors";
 import { configForLocation, connectionOf } from "@/lib/config/connection";
 import type { CacheConfig } from "@/lib/config/types";
 import { failureOf, fanOut, poolStatus, rowsByServer, sumOrThrow } from "../pool";
+import { downHealth } from "./health";
 import { parseRedisLocation } from "./location";
 import type {
   BackendStatus,
   Capabilities,
   CacheBackend,
+  ColdBasis,
+  RedisServerHealth,
   CounterBucketRead,
   EntryRef,
   IterateOptions,
@@ -99,6 +102,25 @@ class ShardedRedisBackend implements CacheBackend {
 
   async *iterate(opts: IterateOptions): AsyncIterable<KeyRow[]> {
     for (const shard of this.shards) yield* shard.backend.iterate(opts);
+  }
+
+  /** Each shard's own basis; where they differ (mixed versions or policies), the first shard's, with every note. */
+  async coldBasis(): Promise<ColdBasis> {
+    const each = await Promise.all(
+      this.shards.map(async (s) => ({ label: s.label, basis: s.backend.coldBasis ? await s.backend.coldBasis().catch(() => null) : null })),
+    );
+    const known = each.filter((e): e is { label: string; basis: ColdBasis } => e.basis !== null);
+    const first = known[0]?.basis;
+    if (!first) return { basis: null, note: "No shard can tell idle times.", idle1h: false, idle24h: false };
+    if (known.every((e) => e.basis.basis === first.basis)) return first;
+    const notes = known.map((e) => `${e.label}: ${e.basis.note}`).join(" ");
+    return { ...first, note: `The shards differ; the figures follow the first shard's basis. ${notes}` };
+  }
+
+  /** Every shard's panel; a shard that cannot be reached is named with the reason in each of its sections. */
+  async serverHealth(): Promise<RedisServerHealth[]> {
+    const each = await fanOut(this.shards, (s) => s.backend.serverHealth?.() ?? Promise.resolve([]));
+    return each.flatMap((o) => (o.ok ? o.value : [downHealth(o.server, o.error)]));
   }
 
   async stats(): Promise<StatsSnapshot> {

@@ -14,6 +14,9 @@ import { ttlSeconds } from "./scan";
  * SAMPLES 0 is exact for every type, at the cost of walking the elements of big hashes/sets/lists: a call over
  * COUNT keys of small values holds the server a few ms.
  *
+ * With an access mode, also OBJECT IDLETIME (LRU policies and noeviction) or OBJECT FREQ (LFU policies): like PTTL,
+ * MEMORY USAGE and TYPE, OBJECT looks the key up without touching it, so the walk does not warm what it measures.
+ *
  * Servers that refuse scripts (ACLs without EVAL, scripting disabled) answer with an error the caller recognises
  * (isScriptRefusal) and falls back to SCAN + pipelined metadata.
  */
@@ -25,6 +28,7 @@ else
   r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
 end
 local withType = ARGV[4] == '1'
+local access = ARGV[5]
 local parts = {}
 for _, key in ipairs(r[2]) do
   local ttl = redis.call('PTTL', key)
@@ -32,13 +36,18 @@ for _, key in ipairs(r[2]) do
     local size = redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or -1
     local t = ''
     if withType then t = redis.call('TYPE', key).ok end
-    parts[#parts + 1] = struct.pack('>ddI4Bc0c0', ttl, size, #key, #t, key, t)
+    local a = -1
+    if access == 'i' then a = redis.call('OBJECT', 'IDLETIME', key) elseif access == 'f' then a = redis.call('OBJECT', 'FREQ', key) end
+    parts[#parts + 1] = struct.pack('>dddI4Bc0c0', ttl, size, a, #key, #t, key, t)
   end
 end
 return {r[1], table.concat(parts)}`;
 
 /** Keys SCAN walks per script call: bounds how long one call holds the server. */
 export const SIZED_SCAN_COUNT = 1_000;
+
+/** What the walk reads besides size and TTL: OBJECT IDLETIME into row.idle, OBJECT FREQ into row.freq, or nothing. */
+export type AccessMode = "idle" | "freq" | null;
 
 export interface SizedStep {
   cursor: string;
@@ -49,13 +58,21 @@ const SHA = createHash("sha1").update(SCRIPT).digest("hex");
 
 export class SizedScanner {
   /** One SCAN step with sizes. Throws what the server said if it refuses scripts. */
-  async step(client: Redis, cursor: string, prefix: string, server: string, withType: boolean): Promise<SizedStep> {
+  async step(
+    client: Redis,
+    cursor: string,
+    prefix: string,
+    server: string,
+    withType: boolean,
+    access: AccessMode = null,
+  ): Promise<SizedStep> {
     const pattern = prefix === "" ? "" : prefixPattern(prefix);
-    const reply = await this.call(client, [cursor, pattern, String(SIZED_SCAN_COUNT), withType ? "1" : "0"]);
+    const mode = access === "idle" ? "i" : access === "freq" ? "f" : "";
+    const reply = await this.call(client, [cursor, pattern, String(SIZED_SCAN_COUNT), withType ? "1" : "0", mode]);
     const [head, packed] = reply;
     return {
       cursor: head instanceof Buffer ? head.toString("latin1") : String(head),
-      rows: packed instanceof Buffer ? unpackRows(packed, server) : [],
+      rows: packed instanceof Buffer ? unpackRows(packed, server, access) : [],
     };
   }
 
@@ -71,23 +88,29 @@ export class SizedScanner {
 }
 
 /**
- * The script's packed rows: per key, PTTL and MEMORY USAGE as big-endian doubles (-1: no size), the key's length
+ * The script's packed rows: per key, PTTL, MEMORY USAGE and the access figure as big-endian doubles (-1: no size, not
+ * asked), the key's length
  * (u32: keys may be long) and the type's (u8), then the key and the type. One bulk reply instead of three or four replies per key:
  * the client has the cursor as soon as the reply arrives and sends the next step before decoding this one.
  */
-const HEADER = 8 + 8 + 4 + 1;
+const HEADER = 8 + 8 + 8 + 4 + 1;
 
-export function unpackRows(packed: Buffer, server: string): KeyRow[] {
+export function unpackRows(packed: Buffer, server: string, access: AccessMode = null): KeyRow[] {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   const rows: KeyRow[] = [];
   let at = 0;
   while (at + HEADER <= packed.length) {
     const pttl = view.getFloat64(at);
     const size = view.getFloat64(at + 8);
-    const keyLength = view.getUint32(at + 16);
-    const typeLength = view.getUint8(at + 20);
+    const seen = view.getFloat64(at + 16);
+    const keyLength = view.getUint32(at + 24);
+    const typeLength = view.getUint8(at + 28);
     at += HEADER;
     const row: KeyRow = { raw: packed.toString("utf8", at, at + keyLength), server, ttl: ttlSeconds(pttl), size: size < 0 ? null : size };
+    if (seen >= 0) {
+      if (access === "idle") row.idle = seen;
+      else if (access === "freq") row.freq = seen;
+    }
     at += keyLength;
     if (typeLength > 0) row.type = packed.toString("latin1", at, at + typeLength);
     at += typeLength;
