@@ -3,6 +3,7 @@ import type { CacheConfig } from "@/lib/config/types";
 import type {
   BackendStatus,
   CacheBackend,
+  ColdBasis,
   CounterBucketRead,
   EntryRef,
   EntryLimits,
@@ -12,7 +13,9 @@ import type {
   KeyRow,
   KeySample,
   ListOptions,
+  ProbeClient,
   RawEntry,
+  RedisServerHealth,
   SampleOptions,
   StatsSnapshot,
 } from "../types";
@@ -123,6 +126,33 @@ class DetectingRedisBackend implements CacheBackend {
   }
   async readCounterBuckets(alias: string, buckets: number[]): Promise<Map<number, CounterBucketRead>> {
     return (await (await this.backend()).readCounterBuckets?.(alias, buckets)) ?? new Map<number, CounterBucketRead>();
+  }
+  async coldBasis(): Promise<ColdBasis> {
+    const b = await this.backend();
+    if (b.coldBasis) return b.coldBasis();
+    return {
+      basis: null,
+      note: "Access times are not read on a Redis Cluster yet: only entries that never expire are counted.",
+      idle1h: false,
+      idle24h: false,
+    };
+  }
+  async serverHealth(): Promise<RedisServerHealth[]> {
+    return (await (await this.backend()).serverHealth?.()) ?? [];
+  }
+  /** Synchronous by the interface: the client waits for the answer to "is this a cluster?" on its first call. */
+  openProbeClient(): ProbeClient {
+    const opened = this.backend().then((b) => {
+      if (!b.openProbeClient) throw new Error("a Redis Cluster cannot be probed yet");
+      return b.openProbeClient();
+    });
+    opened.catch(() => undefined);
+    return {
+      set: async (raw, payload, ttl) => (await opened).set(raw, payload, ttl),
+      get: async (raw) => (await opened).get(raw),
+      delete: async (raw) => (await opened).delete(raw),
+      close: async () => (await opened.catch(() => null))?.close(),
+    };
   }
   async close(): Promise<void> {
     await Promise.all([this.node.close(), this.chosen && this.chosen !== this.node ? this.chosen.close() : undefined]);
