@@ -275,12 +275,16 @@ class MemcachedBackend implements CacheBackend {
         const make = (key: string, exp: number, size: number, la: number, fetched: Fetched): KeyRow | null => {
           if (!key.startsWith(prefix) || !dedup.fresh(key)) return null;
           const serverNow = now();
-          const row = this.row(server, key, exp, size, serverNow);
-          if (access) {
-            if (la >= 0) row.idle = Math.max(0, Math.round(serverNow - la));
-            if (fetched !== -1) row.fetched = fetched === 1;
-          }
-          return row;
+          if (!access) return this.row(server, key, exp, size, serverNow);
+          return this.row(
+            server,
+            key,
+            exp,
+            size,
+            serverNow,
+            la >= 0 ? Math.max(0, Math.round(serverNow - la)) : undefined,
+            fetched === -1 ? undefined : fetched === 1,
+          );
         };
         yield* dump(server.client.address, this.dumpOptions(batchSize, opts.signal), make, dedup.onMode);
       } catch (err) {
@@ -361,9 +365,12 @@ class MemcachedBackend implements CacheBackend {
     return time - (before + unixNow()) / 2;
   }
 
-  /** serverNow: the current time in the server's clock (unix seconds). */
-  private row(server: Server, key: string, exp: number, size: number, serverNow: number): KeyRow {
-    const row: KeyRow = { raw: key, server: server.label, ttl: null, size, type: "item" };
+  /**
+   * serverNow: the current time in the server's clock (unix seconds). idle and fetched: the access facts of an
+   * analysis, given in the literal (one shape per row, no field added afterwards: a million rows per analysis).
+   */
+  private row(server: Server, key: string, exp: number, size: number, serverNow: number, idle?: number, fetched?: boolean): KeyRow {
+    const row: KeyRow = { raw: key, server: server.label, ttl: null, size, type: "item", idle, fetched };
     if (exp !== -1) {
       const ttl = Math.round(exp - serverNow);
       row.ttl = Math.max(0, ttl);
