@@ -11,6 +11,7 @@ import { Cold } from "./Cold";
 import { browseHref } from "./links";
 import { Namespaces } from "./Namespaces";
 import { Versions } from "./OldVersions";
+import { entryColumns } from "./entry-columns";
 import { SortableTable } from "./SortableTable";
 
 function download(name: string, type: string, text: string): void {
@@ -190,17 +191,7 @@ export function AnalysisView(props: { alias: string; result: AnalysisResult; fin
           rows={r.top}
           rowKey={(t, i) => `${t.raw ?? t.file}-${i}`}
           columns={[
-            {
-              id: "key",
-              label: "Key",
-              sort: (t) => t.key ?? t.raw ?? t.file ?? "",
-              cell: (t) => (
-                <Link className="mono break-all text-sky-800 hover:underline" href={entryHref(alias, { raw: t.raw, file: t.file })}>
-                  {t.key ?? t.raw ?? `${t.file}.djcache`}
-                </Link>
-              ),
-            },
-            { id: "size", label: "Size", numeric: true, sort: (t) => t.size, cell: (t) => formatBytes(t.size) },
+            ...entryColumns(alias),
             {
               id: "ttl",
               label: "TTL",

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import type { ColdFigures, ColdNamespace, ColdTopRow, KeysBytes } from "@/lib/analysis/types";
 import { formatBytes, formatCount, formatTtl } from "@/lib/format";
-import { entryHref } from "../browser/entry-href";
 import { HistogramBars, ttlLabel } from "./Charts";
 import { noExpiryHref } from "./links";
+import { entryColumns } from "./entry-columns";
 import { SortableTable } from "./SortableTable";
 
 const BASIS: Record<NonNullable<ColdFigures["basis"]>, string> = {
@@ -111,17 +111,7 @@ export function Cold({ alias, cold, namedKeys }: { alias: string; cold: ColdFigu
             rows={cold.top}
             rowKey={(t, i) => `${t.raw ?? t.file}-${i}`}
             columns={[
-              {
-                id: "key",
-                label: "Key",
-                sort: (t) => t.key ?? t.raw ?? t.file ?? "",
-                cell: (t) => (
-                  <Link className="mono break-all text-sky-800 hover:underline" href={entryHref(alias, { raw: t.raw, file: t.file })}>
-                    {t.key ?? t.raw ?? `${t.file}.djcache`}
-                  </Link>
-                ),
-              },
-              { id: "size", label: "Size", numeric: true, sort: (t) => t.size, cell: (t) => formatBytes(t.size) },
+              ...entryColumns(alias),
               {
                 id: "idle",
                 label: cold.basis === "lfu" ? "LFU counter" : "Idle",
