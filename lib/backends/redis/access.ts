@@ -23,6 +23,8 @@ export interface Access {
 const PROBE_KEY = "cachescope:access-probe:absent";
 
 export const NO_TOUCH_READ = "read with CLIENT NO-TOUCH: its idle time and access counter are unchanged";
+export const CLUSTER_TOUCHING_READ =
+  "reading this entry reset its idle time and counted as an access (LRU/LFU): entry reads on a Redis Cluster do not use CLIENT NO-TOUCH";
 export const TOUCHING_READ =
   "reading this entry reset its idle time and counted as an access (LRU/LFU): this server has no CLIENT NO-TOUCH (Redis 7.2+)";
 

@@ -430,7 +430,7 @@ export class RedisClusterBackend implements CacheBackend {
     const slot = slotOf(ref.raw);
     // A person is waiting: a failover gets a few seconds, not a purge's patience. While the cluster is down
     // (cluster_state:fail), Redis refuses keyed reads unless cluster-allow-reads-when-down is set: its CLUSTERDOWN is said.
-    return this.keyed(slot, (c) => readRedisEntry(c, ref.raw, limit, this.hint), READ_FAILOVER_WAIT_MS);
+    return this.keyed(slot, (c) => readRedisEntry(c, ref.raw, limit, this.hint, "cluster"), READ_FAILOVER_WAIT_MS);
   }
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {

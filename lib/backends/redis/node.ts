@@ -230,7 +230,7 @@ class RedisNodeBackend implements CacheBackend {
   async readEntry(ref: EntryRef, maxBytes: number): Promise<RawEntry | null> {
     if (!("raw" in ref)) return null;
     const limit = clampInt(maxBytes, 1, 512 * 1024 * 1024, "maxBytes");
-    return this.connection().run((client) => readRedisEntry(client, ref.raw, limit, this.hint));
+    return this.connection().run((client) => readRedisEntry(client, ref.raw, limit, this.hint, "node"));
   }
 
   async deleteEntries(refs: EntryRef[]): Promise<number> {

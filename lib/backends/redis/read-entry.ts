@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from "ioredis";
 import type { DecodeHint } from "@/lib/codecs/types";
 import type { RawEntry } from "../types";
-import { NO_TOUCH_READ, TOUCHING_READ } from "./access";
+import { CLUSTER_TOUCHING_READ, NO_TOUCH_READ, TOUCHING_READ } from "./access";
 import { ttlSeconds } from "./scan";
 import { readStructured } from "./structured";
 
@@ -13,30 +13,39 @@ const MEMBER_BYTES = 4_096;
  * One entry, read boundedly: on one server's connection (node.ts) or through a cluster client that routes the key to
  * its slot's node (cluster.ts). Every command names the one key, so a cluster pipeline stays inside one slot.
  */
-export async function readRedisEntry(client: Redis | Cluster, key: string, limit: number, hint: DecodeHint): Promise<RawEntry | null> {
+export async function readRedisEntry(
+  client: Redis | Cluster,
+  key: string,
+  limit: number,
+  hint: DecodeHint,
+  where: "node" | "cluster",
+): Promise<RawEntry | null> {
   // One round trip for the common case (a string): STRLEN/GETRANGE answer WRONGTYPE for other types, harmlessly.
   // GETRANGE, never GET: a 500 MB value must not cross the wire to show its first kilobytes.
   // NO-TOUCH first (Redis 7.2+; older servers answer an error, left in its slot): reading must not warm the entry.
+  // Not on a cluster: an ASKING sent before the pipeline would be spent on it, and the key's command answered MOVED.
+  const pipeline = client.pipeline();
+  const noTouch = where === "node";
+  if (noTouch) pipeline.call("CLIENT", "NO-TOUCH", "ON");
+  const at = noTouch ? 1 : 0;
   const replies =
-    (await client
-      .pipeline()
-      .call("CLIENT", "NO-TOUCH", "ON")
+    (await pipeline
       .type(key)
       .pttl(key)
       .memory("USAGE", key, "SAMPLES", 5)
       .strlen(key)
       .getrangeBuffer(key, 0, limit - 1)
       .exec()) ?? [];
-  const [noTouchErr] = replies[0] ?? [null, null];
-  const [typeErr, type] = replies[1] ?? [null, null];
+  const [noTouchErr] = noTouch ? (replies[0] ?? [null, null]) : [null];
+  const [typeErr, type] = replies[at + 0] ?? [null, null];
   if (typeErr) throw typeErr;
   if (type === "none" || typeof type !== "string") return null;
-  const [, pttl] = replies[2] ?? [null, null];
-  const [sizeErr, size] = replies[3] ?? [null, null];
+  const [, pttl] = replies[at + 1] ?? [null, null];
+  const [sizeErr, size] = replies[at + 2] ?? [null, null];
   // TYPE, PTTL and every read below go through Redis's key lookup, which counts keyspace hits: say so.
   const notes: string[] = [
     "reading this entry counted as keyspace hits on the server (INFO keyspace_hits)",
-    noTouchErr ? TOUCHING_READ : NO_TOUCH_READ,
+    !noTouch ? CLUSTER_TOUCHING_READ : noTouchErr ? TOUCHING_READ : NO_TOUCH_READ,
   ];
   const base = {
     raw: key,
@@ -46,8 +55,8 @@ export async function readRedisEntry(client: Redis | Cluster, key: string, limit
   };
 
   if (type === "string") {
-    const [lenErr, length] = replies[4] ?? [null, null];
-    const [bytesErr, bytes] = replies[5] ?? [null, null];
+    const [lenErr, length] = replies[at + 3] ?? [null, null];
+    const [bytesErr, bytes] = replies[at + 4] ?? [null, null];
     if (lenErr) throw lenErr;
     if (bytesErr) throw bytesErr;
     const valueLength = Number(length);
